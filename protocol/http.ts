@@ -1,0 +1,43 @@
+import * as v from "valibot";
+import { text } from "./ids.ts";
+import { LIMITS } from "./limits.ts";
+
+const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254));
+const password = v.pipe(v.string(), v.minLength(8, "a password has at least 8 characters"), v.maxLength(256));
+
+/** `POST /api/login`: answered with {@link LoginResponse} or 401. */
+export const LoginBodySchema = v.object({ email, password: v.pipe(v.string(), v.maxLength(256)) });
+
+/** `POST /api/agents` (admins only): add an agent to the caller's site. */
+export const NewAgentBodySchema = v.object({
+  email,
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.labelLength)),
+  password,
+  role: v.picklist(["admin", "agent"]),
+});
+
+/** An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. */
+export const OriginSchema = v.pipe(
+  v.string(),
+  v.regex(/^https?:\/\/[^/\s?#]+$/, "an origin is scheme://host[:port] with no path"),
+);
+
+/** `PUT /api/site` (admins only): change the site's settings. */
+export const SiteSettingsBodySchema = v.object({
+  name: v.optional(text(LIMITS.labelLength)),
+  allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(100))),
+});
+
+export type LoginBody = v.InferOutput<typeof LoginBodySchema>;
+export type NewAgentBody = v.InferOutput<typeof NewAgentBodySchema>;
+export type SiteSettingsBody = v.InferOutput<typeof SiteSettingsBodySchema>;
+
+/** The answer to a successful login. `token` goes in `Authorization: Bearer` and `?token=`. */
+export type LoginResponse = {
+  token: string;
+  agent: { id: string; email: string; name: string; role: "admin" | "agent" };
+  site: { id: string; name: string };
+};
+
+/** Every HTTP error body. */
+export type HttpError = { error: string; message: string };

@@ -1,0 +1,6 @@
+export * from "./agent.ts";
+export * from "./http.ts";
+export * from "./ids.ts";
+export * from "./limits.ts";
+export * from "./source.ts";
+export * from "./visitor.ts";

@@ -1,0 +1,117 @@
+import * as v from "valibot";
+import { DurationSchema, IdSchema, TimestampSchema, text } from "./ids.ts";
+import { LIMITS } from "./limits.ts";
+import { SourceSchema } from "./source.ts";
+
+const url = text(LIMITS.urlLength);
+
+/**
+ * A visit starts: sent once per visit, before its first page view.
+ * `number` counts visits of this visitor (1 = first visit).
+ */
+export const VisitEventSchema = v.object({
+  kind: v.literal("visit"),
+  id: IdSchema,
+  at: TimestampSchema,
+  visitId: IdSchema,
+  number: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** Source of this visit (last touch). */
+  source: SourceSchema,
+  /** Source of the visitor's first visit (first touch). */
+  firstSource: SourceSchema,
+  landingUrl: url,
+  language: v.optional(text(35)),
+  timezone: v.optional(text(64)),
+  screen: v.optional(
+    v.object({
+      width: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      height: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    }),
+  ),
+});
+
+/** A page view, on load or on a client-side navigation. Its `id` names the page view. */
+export const PageViewEventSchema = v.object({
+  kind: v.literal("pageview"),
+  id: IdSchema,
+  at: TimestampSchema,
+  visitId: IdSchema,
+  url,
+  title: text(LIMITS.titleLength),
+  referrer: v.optional(url),
+});
+
+/**
+ * Engaged time on one page view so far (visible, focused and not idle). Sent as a heartbeat
+ * while engaged and when engagement stops; later reports replace earlier ones.
+ * `active` tells whether the visitor is still engaged at `at`.
+ */
+export const EngagementEventSchema = v.object({
+  kind: v.literal("engagement"),
+  id: IdSchema,
+  at: TimestampSchema,
+  visitId: IdSchema,
+  pageviewId: IdSchema,
+  engagedMs: DurationSchema,
+  active: v.boolean(),
+});
+
+/** Anything the tracker records. Every event carries a client-made id and is stored once. */
+export const TrackingEventSchema = v.variant("kind", [
+  VisitEventSchema,
+  PageViewEventSchema,
+  EngagementEventSchema,
+]);
+
+/**
+ * Visitor to relay: a batch of tracking events. The frame is checked as a whole, then each
+ * event on its own, so one bad event does not hold back the rest.
+ */
+export const TrackFrameSchema = v.object({
+  type: v.literal("track"),
+  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(LIMITS.eventsPerFrame)),
+});
+
+/** Every frame a visitor may send. */
+export const VisitorClientFrameSchema = v.variant("type", [TrackFrameSchema]);
+
+export type VisitEvent = v.InferOutput<typeof VisitEventSchema>;
+export type PageViewEvent = v.InferOutput<typeof PageViewEventSchema>;
+export type EngagementEvent = v.InferOutput<typeof EngagementEventSchema>;
+export type TrackingEvent = v.InferOutput<typeof TrackingEventSchema>;
+export type TrackFrame = v.InferOutput<typeof TrackFrameSchema>;
+export type VisitorClientFrame = v.InferOutput<typeof VisitorClientFrameSchema>;
+
+/** Relay to visitor, on connect: who the relay knows this visitor as. */
+export type WelcomeFrame = { type: "welcome"; visitorId: string; name: string };
+
+/**
+ * Relay to visitor: these events are stored (or were already). `rejected` lists events that
+ * can never be stored (they failed validation); the client drops them.
+ */
+export type AckFrame = {
+  type: "ack";
+  ids: string[];
+  rejected?: { id: string; code: ErrorCode; message: string }[];
+};
+
+/** Every frame the relay sends a visitor. */
+export type VisitorServerFrame = WelcomeFrame | AckFrame | ErrorFrame;
+
+/** Machine-readable error codes; `message` carries the human-readable text. */
+export type ErrorCode =
+  | "bad_json"
+  | "bad_frame"
+  | "unknown_type"
+  | "too_large"
+  | "rate_limited"
+  | "invalid_event"
+  | "bad_secret"
+  | "origin_not_allowed"
+  | "unknown_site"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found";
+
+/** Relay to any client: something it sent was refused. */
+export type ErrorFrame = { type: "error"; code: ErrorCode; message: string };
