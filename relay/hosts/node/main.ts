@@ -1,0 +1,38 @@
+/**
+ * `npm start`: the relay on http://localhost:8787 with the demo shop and the agent console.
+ *
+ * Settings (environment): PORT (8787), HOST (127.0.0.1), PARLEY_DB (./data/parley.sqlite),
+ * PARLEY_TRUST_PROXY=1 to take client IPs from X-Forwarded-For behind your own proxy.
+ */
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEMO, startRelay } from "./server.ts";
+
+// This file runs bundled as dist/relay/main.js; the project root is two folders up.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+const relay = await startRelay({
+  port: Number(process.env.PORT ?? 8787),
+  host: process.env.HOST ?? "127.0.0.1",
+  dbPath: resolve(process.env.PARLEY_DB ?? join(root, "data/parley.sqlite")),
+  publicDir: join(root, "dist/public"),
+  demoDir: join(root, "demo"),
+  trustProxy: process.env.PARLEY_TRUST_PROXY === "1",
+});
+
+const base = relay.url.replace("127.0.0.1", "localhost");
+console.log(`Parley relay listening on ${relay.url}
+
+  Demo shop      ${base}/demo/
+  Agent console  ${base}/agent/
+  Demo login     ${DEMO.email} / ${DEMO.password}
+`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    relay.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

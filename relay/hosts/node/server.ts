@@ -1,0 +1,388 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { type WebSocket, WebSocketServer } from "ws";
+import { type Geo, LIMITS } from "../../../protocol/index.ts";
+import { log } from "../../log.ts";
+import type {
+  Connection,
+  ConnectionContext,
+  Json,
+  PartyName,
+  PartyServer,
+  RoomContext,
+} from "../../party.ts";
+import { parties } from "../../rooms/index.ts";
+import { openSqliteDatabase } from "./sqlite-storage.ts";
+import { type Mount, serveStatic } from "./static-files.ts";
+
+/** The demo site and admin that every start makes sure exist. */
+export const DEMO = {
+  siteId: "demo",
+  siteName: "Parley Demo Shop",
+  email: "admin@parley.test",
+  name: "Demo Admin",
+  password: "parley-demo",
+} as const;
+
+export type RelayOptions = {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Address to bind. */
+  host: string;
+  /** SQLite file; its folder is created when missing. */
+  dbPath: string;
+  /** Built browser bundles (loader.js, sdk.js, agent/) to serve; none when left out. */
+  publicDir?: string;
+  /** The demo shop's pages, served at /demo/; none when left out. */
+  demoDir?: string;
+  /** Take the client IP from `X-Forwarded-For` (only behind a proxy you run). */
+  trustProxy?: boolean;
+  /** Resolves an IP to a place; none by default. */
+  geo?: (ip: string | null, request: Request) => Promise<Geo>;
+  /** Make sure the demo site and admin exist (default true). */
+  demo?: boolean;
+};
+
+export type Relay = {
+  /** Base URL, e.g. http://127.0.0.1:8787 */
+  url: string;
+  port: number;
+  /** Closes every socket, commits pending writes and stops listening. */
+  close(): Promise<void>;
+};
+
+type Room = {
+  server: PartyServer;
+  context: RoomContext;
+  connections: Map<string, Connection>;
+  started: Promise<void>;
+  alarmTimer?: NodeJS.Timeout;
+};
+
+const partyPath = /^\/parties\/([a-z]+)\/([A-Za-z0-9_-]{1,64})\/?$/;
+const maxTimer = 2 ** 31 - 1;
+
+/**
+ * Starts the node host: the `/parties/:party/:room` WebSocket routes, the `/api/*` HTTP API,
+ * static files for `/demo/`, `/agent/` and the bundles, and rooms kept in one SQLite file.
+ *
+ * @example
+ * const relay = await startRelay({ port: 0, host: "127.0.0.1", dbPath: "/tmp/parley.sqlite" });
+ * console.log(relay.url); // http://127.0.0.1:41234
+ * await relay.close();
+ */
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  mkdirSync(dirname(options.dbPath), { recursive: true });
+  const db = openSqliteDatabase(options.dbPath);
+  const env = { PARLEY_SECRET: db.meta("token-secret", () => randomBytes(32).toString("hex")) };
+  const rooms = new Map<string, Room>();
+  const mounts = staticMounts(options);
+  let closing = false;
+
+  function room(party: PartyName, id: string): Room {
+    const key = `${party}/${id}`;
+    const existing = rooms.get(key);
+    if (existing) return existing;
+    const connections = new Map<string, Connection>();
+    const entry = { connections } as Room;
+    const context: RoomContext = {
+      id,
+      party,
+      env,
+      storage: db.storage(key, (time) => scheduleAlarm(key, entry, time)),
+      broadcast(message, { tag, without } = {}) {
+        for (const conn of connections.values()) {
+          if (tag && !conn.tags.includes(tag)) continue;
+          if (without?.includes(conn.id)) continue;
+          conn.send(message);
+        }
+      },
+      *getConnections(tag) {
+        for (const conn of connections.values()) if (!tag || conn.tags.includes(tag)) yield conn;
+      },
+      getConnection: (connId) => connections.get(connId),
+      fetchRoom: (toParty, roomId, request) => roomRequest(toParty, roomId, request),
+      geo: (ip, request) => options.geo?.(ip, request) ?? Promise.resolve({}),
+    };
+    entry.context = context;
+    entry.server = new parties[party](context);
+    entry.started = Promise.resolve(entry.server.onStart?.());
+    rooms.set(key, entry);
+    return entry;
+  }
+
+  async function roomRequest(party: PartyName, id: string, request: Request): Promise<Response> {
+    const target = room(party, id);
+    await target.started;
+    if (!target.server.onRequest) return new Response("Not found", { status: 404 });
+    return target.server.onRequest(request);
+  }
+
+  function scheduleAlarm(key: string, entry: Room, time: number | null): void {
+    clearTimeout(entry.alarmTimer);
+    entry.alarmTimer = undefined;
+    if (time === null) return;
+    const delay = Math.max(0, time - Date.now());
+    entry.alarmTimer = setTimeout(
+      () => (delay > maxTimer ? scheduleAlarm(key, entry, time) : fireAlarm(entry)),
+      Math.min(delay, maxTimer),
+    );
+  }
+
+  async function fireAlarm(entry: Room): Promise<void> {
+    entry.alarmTimer = undefined;
+    try {
+      await entry.started;
+      await entry.context.storage.deleteAlarm();
+      await entry.server.onAlarm?.();
+    } catch (error) {
+      log.error("alarm failed", { room: `${entry.context.party}/${entry.context.id}`, error });
+    }
+  }
+
+  const http = createServer((req, res) => {
+    handleHttp(req, res).catch((error) => {
+      log.error("request failed", { url: req.url, error });
+      if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "Internal error" });
+      else res.destroy();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://relay");
+    if (url.pathname === "/" || url.pathname === "/demo") return redirect(res, "/demo/");
+    if (url.pathname === "/agent") return redirect(res, "/agent/");
+    if (url.pathname.startsWith("/api/")) {
+      const body = await readBody(req);
+      if (body === null) {
+        return sendJson(res, 413, {
+          error: "too_large",
+          message: `Request bodies are limited to ${LIMITS.bodyBytes} bytes`,
+        });
+      }
+      const response = await roomRequest(
+        "directory",
+        "global",
+        new Request(requestUrl(req), {
+          method: req.method,
+          headers: toHeaders(req),
+          body: body.length > 0 ? body : undefined,
+        }),
+      );
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+      return;
+    }
+    if (await serveStatic(mounts, req, res, url.pathname)) return;
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found");
+  }
+
+  function requestUrl(req: IncomingMessage): string {
+    return `http://${req.headers.host ?? "relay"}${req.url ?? "/"}`;
+  }
+
+  function clientIp(req: IncomingMessage): string | null {
+    const forwarded = req.headers["x-forwarded-for"];
+    if (options.trustProxy && typeof forwarded === "string") {
+      return forwarded.split(",")[0]?.trim() || null;
+    }
+    return req.socket.remoteAddress ?? null;
+  }
+
+  // The payload cap is above LIMITS.frameBytes on purpose: rooms answer a frame that is too
+  // large with an error frame; only frames far past the limit are cut by `ws` itself (1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * LIMITS.frameBytes });
+
+  http.on("upgrade", (req, socket, head) => {
+    const match = partyPath.exec(new URL(req.url ?? "/", "http://relay").pathname);
+    const party = match?.[1];
+    const id = match?.[2];
+    if (!party || !id || !(party in parties) || party === "directory") {
+      socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      acceptConnection(room(party as PartyName, id), ws, {
+        request: new Request(requestUrl(req), { headers: toHeaders(req) }),
+        ip: clientIp(req),
+      });
+    });
+  });
+
+  async function acceptConnection(target: Room, ws: WebSocket, ctx: ConnectionContext) {
+    const conn = nodeConnection(ws);
+    // Frames that arrive while the room is still accepting the connection wait their turn.
+    const early: string[] = [];
+    let ready = false;
+    ws.on("message", (data, isBinary) => {
+      const message = isBinary ? "" : data.toString();
+      if (!ready) early.push(message);
+      else dispatch(message);
+    });
+    const dispatch = (message: string) =>
+      Promise.resolve(target.server.onMessage?.(conn, message)).catch((error) =>
+        log.error("onMessage failed", { room: target.context.id, error }),
+      );
+    ws.on("close", (code, reason) => {
+      // On shutdown the rooms are not told: as after a crash, they recover state on restart.
+      if (!target.connections.delete(conn.id) || closing) return;
+      Promise.resolve(target.server.onClose?.(conn, code, reason.toString())).catch((error) =>
+        log.error("onClose failed", { room: target.context.id, error }),
+      );
+    });
+    try {
+      await target.started;
+      conn.tags = (await target.server.getConnectionTags?.(conn, ctx)) ?? [];
+      if (ws.readyState !== ws.OPEN) return;
+      target.connections.set(conn.id, conn);
+      await target.server.onConnect?.(conn, ctx);
+    } catch (error) {
+      log.error("onConnect failed", { room: target.context.id, error });
+      conn.close(1011, "internal error");
+      return;
+    }
+    ready = true;
+    for (const message of early) dispatch(message);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`;
+
+  for (const alarm of db.alarms()) {
+    const [party, id] = alarm.roomKey.split("/") as [PartyName, string];
+    if (party in parties) {
+      const entry = room(party, id);
+      scheduleAlarm(alarm.roomKey, entry, alarm.time);
+    }
+  }
+
+  if (options.demo ?? true) {
+    const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, url];
+    const response = await roomRequest(
+      "directory",
+      "global",
+      new Request("https://room/bootstrap", {
+        method: "POST",
+        body: JSON.stringify({
+          site: { id: DEMO.siteId, name: DEMO.siteName, allowedOrigins: [...new Set(origins)] },
+          admin: { email: DEMO.email, name: DEMO.name, password: DEMO.password },
+        }),
+      }),
+    );
+    if (!response.ok) throw new Error(`demo bootstrap failed: ${await response.text()}`);
+  }
+
+  return {
+    url,
+    port,
+    async close() {
+      closing = true;
+      for (const client of wss.clients) client.close(1001, "relay shutting down");
+      for (const entry of rooms.values()) clearTimeout(entry.alarmTimer);
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      for (const client of wss.clients) client.terminate();
+      db.close();
+    },
+  };
+}
+
+/**
+ * The bundles are imported by host pages on other origins (module scripts need CORS); the
+ * console gets a strict CSP; content-hashed files are cached for good.
+ */
+function staticMounts(options: RelayOptions): Mount[] {
+  const mounts: Mount[] = [];
+  if (options.demoDir) mounts.push({ prefix: "/demo/", dir: options.demoDir });
+  if (options.publicDir) {
+    const cors = { "access-control-allow-origin": "*" };
+    mounts.push(
+      {
+        prefix: "/agent/",
+        dir: join(options.publicDir, "agent"),
+        immutable: /^assets\//,
+        headers: {
+          "content-security-policy":
+            "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'",
+          "referrer-policy": "same-origin",
+        },
+      },
+      { prefix: "/chunks/", dir: join(options.publicDir, "chunks"), immutable: /./, headers: cors },
+      { prefix: "/", dir: options.publicDir, headers: cors },
+    );
+  }
+  return mounts;
+}
+
+function nodeConnection(ws: WebSocket): Connection & { tags: string[] } {
+  let state: Json | null = null;
+  return {
+    id: randomUUID(),
+    tags: [],
+    get state() {
+      return state;
+    },
+    setState(next) {
+      state = next;
+    },
+    send(message) {
+      if (ws.readyState !== ws.OPEN) return;
+      try {
+        ws.send(message);
+      } catch {
+        ws.terminate();
+      }
+    },
+    close(code, reason) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        ws.terminate();
+      }
+    },
+  };
+}
+
+/** The body as text, or null when it is larger than LIMITS.bodyBytes. */
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > LIMITS.bodyBytes) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location }).end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}

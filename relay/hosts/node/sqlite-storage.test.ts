@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openSqliteDatabase, type SqliteDatabase } from "./sqlite-storage.ts";
+
+let dir: string;
+let db: SqliteDatabase;
+const noAlarm = () => {};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "parley-storage-"));
+  db = openSqliteDatabase(join(dir, "relay.sqlite"));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("sqlite room storage", () => {
+  it("keeps each room's keys apart and survives reopening the file", async () => {
+    const a = db.storage("visitor/a", noAlarm);
+    const b = db.storage("visitor/b", noAlarm);
+    await a.put("profile", { name: "Visitor 1", tags: ["x"] });
+    await b.put("profile", { name: "Visitor 2" });
+    db.close();
+    db = openSqliteDatabase(join(dir, "relay.sqlite"));
+    expect(await db.storage("visitor/a", noAlarm).get("profile")).toEqual({
+      name: "Visitor 1",
+      tags: ["x"],
+    });
+    expect(await db.storage("visitor/b", noAlarm).get("profile")).toEqual({ name: "Visitor 2" });
+  });
+
+  it("reads its own writes before they commit and groups a tick's writes", async () => {
+    const s = db.storage("site/demo", noAlarm);
+    const first = s.put("k1", 1);
+    const second = s.putMany({ k2: 2, k3: 3 });
+    expect(await s.get("k1")).toBe(1);
+    await Promise.all([first, second]);
+    expect([...(await s.getMany(["k1", "k3", "missing"])).entries()]).toEqual([
+      ["k1", 1],
+      ["k3", 3],
+    ]);
+  });
+
+  it("lists by prefix, range, limit and order", async () => {
+    const s = db.storage("visitor/v", noAlarm);
+    await s.putMany({ "pv:001": "a", "pv:002": "b", "pv:003": "c", "pw:001": "x", "p": "y" });
+    expect([...(await s.list({ prefix: "pv:" })).keys()]).toEqual(["pv:001", "pv:002", "pv:003"]);
+    expect([...(await s.list({ prefix: "pv:", reverse: true, limit: 2 })).values()]).toEqual([
+      "c",
+      "b",
+    ]);
+    expect([...(await s.list({ start: "pv:002", end: "pw:" })).keys()]).toEqual([
+      "pv:002",
+      "pv:003",
+    ]);
+  });
+
+  it("deletes and counts what existed", async () => {
+    const s = db.storage("visitor/v", noAlarm);
+    await s.putMany({ a: 1, b: 2 });
+    expect(await s.delete("a")).toBe(true);
+    expect(await s.delete("a")).toBe(false);
+    expect(await s.deleteMany(["a", "b", "c"])).toBe(1);
+    expect((await s.list()).size).toBe(0);
+  });
+
+  it("lands a transaction's writes together, or none of them when it throws", async () => {
+    const s = db.storage("site/demo", noAlarm);
+    await s.put("counter", 1);
+    await expect(
+      s.transaction(async (txn) => {
+        await txn.put("counter", 2);
+        await txn.put("other", true);
+        expect(await txn.get("counter")).toBe(2);
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(await s.get("counter")).toBe(1);
+    expect(await s.get("other")).toBeUndefined();
+
+    const listed = await s.transaction(async (txn) => {
+      await txn.put("counter", 3);
+      await txn.delete("counter");
+      await txn.put("c2", 5);
+      return [...(await txn.list({ prefix: "c" })).entries()];
+    });
+    expect(listed).toEqual([["c2", 5]]);
+    expect(await s.get("counter")).toBeUndefined();
+  });
+
+  it("lets nothing of the same room interleave with a transaction", async () => {
+    const s = db.storage("site/demo", noAlarm);
+    await s.put("n", 0);
+    const increment = () =>
+      s.transaction(async (txn) => {
+        const n = (await txn.get<number>("n")) ?? 0;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await txn.put("n", n + 1);
+      });
+    await Promise.all([increment(), increment(), increment()]);
+    expect(await s.get("n")).toBe(3);
+  });
+
+  it("keeps alarms in the file and tells the host when they change", async () => {
+    const seen: (number | null)[] = [];
+    const s = db.storage("visitor/v", (time) => seen.push(time));
+    await s.setAlarm(5000);
+    expect(await s.getAlarm()).toBe(5000);
+    expect(db.alarms()).toEqual([{ roomKey: "visitor/v", time: 5000 }]);
+    await s.deleteAlarm();
+    expect(await s.getAlarm()).toBeNull();
+    expect(seen).toEqual([5000, null]);
+  });
+
+  it("creates a meta value once and returns the same one after reopening", () => {
+    const secret = db.meta("token-secret", () => "first");
+    expect(db.meta("token-secret", () => "second")).toBe(secret);
+    db.close();
+    db = openSqliteDatabase(join(dir, "relay.sqlite"));
+    expect(db.meta("token-secret", () => "third")).toBe("first");
+  });
+
+  it("refuses to work once closed", async () => {
+    const s = db.storage("visitor/v", noAlarm);
+    db.close();
+    await expect(s.put("k", 1)).rejects.toThrow("storage is closed");
+  });
+});
