@@ -6,7 +6,8 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEMO, startRelay } from "./server.ts";
+import { DEMO } from "./demo-site.ts";
+import { startRelay } from "./server.ts";
 
 // This file runs bundled as dist/relay/main.js; the project root is two folders up.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

@@ -15,17 +15,9 @@ import type {
   RoomContext,
 } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
+import { DEMO } from "./demo-site.ts";
 import { openSqliteDatabase } from "./sqlite-storage.ts";
 import { type Mount, serveStatic } from "./static-files.ts";
-
-/** The demo site and admin that every start makes sure exist. */
-export const DEMO = {
-  siteId: "demo",
-  siteName: "Parley Demo Shop",
-  email: "admin@parley.test",
-  name: "Demo Admin",
-  password: "parley-demo",
-} as const;
 
 export type RelayOptions = {
   /** Port to listen on; 0 picks a free one. */

@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import { loginDemoAgent } from "./agent-client.ts";
+
+/**
+ * A site owner's own web server on another origin: it serves the demo shop's pages with the
+ * snippet pointing at the relay, as a real site embeds Parley. It keeps serving while the
+ * relay is down, so a visitor can browse on.
+ */
+export type HostSite = { url: string; close(): Promise<void> };
+
+const demoDir = join(import.meta.dirname, "../demo");
+const types: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+};
+
+export async function startHostSite(relayUrl: string): Promise<HostSite> {
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? "/", "http://site").pathname;
+    const file = normalize(join(demoDir, path.replace(/^\/demo\//, "/").replace(/\/$/, "/index.html")));
+    if (!file.startsWith(demoDir)) return void res.writeHead(403).end();
+    try {
+      let body = await readFile(file, "utf8");
+      if (file.endsWith(".html")) body = body.replaceAll('src="/loader.js"', `src="${relayUrl}/loader.js"`);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "text/plain" }).end(body);
+    } catch {
+      res.writeHead(404).end("Not found");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await allowOrigin(relayUrl, url);
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Adds `origin` to the demo site's allowed origins, as an admin would in the console. */
+async function allowOrigin(relayUrl: string, origin: string): Promise<void> {
+  const { token } = await loginDemoAgent(relayUrl);
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const site = (await (await fetch(`${relayUrl}/api/site`, { headers })).json()) as {
+    allowedOrigins: string[];
+  };
+  const response = await fetch(`${relayUrl}/api/site`, {
+    method: "PUT",
+    headers,
+    body: JSON.stringify({ allowedOrigins: [...site.allowedOrigins, origin] }),
+  });
+  if (!response.ok) throw new Error(`could not allow ${origin}: ${await response.text()}`);
+}
