@@ -1,0 +1,11 @@
+import { useStore } from "@nanostores/preact";
+import type { RosterEntry } from "../../../protocol/agent.ts";
+import { formatDuration } from "../../format/index.ts";
+import { $now } from "../../stores/clock/index.ts";
+import { engagedMsAt } from "../../stores/roster/index.ts";
+
+/** Engaged time of the visitor's current visit, ticking with the console's one clock. */
+export function EngagedTime({ entry }: { entry: Pick<RosterEntry, "status" | "visit"> }) {
+  const now = useStore($now);
+  return <>{formatDuration(engagedMsAt(entry, now))}</>;
+}

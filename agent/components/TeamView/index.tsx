@@ -1,0 +1,113 @@
+import { useStore } from "@nanostores/preact";
+import type { JSX } from "preact";
+import { useEffect } from "preact/hooks";
+import { LIMITS } from "../../../protocol/limits.ts";
+import { $newAgent, $team, addAgent, loadTeam } from "../../stores/team/index.ts";
+import { FormField } from "../FormField/index.tsx";
+
+/** Admins only: the site's agents, and a form to add one. */
+export function TeamView() {
+  const team = useStore($team);
+  const newAgent = useStore($newAgent);
+  useEffect(() => {
+    void loadTeam();
+  }, []);
+
+  const onSubmit = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const added = await addAgent({
+      email: String(data.get("email") ?? ""),
+      name: String(data.get("name") ?? ""),
+      password: String(data.get("password") ?? ""),
+      role: data.get("role") === "admin" ? "admin" : "agent",
+    });
+    if (added) form.reset();
+  };
+
+  return (
+    <main class="team-view">
+      <section class="card" aria-labelledby="team-title">
+        <h2 id="team-title">Team</h2>
+        {team.error && (
+          <p class="form-error" role="alert" data-testid="team-error">
+            {team.error}
+          </p>
+        )}
+        <table class="team-table" data-testid="team-list" aria-busy={team.loading}>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+            </tr>
+          </thead>
+          <tbody>
+            {team.agents.map((agent) => (
+              <tr key={agent.id} data-testid="team-agent">
+                <td>{agent.name}</td>
+                <td>{agent.email}</td>
+                <td>{agent.role === "admin" ? "Admin" : "Agent"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section class="card" aria-labelledby="add-agent-title">
+        <h2 id="add-agent-title">Add an agent</h2>
+        <form class="add-agent" onSubmit={onSubmit}>
+          <FormField
+            id="new-agent-email"
+            label="Email"
+            name="email"
+            type="email"
+            required
+            data-testid="new-agent-email"
+          />
+          <FormField
+            id="new-agent-name"
+            label="Name"
+            name="name"
+            required
+            maxLength={LIMITS.labelLength}
+            data-testid="new-agent-name"
+          />
+          <FormField
+            id="new-agent-password"
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            data-testid="new-agent-password"
+          />
+          <label for="new-agent-role">Role</label>
+          <select id="new-agent-role" name="role" data-testid="new-agent-role">
+            <option value="agent">Agent</option>
+            <option value="admin">Admin</option>
+          </select>
+          {newAgent.error && (
+            <p class="form-error" role="alert" data-testid="new-agent-error">
+              {newAgent.error}
+            </p>
+          )}
+          {newAgent.added && (
+            <p class="form-success" role="status" data-testid="new-agent-added">
+              Added {newAgent.added}.
+            </p>
+          )}
+          <button
+            type="submit"
+            class="primary"
+            disabled={newAgent.pending}
+            data-testid="new-agent-submit"
+          >
+            {newAgent.pending ? "Adding…" : "Add agent"}
+          </button>
+        </form>
+      </section>
+    </main>
+  );
+}

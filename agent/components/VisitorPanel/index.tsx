@@ -1,0 +1,23 @@
+import type { RosterEntry } from "../../../protocol/agent.ts";
+import { clearSelection } from "../../stores/selection/index.ts";
+import { Trail } from "../Trail/index.tsx";
+import { VisitorProfile } from "../VisitorProfile/index.tsx";
+
+/** The side panel: who the selected visitor is and where they have been. */
+export function VisitorPanel({ visitor }: { visitor: RosterEntry }) {
+  return (
+    <aside class="visitor-panel" aria-label="Visitor details" data-testid="visitor-panel">
+      <button
+        type="button"
+        class="quiet panel-close"
+        aria-label="Close visitor details"
+        onClick={clearSelection}
+        data-testid="visitor-panel-close"
+      >
+        ×
+      </button>
+      <VisitorProfile visitor={visitor} />
+      <Trail />
+    </aside>
+  );
+}

@@ -1,0 +1,49 @@
+import type { RosterEntry } from "../../../protocol/agent.ts";
+import { deviceLabel, formatDayTime, placeLabel, sourceLabel } from "../../format/index.ts";
+import { EngagedTime } from "../EngagedTime/index.tsx";
+import { StatusBadge } from "../StatusBadge/index.tsx";
+import { UrlText } from "../UrlText/index.tsx";
+
+/** What the console knows about a visitor: place, device, sources and visits. */
+export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
+  const visit = visitor.visit;
+  return (
+    <section class="profile" aria-labelledby="profile-name" data-testid="visitor-profile">
+      <header class="profile-head">
+        <h2 id="profile-name" data-testid="profile-name">
+          {visitor.name}
+        </h2>
+        <StatusBadge status={visitor.status} testId="profile-status" />
+      </header>
+      <dl class="facts">
+        <dt>Location</dt>
+        <dd>{placeLabel(visitor.geo)}</dd>
+        <dt>Device</dt>
+        <dd data-testid="profile-device">{deviceLabel(visitor.device)}</dd>
+        <dt>First touch</dt>
+        <dd data-testid="profile-first-source">{sourceLabel(visitor.firstSource)}</dd>
+        <dt>Last touch</dt>
+        <dd data-testid="profile-last-source">{sourceLabel(visitor.source)}</dd>
+        <dt>Visits</dt>
+        <dd data-testid="profile-visits">{visitor.visits}</dd>
+        {visit && (
+          <>
+            <dt>This visit</dt>
+            <dd>
+              Started {formatDayTime(visit.startedAt)} · {visit.pageviews} pages ·{" "}
+              <EngagedTime entry={visitor} /> engaged
+            </dd>
+          </>
+        )}
+        {visitor.page && (
+          <>
+            <dt>Current page</dt>
+            <dd>
+              <UrlText url={visitor.page.url} testId="profile-page-url" />
+            </dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,193 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { RosterEntry, VisitorStatus } from "../../../protocol/agent.ts";
+import type { Channel } from "../../../protocol/source.ts";
+import {
+  $roster,
+  $statusCounts,
+  $visibleVisitors,
+  applyRosterFrame,
+  applyRosterFrameTo,
+  compareByActivity,
+  emptyRoster,
+  resetRoster,
+  setChannelFilter,
+  setStatusFilter,
+} from "./index.ts";
+
+function visitor(
+  id: string,
+  lastActivityAt: number,
+  extra: { status?: VisitorStatus; channel?: Channel; pageviews?: number } = {},
+): RosterEntry {
+  return {
+    id,
+    name: `Visitor ${id}`,
+    number: 1,
+    status: extra.status ?? "online",
+    page: { url: `https://shop.example/${id}`, title: `Page ${id}` },
+    source: extra.channel ? { channel: extra.channel } : null,
+    firstSource: null,
+    visit: {
+      id: `visit-${id}`,
+      number: 1,
+      startedAt: 0,
+      pageviews: extra.pageviews ?? 1,
+      engagedMs: 0,
+      engagedAt: lastActivityAt,
+      engaged: true,
+    },
+    visits: 1,
+    device: { browser: "Chrome", os: "Linux", type: "desktop" },
+    geo: {},
+    lastActivityAt,
+  };
+}
+
+const ids = () => $visibleVisitors.get().map((entry) => entry.id);
+
+beforeEach(() => {
+  resetRoster();
+  setStatusFilter("all");
+  setChannelFilter("all");
+});
+
+describe("applyRosterFrame", () => {
+  it("sorts a full roster by latest activity, ties by id", () => {
+    applyRosterFrame({
+      type: "roster",
+      full: true,
+      visitors: [visitor("aaaaaaa2", 10), visitor("aaaaaaa1", 30), visitor("aaaaaaa3", 30)],
+    });
+    expect(ids()).toEqual(["aaaaaaa1", "aaaaaaa3", "aaaaaaa2"]);
+    expect($roster.get().byId.size).toBe(3);
+  });
+
+  it("moves a visitor with new activity to the top and adds new visitors in place", () => {
+    applyRosterFrame({
+      type: "roster",
+      full: true,
+      visitors: [visitor("a", 30), visitor("b", 20), visitor("c", 10)],
+    });
+    applyRosterFrame({
+      type: "roster",
+      full: false,
+      visitors: [visitor("c", 40), visitor("d", 25)],
+    });
+    expect(ids()).toEqual(["c", "a", "d", "b"]);
+  });
+
+  it("replaces an entry in place when its activity time is unchanged", () => {
+    applyRosterFrame({
+      type: "roster",
+      full: true,
+      visitors: [visitor("a", 30), visitor("b", 20)],
+    });
+    applyRosterFrame({
+      type: "roster",
+      full: false,
+      visitors: [visitor("b", 20, { status: "idle" })],
+    });
+    expect(ids()).toEqual(["a", "b"]);
+    expect($roster.get().byId.get("b")?.status).toBe("idle");
+    expect($visibleVisitors.get()[1]?.status).toBe("idle");
+  });
+
+  it("drops the visitors a delta lists as removed", () => {
+    applyRosterFrame({
+      type: "roster",
+      full: true,
+      visitors: [visitor("a", 30), visitor("b", 20), visitor("c", 10)],
+    });
+    applyRosterFrame({
+      type: "roster",
+      full: false,
+      visitors: [visitor("d", 40)],
+      removed: ["b", "unknown"],
+    });
+    expect(ids()).toEqual(["d", "a", "c"]);
+    expect($roster.get().byId.has("b")).toBe(false);
+  });
+
+  it("lets a later full roster drop visitors it no longer lists", () => {
+    applyRosterFrame({ type: "roster", full: true, visitors: [visitor("a", 1), visitor("b", 2)] });
+    applyRosterFrame({ type: "roster", full: true, visitors: [visitor("b", 3)] });
+    expect(ids()).toEqual(["b"]);
+    expect($roster.get().byId.has("a")).toBe(false);
+  });
+
+  it("publishes a new list after every frame, so the view re-renders", () => {
+    applyRosterFrame({ type: "roster", full: true, visitors: [visitor("a", 1)] });
+    const before = $visibleVisitors.get();
+    applyRosterFrame({ type: "roster", full: false, visitors: [visitor("a", 2)] });
+    expect($visibleVisitors.get()).not.toBe(before);
+  });
+
+  it("keeps 5,000 visitors in the same order as a full sort through many deltas and removals", () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const roster = emptyRoster();
+    const visitors = Array.from({ length: 5000 }, (_, i) => visitor(`v${i}`, random(1000)));
+    applyRosterFrameTo(roster, { type: "roster", full: true, visitors });
+    const latest = new Map(visitors.map((entry) => [entry.id, entry]));
+    for (let frame = 0; frame < 200; frame += 1) {
+      const changed = Array.from({ length: 20 }, () =>
+        visitor(`v${random(5200)}`, 1000 + random(1000 + frame)),
+      );
+      const removed = Array.from({ length: 3 }, () => `v${random(5200)}`).filter(
+        (id) => !changed.some((entry) => entry.id === id),
+      );
+      for (const id of removed) latest.delete(id);
+      for (const entry of changed) latest.set(entry.id, entry);
+      applyRosterFrameTo(roster, { type: "roster", full: false, visitors: changed, removed });
+    }
+    const expected = [...latest.values()].sort(compareByActivity).map((entry) => entry.id);
+    expect(roster.sorted.map((entry) => entry.id)).toEqual(expected);
+    expect(roster.byId.size).toBe(latest.size);
+  });
+});
+
+describe("filters", () => {
+  beforeEach(() => {
+    applyRosterFrame({
+      type: "roster",
+      full: true,
+      visitors: [
+        visitor("a", 50, { status: "online", channel: "search" }),
+        visitor("b", 40, { status: "idle", channel: "email" }),
+        visitor("c", 30, { status: "online", channel: "email" }),
+        visitor("d", 20, { status: "gone" }),
+      ],
+    });
+  });
+
+  it("filters by status", () => {
+    setStatusFilter("online");
+    expect(ids()).toEqual(["a", "c"]);
+    setStatusFilter("gone");
+    expect(ids()).toEqual(["d"]);
+  });
+
+  it("filters by the current visit's channel, leaving out visitors without a source", () => {
+    setChannelFilter("email");
+    expect(ids()).toEqual(["b", "c"]);
+  });
+
+  it("combines both filters and follows deltas", () => {
+    setStatusFilter("online");
+    setChannelFilter("email");
+    expect(ids()).toEqual(["c"]);
+    applyRosterFrame({
+      type: "roster",
+      full: false,
+      visitors: [visitor("b", 60, { status: "online", channel: "email" })],
+    });
+    expect(ids()).toEqual(["b", "c"]);
+  });
+
+  it("counts visitors per status", () => {
+    expect($statusCounts.get()).toEqual({ all: 4, online: 2, idle: 1, gone: 1 });
+  });
+});

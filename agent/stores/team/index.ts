@@ -1,0 +1,53 @@
+import { atom } from "nanostores";
+import type { AgentProfile } from "../../../protocol/agent.ts";
+import type { NewAgentBody } from "../../../protocol/http.ts";
+import { type ApiResult, relayApi } from "../../api/index.ts";
+import { $session, expireSession } from "../session/index.ts";
+
+type TeamState = { agents: AgentProfile[]; loading: boolean; error: string | null };
+type NewAgentState = { pending: boolean; error: string | null; added: string | null };
+
+/** The site's agents, as the Team view lists them. */
+export const $team = atom<TeamState>({ agents: [], loading: false, error: null });
+
+/** The add-agent form's state: waiting for the relay, its last error, the last agent added. */
+export const $newAgent = atom<NewAgentState>({ pending: false, error: null, added: null });
+
+/** Forgets the last session's team, so the next agent never sees it. */
+export function resetTeam(): void {
+  $team.set({ agents: [], loading: false, error: null });
+  $newAgent.set({ pending: false, error: null, added: null });
+}
+
+/** The failure message of `result`, after sending the agent to the login page on a 401. */
+function failure(result: ApiResult<unknown> & { ok: false }): string {
+  if (result.status === 401) expireSession();
+  return result.message;
+}
+
+/** Loads the site's agents (admins only). */
+export async function loadTeam(): Promise<void> {
+  const session = $session.get();
+  if (!session) return;
+  $team.set({ ...$team.get(), loading: true, error: null });
+  const result = await relayApi.listAgents(session.token);
+  if (result.ok) $team.set({ agents: result.value, loading: false, error: null });
+  else $team.set({ ...$team.get(), loading: false, error: failure(result) });
+}
+
+/** Adds an agent to the site (admins only); true when the relay took it. */
+export async function addAgent(body: NewAgentBody): Promise<boolean> {
+  const session = $session.get();
+  if (!session) return false;
+  $newAgent.set({ pending: true, error: null, added: null });
+  const result = await relayApi.addAgent(session.token, body);
+  if (!result.ok) {
+    const error =
+      result.status === 409 ? "An agent with that email already exists." : failure(result);
+    $newAgent.set({ pending: false, error, added: null });
+    return false;
+  }
+  $newAgent.set({ pending: false, error: null, added: result.value.name });
+  $team.set({ ...$team.get(), agents: [...$team.get().agents, result.value] });
+  return true;
+}
