@@ -96,9 +96,15 @@ export type HelloFrame = {
 
 /**
  * Relay to agent: roster changes. The first one after connecting has `full: true` and lists
- * every visitor; later ones list only visitors that changed.
+ * every visitor; later ones list only visitors that changed, and in `removed` the ids of
+ * visitors dropped from the roster (gone for over an hour).
  */
-export type RosterFrame = { type: "roster"; full: boolean; visitors: RosterEntry[] };
+export type RosterFrame = {
+  type: "roster";
+  full: boolean;
+  visitors: RosterEntry[];
+  removed?: string[];
+};
 
 /** Relay to agent: the trail asked for with `trail:get`. */
 export type TrailFrame = { type: "trail"; trail: Trail };

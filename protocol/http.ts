@@ -1,14 +1,22 @@
 import * as v from "valibot";
+import type { AgentProfile } from "./agent.ts";
 import { text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254));
-const password = v.pipe(v.string(), v.minLength(8, "a password has at least 8 characters"), v.maxLength(256));
+const password = v.pipe(
+  v.string(),
+  v.minLength(8, "a password has at least 8 characters"),
+  v.maxLength(256),
+);
 
 /** `POST /api/login`: answered with {@link LoginResponse} or 401. */
 export const LoginBodySchema = v.object({ email, password: v.pipe(v.string(), v.maxLength(256)) });
 
-/** `POST /api/agents` (admins only): add an agent to the caller's site. */
+/**
+ * `POST /api/agents` (admins only): add an agent to the caller's site. Answered with the new
+ * agent's `AgentProfile` (201), or 409 `email_taken` when the email has an account on any site.
+ */
 export const NewAgentBodySchema = v.object({
   email,
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.labelLength)),
@@ -38,6 +46,12 @@ export type LoginResponse = {
   agent: { id: string; email: string; name: string; role: "admin" | "agent" };
   site: { id: string; name: string };
 };
+
+/** `GET /api/agents`: the site's agents, oldest first. */
+export type AgentsResponse = { agents: AgentProfile[] };
+
+/** `GET /api/site` and `PUT /api/site`: the site's settings. */
+export type SiteSettingsResponse = { id: string; name: string; allowedOrigins: string[] };
 
 /** Every HTTP error body. */
 export type HttpError = { error: string; message: string };

@@ -150,6 +150,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (url.pathname.startsWith("/api/")) {
       const body = await readBody(req);
       if (body === null) {
+        // The rest of the body is never read: answer, then close the connection.
+        res.setHeader("connection", "close");
         return sendJson(res, 413, {
           error: "too_large",
           message: `Request bodies are limited to ${LIMITS.bodyBytes} bytes`,
@@ -352,8 +354,9 @@ function readBody(req: IncomingMessage): Promise<string | null> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > LIMITS.bodyBytes) {
+        req.pause();
+        req.removeAllListeners("data");
         resolve(null);
-        req.destroy();
       } else chunks.push(chunk);
     });
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));

@@ -1,0 +1,11 @@
+export { sha256 } from "./bytes.ts";
+export { hashPassword, PASSWORD_ITERATIONS, verifyNoPassword, verifyPassword } from "./password.ts";
+export {
+  randomId,
+  SESSION_TTL_MS,
+  type SessionClaims,
+  signToken,
+  TOKEN_PROBLEM_MESSAGES,
+  type TokenProblem,
+  verifyToken,
+} from "./token.ts";

@@ -1,0 +1,94 @@
+import * as v from "valibot";
+import type { AgentRole } from "../../protocol/index.ts";
+import { fromBase64Url, toBase64Url, utf8 } from "./bytes.ts";
+
+/** How long an agent session lasts: a working week, so the console survives the weekend. */
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** What an agent session token asserts. `exp` is in ms since the epoch, like every relay time. */
+export type SessionClaims = {
+  agentId: string;
+  siteId: string;
+  role: AgentRole;
+  exp: number;
+  /** Unique token id: logout revokes it. */
+  jti: string;
+};
+
+const ClaimsSchema = v.object({
+  agentId: v.string(),
+  siteId: v.string(),
+  role: v.picklist(["admin", "agent"]),
+  exp: v.number(),
+  jti: v.string(),
+});
+
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  if (!secret) throw new Error("PARLEY_SECRET is empty: agent tokens cannot be signed");
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** A random id for `jti`: 128 bits, URL-safe. */
+export function randomId(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/**
+ * Signs session claims: `base64url(JSON claims).base64url(HMAC-SHA256)`.
+ * @example const token = await signToken(env.PARLEY_SECRET, { agentId, siteId, role, exp, jti: randomId() })
+ */
+export async function signToken(secret: string, claims: SessionClaims): Promise<string> {
+  const payload = toBase64Url(utf8(JSON.stringify(claims)));
+  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), utf8(payload));
+  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+}
+
+/** Why a token was refused. */
+export type TokenProblem = "malformed" | "bad_signature" | "expired";
+
+/** What to tell a client whose token was refused for `problem`. */
+export const TOKEN_PROBLEM_MESSAGES: Record<TokenProblem, string> = {
+  malformed: "Invalid session token",
+  bad_signature: "Invalid session token",
+  expired: "The session has expired: sign in again",
+};
+
+/**
+ * The claims of a token this relay signed that has not expired, or why not. Revocation is the
+ * caller's check: it needs the site's storage.
+ * @example const checked = await verifyToken(env.PARLEY_SECRET, token); if (checked.ok) use(checked.claims)
+ */
+export async function verifyToken(
+  secret: string,
+  token: string,
+  now: number = Date.now(),
+): Promise<{ ok: true; claims: SessionClaims } | { ok: false; problem: TokenProblem }> {
+  const [payload, signatureText, ...rest] = token.split(".");
+  if (!payload || !signatureText || rest.length > 0) return { ok: false, problem: "malformed" };
+  const signature = fromBase64Url(signatureText);
+  if (!signature) return { ok: false, problem: "malformed" };
+  // crypto.subtle.verify compares in constant time.
+  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, utf8(payload));
+  if (!valid) return { ok: false, problem: "bad_signature" };
+  const bytes = fromBase64Url(payload);
+  let parsed: unknown;
+  try {
+    parsed = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : undefined;
+  } catch {
+    return { ok: false, problem: "malformed" };
+  }
+  const claims = v.safeParse(ClaimsSchema, parsed);
+  if (!claims.success) return { ok: false, problem: "malformed" };
+  if (claims.output.exp <= now) return { ok: false, problem: "expired" };
+  return { ok: true, claims: claims.output };
+}

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { configureLog, log } from "./log.ts";
+
+const lines: string[] = [];
+
+afterEach(() => {
+  lines.length = 0;
+  configureLog({ level: undefined, write: undefined });
+});
+
+describe("log", () => {
+  it("writes one JSON line per refused input", () => {
+    configureLog({ level: "info", write: (line) => lines.push(line) });
+    log.refused("visitor/abc", "bad_json", "A frame must be one JSON object", { conn: "c1" });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "")).toEqual({
+      at: expect.any(String),
+      level: "info",
+      message: "refused",
+      room: "visitor/abc",
+      code: "bad_json",
+      reason: "A frame must be one JSON object",
+      conn: "c1",
+    });
+  });
+
+  it("keeps an error's message and stack", () => {
+    configureLog({ level: "error", write: (line) => lines.push(line) });
+    log.info("not written");
+    log.error("alarm failed", { error: new Error("disk full") });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "").error).toMatchObject({ name: "Error", message: "disk full" });
+  });
+
+  it("is quiet under vitest unless asked, and silent when told", () => {
+    const asked = process.env.PARLEY_LOG;
+    delete process.env.PARLEY_LOG;
+    configureLog({ write: (line) => lines.push(line) });
+    log.refused("site/demo", "unauthorized", "no token");
+    process.env.PARLEY_LOG = asked;
+    expect(lines).toEqual([]);
+    configureLog({ level: "silent" });
+    log.error("not written either");
+    expect(lines).toEqual([]);
+  });
+});

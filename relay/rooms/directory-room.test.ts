@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AgentsResponse,
+  LIMITS,
+  type LoginResponse,
+  type SiteSettingsResponse,
+} from "../../protocol/index.ts";
+import {
+  api,
+  connectVisitor,
+  DEMO,
+  login,
+  newVisitor,
+  startTestRelay,
+  type TestRelay,
+} from "./testing.ts";
+
+let relay: TestRelay;
+let admin: LoginResponse;
+
+beforeAll(async () => {
+  relay = await startTestRelay();
+  admin = await login(relay);
+});
+
+afterAll(async () => {
+  await relay?.close();
+});
+
+describe("POST /api/login", () => {
+  it("signs in the demo admin", () => {
+    expect(admin).toEqual({
+      token: expect.stringMatching(/^[\w-]+\.[\w-]+$/),
+      agent: { id: expect.any(String), email: DEMO.email, name: DEMO.name, role: "admin" },
+      site: { id: DEMO.siteId, name: DEMO.siteName },
+    });
+  });
+
+  it("ignores the case and spaces of the email", async () => {
+    const again = await login(relay, ` ${DEMO.email.toUpperCase()} `);
+    expect(again.agent.id).toBe(admin.agent.id);
+    expect(again.token).not.toBe(admin.token);
+  });
+
+  it("answers a wrong password and an unknown email alike", async () => {
+    const wrong = await api(relay, "POST", "/api/login", {
+      body: { email: DEMO.email, password: "not-the-password" },
+    });
+    const unknown = await api(relay, "POST", "/api/login", {
+      body: { email: "nobody@parley.test", password: DEMO.password },
+    });
+    expect(wrong).toEqual({
+      status: 401,
+      body: { error: "unauthorized", message: "Wrong email or password" },
+    });
+    expect(unknown).toEqual(wrong);
+  });
+
+  it("refuses bodies that are not JSON or do not match with 400", async () => {
+    expect(await api(relay, "POST", "/api/login", { body: "{nope" })).toMatchObject({
+      status: 400,
+      body: { error: "bad_json" },
+    });
+    expect(
+      await api(relay, "POST", "/api/login", { body: { email: "not an email" } }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: "bad_body", message: expect.stringContaining("email") },
+    });
+  });
+
+  // Skipped until the node host answers 413 itself: its readBody destroys the socket on an
+  // oversized body, so the client sees "other side closed". The room's own 413 is covered in
+  // relay/http.test.ts.
+  it("refuses bodies over the limit with 413", async () => {
+    const big = { email: DEMO.email, password: "x".repeat(LIMITS.bodyBytes) };
+    expect(await api(relay, "POST", "/api/login", { body: big })).toMatchObject({
+      status: 413,
+      body: { error: "too_large" },
+    });
+  });
+});
+
+describe("routing", () => {
+  it("answers 404 for unknown routes and 405 for wrong methods", async () => {
+    expect(await api(relay, "GET", "/api/nothing")).toMatchObject({
+      status: 404,
+      body: { error: "not_found" },
+    });
+    expect(await api(relay, "GET", "/api/login")).toMatchObject({
+      status: 405,
+      body: { error: "method_not_allowed" },
+    });
+    expect(await api(relay, "DELETE", "/api/site", { token: admin.token })).toMatchObject({
+      status: 405,
+    });
+  });
+
+  it("keeps internal routes out of reach", async () => {
+    const response = await fetch(`${relay.url}/bootstrap`, { method: "POST", body: "{}" });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe("agents and site settings", () => {
+  it("requires a valid token", async () => {
+    expect(await api(relay, "GET", "/api/agents")).toMatchObject({
+      status: 401,
+      body: { error: "unauthorized" },
+    });
+    const [payload, signature] = admin.token.split(".");
+    const tampered = `${payload}x.${signature}`;
+    expect(await api(relay, "GET", "/api/site", { token: tampered })).toMatchObject({
+      status: 401,
+    });
+  });
+
+  it("lets the admin add an agent, who can sign in but not administer", async () => {
+    const email = "agent.one@parley.test";
+    const added = await api(relay, "POST", "/api/agents", {
+      token: admin.token,
+      body: { email, name: "Agent One", password: "agent-one-pw", role: "agent" },
+    });
+    expect(added).toEqual({
+      status: 201,
+      body: { id: expect.any(String), email, name: "Agent One", role: "agent" },
+    });
+    const taken = await api(relay, "POST", "/api/agents", {
+      token: admin.token,
+      body: {
+        email: "AGENT.ONE@parley.test",
+        name: "Again",
+        password: "agent-one-pw",
+        role: "agent",
+      },
+    });
+    expect(taken).toMatchObject({ status: 409, body: { error: "email_taken" } });
+
+    const list = await api(relay, "GET", "/api/agents", { token: admin.token });
+    expect((list.body as AgentsResponse).agents.map((a) => a.email)).toEqual([DEMO.email, email]);
+
+    const agent = await login(relay, email, "agent-one-pw");
+    expect(agent.agent.role).toBe("agent");
+    expect((await api(relay, "GET", "/api/agents", { token: agent.token })).status).toBe(200);
+    const denied = await api(relay, "POST", "/api/agents", {
+      token: agent.token,
+      body: { email: "sneaky@parley.test", name: "Sneaky", password: "sneaky-pw", role: "admin" },
+    });
+    expect(denied).toMatchObject({ status: 403, body: { error: "forbidden" } });
+    expect(
+      await api(relay, "PUT", "/api/site", { token: agent.token, body: { name: "Mine" } }),
+    ).toMatchObject({ status: 403 });
+    // The refused request reserved nothing: the email is still free.
+    const later = await api(relay, "POST", "/api/agents", {
+      token: admin.token,
+      body: {
+        email: "sneaky@parley.test",
+        name: "Not sneaky",
+        password: "sneaky-pw",
+        role: "agent",
+      },
+    });
+    expect(later.status).toBe(201);
+  });
+
+  it("validates new agents", async () => {
+    const response = await api(relay, "POST", "/api/agents", {
+      token: admin.token,
+      body: { email: "short@parley.test", name: "Short", password: "short", role: "agent" },
+    });
+    expect(response).toMatchObject({
+      status: 400,
+      body: { error: "bad_body", message: expect.stringContaining("8 characters") },
+    });
+    const retry = await api(relay, "POST", "/api/agents", {
+      token: admin.token,
+      body: { email: "short@parley.test", name: "Short", password: "long-enough", role: "agent" },
+    });
+    expect(retry.status).toBe(201);
+  });
+
+  it("changes the allowed origins that visitors connect from", async () => {
+    const site = (await api(relay, "GET", "/api/site", { token: admin.token }))
+      .body as SiteSettingsResponse;
+    expect(site).toEqual({
+      id: DEMO.siteId,
+      name: DEMO.siteName,
+      allowedOrigins: expect.arrayContaining([relay.url]),
+    });
+
+    const shop = "https://shop.example";
+    const refused = await connectVisitor(relay, newVisitor(), { origin: shop });
+    expect(await refused.next("error")).toMatchObject({ code: "origin_not_allowed" });
+
+    const updated = await api(relay, "PUT", "/api/site", {
+      token: admin.token,
+      body: { name: "Renamed Shop", allowedOrigins: [...site.allowedOrigins, shop] },
+    });
+    expect(updated).toMatchObject({ status: 200, body: { name: "Renamed Shop" } });
+    const tab = await connectVisitor(relay, newVisitor(), { origin: shop });
+    expect(await tab.next("welcome")).toMatchObject({ type: "welcome" });
+    await tab.close();
+
+    const bad = await api(relay, "PUT", "/api/site", {
+      token: admin.token,
+      body: { allowedOrigins: ["https://shop.example/path"] },
+    });
+    expect(bad).toMatchObject({ status: 400, body: { error: "bad_body" } });
+    await api(relay, "PUT", "/api/site", { token: admin.token, body: { name: DEMO.siteName } });
+  });
+
+  it("bootstraps once: a restart keeps the agents and adds its new origin", async () => {
+    const before = (await api(relay, "GET", "/api/agents", { token: admin.token }))
+      .body as AgentsResponse;
+    const oldUrl = relay.url;
+    await relay.restart();
+    const after = (await api(relay, "GET", "/api/agents", { token: admin.token }))
+      .body as AgentsResponse;
+    expect(after).toEqual(before);
+    const site = (await api(relay, "GET", "/api/site", { token: admin.token }))
+      .body as SiteSettingsResponse;
+    expect(site.allowedOrigins).toEqual(expect.arrayContaining([oldUrl, relay.url]));
+    expect((await login(relay)).agent.id).toBe(admin.agent.id);
+  });
+});

@@ -1,0 +1,156 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { PRESENCE, type RosterEntry } from "../../protocol/index.ts";
+import { ROSTER_KEEP_GONE_MS } from "./site-room.ts";
+import {
+  connectAgent,
+  connectVisitor,
+  events,
+  login,
+  newId,
+  newVisitor,
+  nextRosterEntry,
+  rosterEntriesSent,
+  startTestRelay,
+  type TestRelay,
+  type TestSocket,
+} from "./testing.ts";
+
+// Presence changes take a minute or more; the clock is faked (it still runs, and tests jump it
+// ahead), everything else is real. setImmediate stays real: SQLite commits on it. The relay
+// lives inside the fake clock from start to end, so none of its timers is lost on a switch.
+let relay: TestRelay;
+let agent: TestSocket;
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
+  relay = await startTestRelay();
+});
+
+afterAll(async () => {
+  await relay?.close();
+  vi.useRealTimers();
+});
+
+beforeEach(async () => {
+  agent = await connectAgent(relay, (await login(relay)).token);
+  await agent.next("roster");
+});
+
+afterEach(async () => {
+  await agent.close();
+});
+
+function statusOf(
+  visitorId: string,
+  status: RosterEntry["status"],
+  match: (entry: RosterEntry) => boolean = () => true,
+): Promise<RosterEntry> {
+  return nextRosterEntry(agent, visitorId, (entry) => entry.status === status && match(entry));
+}
+
+function statusesSent(visitorId: string): RosterEntry["status"][] {
+  return rosterEntriesSent(agent, visitorId).map((entry) => entry.status);
+}
+
+/** Jumps the clock ahead, firing due timers (storage alarms, throttles) on the way. */
+async function waitFor(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+}
+
+describe("presence", () => {
+  it("goes idle without activity, and online again on activity", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const view = events.pageview(newId("visit"));
+    tab.send({ type: "track", events: [view] });
+    await tab.next("ack");
+    const online = await statusOf(visitor.id, "online", (e) => e.visit !== null);
+    expect(online.visit?.engaged).toBe(true);
+
+    await waitFor(PRESENCE.idleAfterMs + 1000);
+    const idle = await statusOf(visitor.id, "idle");
+    expect(idle.visit?.engaged).toBe(false);
+
+    tab.send({ type: "track", events: [events.engagement(view, 5000, true, { at: Date.now() })] });
+    await tab.next("ack");
+    expect(
+      (await statusOf(visitor.id, "online", (e) => e.visit?.engagedMs === 5000)).visit,
+    ).toMatchObject({
+      engaged: true,
+      engagedMs: 5000,
+    });
+    await tab.close();
+  });
+
+  it("keeps a visitor who navigates (closes one tab, opens the next) online", async () => {
+    const visitor = newVisitor();
+    const first = await connectVisitor(relay, visitor);
+    await first.next("welcome");
+    await statusOf(visitor.id, "online");
+    await first.close();
+    await waitFor(PRESENCE.goneAfterMs / 2);
+    const second = await connectVisitor(relay, visitor);
+    await second.next("welcome");
+    await waitFor(PRESENCE.goneAfterMs);
+    second.send({ type: "track", events: [events.pageview(newId("visit"))] });
+    await second.next("ack");
+    expect(statusesSent(visitor.id)).not.toContain("gone");
+    await second.close();
+  });
+
+  it("goes gone once the last tab has been closed for goneAfterMs", async () => {
+    const visitor = newVisitor();
+    const tabs = [await connectVisitor(relay, visitor), await connectVisitor(relay, visitor)];
+    await Promise.all(tabs.map((tab) => tab.next("welcome")));
+    await statusOf(visitor.id, "online");
+    await tabs[0]?.close();
+    await waitFor(PRESENCE.goneAfterMs + 1000);
+    await tabs[1]?.close();
+    const closedAt = Date.now();
+    await waitFor(PRESENCE.goneAfterMs - 1000);
+    expect(statusesSent(visitor.id)).not.toContain("gone");
+    await waitFor(2000);
+    await statusOf(visitor.id, "gone");
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(PRESENCE.goneAfterMs);
+  });
+
+  it("drops a visitor from the roster an hour after it has gone", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    await tab.close();
+    await waitFor(PRESENCE.goneAfterMs + 1000);
+    await statusOf(visitor.id, "gone");
+    await waitFor(ROSTER_KEEP_GONE_MS - 60_000);
+    expect(
+      agent.frames.some((f) => (f.removed as string[] | undefined)?.includes(visitor.id)),
+    ).toBe(false);
+    await waitFor(61_000);
+    for (;;) {
+      const frame = await agent.next("roster");
+      if ((frame.removed as string[] | undefined)?.includes(visitor.id)) break;
+    }
+    const fresh = await connectAgent(relay, (await login(relay)).token);
+    const full = await fresh.next("roster");
+    expect((full.visitors as RosterEntry[]).map((e) => e.id)).not.toContain(visitor.id);
+    await fresh.close();
+  });
+
+  it("goes gone after a restart when its tab never comes back", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    await statusOf(visitor.id, "online");
+    await agent.close();
+    // The relay stops without telling the rooms, as in a crash.
+    await relay.restart();
+    agent = await connectAgent(relay, (await login(relay)).token);
+    const full = await agent.next("roster");
+    expect((full.visitors as RosterEntry[]).find((e) => e.id === visitor.id)?.status).toBe(
+      "online",
+    );
+    await waitFor(PRESENCE.goneAfterMs + 1000);
+    await statusOf(visitor.id, "gone");
+  });
+});

@@ -1,0 +1,503 @@
+/**
+ * One room per site: the site's settings, its agents and their sessions, visitor numbers and
+ * the live roster. Agents connect here; visitor rooms report to it.
+ *
+ * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
+ * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
+ * - `POST /login` {email, password} -> LoginResponse | 401
+ * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`: the `/api/*`
+ *   routes of the same names, with the caller's `Authorization: Bearer` token
+ * - `POST /visitors/connect` {visitorId, origin} -> `{number}` | 403 origin_not_allowed |
+ *   404 unknown_site
+ * - `POST /roster` {entry}: a visitor room's current roster entry
+ */
+import * as v from "valibot";
+import {
+  AgentClientFrameSchema,
+  type AgentProfile,
+  type AgentsResponse,
+  type HelloFrame,
+  IdSchema,
+  LoginBodySchema,
+  type LoginResponse,
+  NewAgentBodySchema,
+  type RosterEntry,
+  type RosterFrame,
+  SiteSettingsBodySchema,
+  type SiteSettingsResponse,
+  type TrailFrame,
+} from "../../protocol/index.ts";
+import {
+  hashPassword,
+  randomId,
+  SESSION_TTL_MS,
+  type SessionClaims,
+  signToken,
+  TOKEN_PROBLEM_MESSAGES,
+  verifyNoPassword,
+  verifyPassword,
+  verifyToken,
+} from "../auth/index.ts";
+import {
+  type ConnectionGuards,
+  createConnectionGuards,
+  type Refusal,
+  refuseConnection,
+  sendFrame,
+} from "../guard.ts";
+import {
+  bearerToken,
+  httpError,
+  internalRequest,
+  json,
+  type Routes,
+  readJsonBody,
+  route,
+} from "../http.ts";
+import { log } from "../log.ts";
+import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
+import { createThrottle } from "../throttle.ts";
+
+/** Site ids: shorter than client-made ids (the demo site is "demo"), same characters. */
+export const SiteIdSchema = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{1,64}$/, "a site id is 1 to 64 characters of A-Z, a-z, 0-9, _ and -"),
+);
+
+/** What `POST /bootstrap` takes: the site and its first admin. */
+export const BootstrapBodySchema = v.object({
+  site: v.object({
+    id: SiteIdSchema,
+    name: SiteSettingsBodySchema.entries.name.wrapped,
+    allowedOrigins: SiteSettingsBodySchema.entries.allowedOrigins.wrapped,
+  }),
+  admin: v.pick(NewAgentBodySchema, ["email", "name", "password"]),
+});
+export type BootstrapBody = v.InferOutput<typeof BootstrapBodySchema>;
+
+const VisitorConnectBodySchema = v.object({ visitorId: IdSchema, origin: v.nullable(v.string()) });
+
+// Built by visitor rooms from validated events; checked here only for its identity.
+const RosterBodySchema = v.object({
+  entry: v.looseObject({ id: IdSchema, status: v.picklist(["online", "idle", "gone"]) }),
+});
+
+/** Roster changes reach agents within this long, batched. */
+export const ROSTER_BROADCAST_MS = 20;
+/** Visitors gone for longer than this leave the roster. */
+export const ROSTER_KEEP_GONE_MS = 60 * 60 * 1000;
+
+type StoredSite = { id: string; name: string; allowedOrigins: string[] };
+type StoredAgent = AgentProfile & { passwordHash: string; createdAt: number };
+type AgentState = { agentId: string; jti: string };
+type Session = { agent: StoredAgent; claims: SessionClaims };
+
+const keys = {
+  site: "site",
+  counter: "counter",
+  agent: (id: string) => `agent:${id}`,
+  visitor: (id: string) => `visitor:${id}`,
+  roster: (id: string) => `roster:${id}`,
+  gone: (id: string) => `gone:${id}`,
+  revoked: (jti: string) => `revoked:${jti}`,
+};
+
+export class SiteRoom implements PartyServer {
+  private site: StoredSite | undefined;
+  private readonly agents = new Map<string, StoredAgent>();
+  /** Revoked session ids, until their tokens would have expired anyway. */
+  private readonly revoked = new Map<string, number>();
+  private readonly roster = new Map<string, RosterEntry>();
+  /** When each gone visitor went. */
+  private readonly goneAt = new Map<string, number>();
+  private readonly changed = new Set<string>();
+  private readonly removed = new Set<string>();
+  private readonly guards: ConnectionGuards;
+  private readonly rosterBroadcast = createThrottle(ROSTER_BROADCAST_MS, () =>
+    this.broadcastRosterChanges(),
+  );
+  private alarmAt: number | null = null;
+  private readonly name: string;
+  private readonly routes: Routes = {
+    "/bootstrap": { POST: (request) => this.bootstrap(request) },
+    "/login": { POST: (request) => this.login(request) },
+    "/logout": { POST: (request) => this.logout(request) },
+    "/agents": {
+      GET: (request) => this.listAgents(request),
+      POST: (request) => this.addAgent(request),
+    },
+    "/site": {
+      GET: (request) => this.getSite(request),
+      PUT: (request) => this.updateSite(request),
+    },
+    "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
+    "/roster": { POST: (request) => this.updateRoster(request) },
+  };
+
+  constructor(private readonly room: RoomContext) {
+    this.name = `${room.party}/${room.id}`;
+    this.guards = createConnectionGuards(this.name);
+  }
+
+  async onStart(): Promise<void> {
+    const storage = this.room.storage;
+    const [site, agents, revoked, roster, gone, alarmAt] = await Promise.all([
+      storage.get<StoredSite>(keys.site),
+      storage.list<StoredAgent>({ prefix: "agent:" }),
+      storage.list<number>({ prefix: "revoked:" }),
+      storage.list<RosterEntry>({ prefix: "roster:" }),
+      storage.list<number>({ prefix: "gone:" }),
+      storage.getAlarm(),
+    ]);
+    this.site = site;
+    for (const agent of agents.values()) this.agents.set(agent.id, agent);
+    for (const [key, exp] of revoked) this.revoked.set(key.slice("revoked:".length), exp);
+    for (const entry of roster.values()) this.roster.set(entry.id, entry);
+    for (const [key, at] of gone) this.goneAt.set(key.slice("gone:".length), at);
+    this.alarmAt = alarmAt;
+  }
+
+  getConnectionTags(): string[] {
+    return ["agent"];
+  }
+
+  async onConnect(conn: Connection, ctx: ConnectionContext): Promise<void> {
+    const token = new URL(ctx.request.url).searchParams.get("token");
+    const session = await this.checkSession(token);
+    if (!session.ok) return refuseConnection(conn, this.name, session);
+    const { agent, claims } = session.value;
+    conn.setState({ agentId: agent.id, jti: claims.jti } satisfies AgentState);
+    const site = this.requireSite();
+    sendFrame(conn, {
+      type: "hello",
+      agent: profileOf(agent),
+      site: { id: site.id, name: site.name },
+    } satisfies HelloFrame);
+    sendFrame(conn, {
+      type: "roster",
+      full: true,
+      visitors: [...this.roster.values()],
+    } satisfies RosterFrame);
+  }
+
+  async onMessage(conn: Connection, message: string): Promise<void> {
+    if (!agentStateOf(conn)) return;
+    const frame = this.guards.receive(conn, message, AgentClientFrameSchema);
+    if (!frame) return;
+    // `trail:get` is the only agent frame so far.
+    const trail = await this.trailOf(frame.visitorId);
+    if (!trail.ok) return this.guards.refuse(conn, trail, { strike: false });
+    sendFrame(conn, { type: "trail", trail: trail.value } satisfies TrailFrame);
+  }
+
+  onClose(conn: Connection): void {
+    this.guards.forget(conn);
+  }
+
+  onRequest(request: Request): Promise<Response> | Response {
+    return route(this.routes, request);
+  }
+
+  async onAlarm(): Promise<void> {
+    this.alarmAt = null;
+    const now = Date.now();
+    const prunedVisitors = [...this.goneAt]
+      .filter(([, at]) => now - at >= ROSTER_KEEP_GONE_MS)
+      .map(([id]) => id);
+    const expiredSessions = [...this.revoked].filter(([, exp]) => exp <= now).map(([jti]) => jti);
+    if (prunedVisitors.length > 0 || expiredSessions.length > 0) {
+      await this.room.storage.deleteMany([
+        ...prunedVisitors.flatMap((id) => [keys.roster(id), keys.gone(id)]),
+        ...expiredSessions.map(keys.revoked),
+      ]);
+      for (const id of prunedVisitors) {
+        this.roster.delete(id);
+        this.goneAt.delete(id);
+        this.changed.delete(id);
+        this.removed.add(id);
+      }
+      for (const jti of expiredSessions) this.revoked.delete(jti);
+      if (prunedVisitors.length > 0) this.rosterBroadcast.request();
+    }
+    await this.scheduleAlarm();
+  }
+
+  /** Token checks shared by agent sockets and HTTP routes. */
+  private async checkSession(
+    token: string | null,
+  ): Promise<{ ok: true; value: Session } | ({ ok: false } & Refusal)> {
+    const refuse = (message: string) => ({
+      ok: false as const,
+      code: "unauthorized" as const,
+      message,
+    });
+    if (!token) return refuse("Sign in first: no session token");
+    const verified = await verifyToken(this.room.env.PARLEY_SECRET, token);
+    if (!verified.ok) return refuse(TOKEN_PROBLEM_MESSAGES[verified.problem]);
+    const { claims } = verified;
+    if (claims.siteId !== this.room.id) return refuse("This session is for another site");
+    if (this.revoked.has(claims.jti)) return refuse("This session has been signed out");
+    const agent = this.agents.get(claims.agentId);
+    if (!agent) return refuse("This agent no longer exists");
+    return { ok: true, value: { agent, claims } };
+  }
+
+  /** The caller's session from `Authorization: Bearer`, or the 401/403 to answer. */
+  private async authorize(
+    request: Request,
+    role: "admin" | "any",
+  ): Promise<{ ok: true; value: Session } | { ok: false; response: Response }> {
+    const session = await this.checkSession(bearerToken(request));
+    if (!session.ok) {
+      return { ok: false, response: httpError(401, session.code, session.message) };
+    }
+    if (role === "admin" && session.value.agent.role !== "admin") {
+      return { ok: false, response: httpError(403, "forbidden", "Only admins can do this") };
+    }
+    return session;
+  }
+
+  private requireSite(): StoredSite {
+    if (!this.site) throw new Error(`site ${this.room.id} is not set up`);
+    return this.site;
+  }
+
+  private async bootstrap(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, BootstrapBodySchema);
+    if (!body.ok) return body.response;
+    const { site, admin } = body.value;
+    if (site.id !== this.room.id) return httpError(400, "bad_body", "site.id is not this site");
+    if (this.site) {
+      const missing = site.allowedOrigins.filter(
+        (origin) => !this.site?.allowedOrigins.includes(origin),
+      );
+      if (missing.length > 0) {
+        const next = { ...this.site, allowedOrigins: [...this.site.allowedOrigins, ...missing] };
+        await this.room.storage.put(keys.site, next);
+        this.site = next;
+      }
+      return json({ created: false });
+    }
+    const agent: StoredAgent = {
+      id: randomId(),
+      email: admin.email,
+      name: admin.name,
+      role: "admin",
+      passwordHash: await hashPassword(admin.password),
+      createdAt: Date.now(),
+    };
+    const created: StoredSite = {
+      id: site.id,
+      name: site.name,
+      allowedOrigins: site.allowedOrigins,
+    };
+    await this.room.storage.putMany({ [keys.site]: created, [keys.agent(agent.id)]: agent });
+    this.site = created;
+    this.agents.set(agent.id, agent);
+    log.info("site created", { site: site.id, admin: admin.email });
+    return json({ created: true });
+  }
+
+  private async login(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, LoginBodySchema);
+    if (!body.ok) return body.response;
+    const { email, password } = body.value;
+    const agent = [...this.agents.values()].find((candidate) => candidate.email === email);
+    const valid = agent
+      ? await verifyPassword(password, agent.passwordHash)
+      : await verifyNoPassword(password);
+    if (!agent || !valid || !this.site) {
+      return httpError(401, "unauthorized", "Wrong email or password");
+    }
+    const token = await signToken(this.room.env.PARLEY_SECRET, {
+      agentId: agent.id,
+      siteId: this.room.id,
+      role: agent.role,
+      exp: Date.now() + SESSION_TTL_MS,
+      jti: randomId(),
+    });
+    return json({
+      token,
+      agent: profileOf(agent),
+      site: { id: this.site.id, name: this.site.name },
+    } satisfies LoginResponse);
+  }
+
+  private async logout(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    const { jti, exp } = session.value.claims;
+    await this.room.storage.put(keys.revoked(jti), exp);
+    this.revoked.set(jti, exp);
+    for (const conn of this.room.getConnections("agent")) {
+      if (agentStateOf(conn)?.jti !== jti) continue;
+      refuseConnection(conn, this.name, { code: "unauthorized", message: "Signed out" });
+    }
+    await this.scheduleAlarm();
+    return new Response(null, { status: 204 });
+  }
+
+  private async listAgents(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    const agents = [...this.agents.values()]
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map(profileOf);
+    return json({ agents } satisfies AgentsResponse);
+  }
+
+  private async addAgent(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "admin");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, NewAgentBodySchema);
+    if (!body.ok) return body.response;
+    const { email, name, password, role } = body.value;
+    if ([...this.agents.values()].some((agent) => agent.email === email)) {
+      return httpError(409, "email_taken", "An agent with this email already exists");
+    }
+    const agent: StoredAgent = {
+      id: randomId(),
+      email,
+      name,
+      role,
+      passwordHash: await hashPassword(password),
+      createdAt: Date.now(),
+    };
+    await this.room.storage.put(keys.agent(agent.id), agent);
+    this.agents.set(agent.id, agent);
+    return json(profileOf(agent), 201);
+  }
+
+  private async getSite(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    return json(this.requireSite() satisfies SiteSettingsResponse);
+  }
+
+  private async updateSite(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "admin");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, SiteSettingsBodySchema);
+    if (!body.ok) return body.response;
+    const site = this.requireSite();
+    const next: StoredSite = {
+      id: site.id,
+      name: body.value.name ?? site.name,
+      allowedOrigins: body.value.allowedOrigins
+        ? [...new Set(body.value.allowedOrigins.map((origin) => origin.toLowerCase()))]
+        : site.allowedOrigins,
+    };
+    await this.room.storage.put(keys.site, next);
+    this.site = next;
+    return json(next satisfies SiteSettingsResponse);
+  }
+
+  /** A visitor room asks whether its visitor may connect, and under which number. */
+  private async connectVisitor(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, VisitorConnectBodySchema);
+    if (!body.ok) return body.response;
+    const { visitorId, origin } = body.value;
+    if (!this.site) return httpError(404, "unknown_site", `No site "${this.room.id}"`);
+    const allowed = this.site.allowedOrigins.map((entry) => entry.toLowerCase());
+    if (!origin || !allowed.includes(origin.toLowerCase())) {
+      return httpError(
+        403,
+        "origin_not_allowed",
+        `Origin ${origin ?? "(none)"} is not allowed for site "${this.room.id}"`,
+      );
+    }
+    const number = await this.room.storage.transaction(async (txn) => {
+      const known = await txn.get<number>(keys.visitor(visitorId));
+      if (known !== undefined) return known;
+      const next = ((await txn.get<number>(keys.counter)) ?? 0) + 1;
+      await txn.putMany({ [keys.counter]: next, [keys.visitor(visitorId)]: next });
+      return next;
+    });
+    return json({ number });
+  }
+
+  private async updateRoster(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, RosterBodySchema);
+    if (!body.ok) return body.response;
+    const entry = body.value.entry as RosterEntry;
+    const now = Date.now();
+    const put: Record<string, Json> = { [keys.roster(entry.id)]: entry };
+    const deleted: string[] = [];
+    if (entry.status === "gone") {
+      if (!this.goneAt.has(entry.id)) put[keys.gone(entry.id)] = now;
+    } else if (this.goneAt.has(entry.id)) {
+      deleted.push(keys.gone(entry.id));
+    }
+    await this.room.storage.transaction(async (txn) => {
+      await txn.putMany(put);
+      if (deleted.length > 0) await txn.deleteMany(deleted);
+    });
+    this.roster.set(entry.id, entry);
+    if (entry.status !== "gone") this.goneAt.delete(entry.id);
+    else if (!this.goneAt.has(entry.id)) this.goneAt.set(entry.id, now);
+    this.removed.delete(entry.id);
+    this.changed.add(entry.id);
+    this.rosterBroadcast.request();
+    await this.scheduleAlarm();
+    return new Response(null, { status: 204 });
+  }
+
+  private async trailOf(
+    visitorId: string,
+  ): Promise<{ ok: true; value: TrailFrame["trail"] } | ({ ok: false } & Refusal)> {
+    const notFound = {
+      ok: false as const,
+      code: "not_found" as const,
+      message: `No visitor ${visitorId} on this site`,
+    };
+    const known =
+      this.roster.has(visitorId) ||
+      (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined;
+    if (!known) return notFound;
+    const response = await this.room.fetchRoom(
+      "visitor",
+      visitorId,
+      internalRequest("GET", "/trail"),
+    );
+    if (!response.ok) return notFound;
+    return { ok: true, value: (await response.json()) as TrailFrame["trail"] };
+  }
+
+  /** Sends the entries changed since the last broadcast to signed-in agents. */
+  private broadcastRosterChanges(): void {
+    if (this.changed.size === 0 && this.removed.size === 0) return;
+    const frame: RosterFrame = {
+      type: "roster",
+      full: false,
+      visitors: [...this.changed].flatMap((id) => this.roster.get(id) ?? []),
+    };
+    if (this.removed.size > 0) frame.removed = [...this.removed];
+    this.changed.clear();
+    this.removed.clear();
+    const message = JSON.stringify(frame);
+    // Not `room.broadcast`: a socket still proving its token carries the tag already.
+    for (const conn of this.room.getConnections("agent")) {
+      if (agentStateOf(conn)) conn.send(message);
+    }
+  }
+
+  /** Sets the alarm for the next pruning, unless an earlier one is set. */
+  private async scheduleAlarm(): Promise<void> {
+    let next = Number.POSITIVE_INFINITY;
+    for (const at of this.goneAt.values()) next = Math.min(next, at + ROSTER_KEEP_GONE_MS);
+    for (const exp of this.revoked.values()) next = Math.min(next, exp);
+    if (next === Number.POSITIVE_INFINITY) return;
+    if (this.alarmAt !== null && this.alarmAt <= next) return;
+    this.alarmAt = next;
+    await this.room.storage.setAlarm(next);
+  }
+}
+
+function profileOf(agent: StoredAgent): AgentProfile {
+  return { id: agent.id, email: agent.email, name: agent.name, role: agent.role };
+}
+
+function agentStateOf(conn: Connection): AgentState | null {
+  const state = conn.state as AgentState | null;
+  return state && typeof state.jti === "string" ? state : null;
+}

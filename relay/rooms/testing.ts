@@ -1,0 +1,270 @@
+/**
+ * Test harness for the rooms: a real node relay on a random port with a temporary SQLite file,
+ * and `ws` clients that collect frames. Only tests import this.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import type {
+  EngagementEvent,
+  Geo,
+  LoginResponse,
+  PageViewEvent,
+  RosterEntry,
+  VisitEvent,
+} from "../../protocol/index.ts";
+import { DEMO } from "../hosts/node/demo-site.ts";
+import { startRelay } from "../hosts/node/server.ts";
+
+export { DEMO };
+
+export type TestRelay = {
+  url: string;
+  wsUrl: string;
+  /** Stops the relay and starts it again on the same database (on a new port). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts a relay with the demo site on a fresh database; `geo` resolves every IP.
+ * @example const relay = await startTestRelay(); ... await relay.close();
+ */
+export async function startTestRelay(options: { geo?: Geo } = {}): Promise<TestRelay> {
+  const dir = mkdtempSync(join(tmpdir(), "parley-rooms-"));
+  const start = () =>
+    startRelay({
+      port: 0,
+      host: "127.0.0.1",
+      dbPath: join(dir, "relay.sqlite"),
+      geo: options.geo ? async () => options.geo ?? {} : undefined,
+    });
+  let relay = await start();
+  const handle: TestRelay = {
+    url: relay.url,
+    wsUrl: relay.url.replace(/^http/, "ws"),
+    async restart() {
+      await relay.close();
+      relay = await start();
+      handle.url = relay.url;
+      handle.wsUrl = relay.url.replace(/^http/, "ws");
+    },
+    async close() {
+      await relay.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
+
+/** Any frame the relay sends, loosely typed for assertions. */
+export type Frame = { type: string; [field: string]: unknown };
+
+export type TestSocket = {
+  ws: WebSocket;
+  /** Every frame received so far. */
+  frames: Frame[];
+  send(frame: unknown): void;
+  /** The next frame not yet taken that matches `type` (any type when left out). */
+  next(type?: string, timeoutMs?: number): Promise<Frame>;
+  /** Resolves with the close code and reason. */
+  closed: Promise<{ code: number; reason: string }>;
+  close(): Promise<void>;
+};
+
+/** Opens a WebSocket and collects its frames; resolves once it is open. */
+export async function openSocket(url: string, origin?: string): Promise<TestSocket> {
+  const ws = new WebSocket(url, origin ? { origin } : {});
+  const frames: Frame[] = [];
+  const taken = new Set<Frame>();
+  const waiters = new Set<() => void>();
+  ws.on("message", (data) => {
+    frames.push(JSON.parse(data.toString()) as Frame);
+    for (const waiter of waiters) waiter();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on("close", (code, reason) => {
+      resolve({ code, reason: reason.toString() });
+      for (const waiter of waiters) waiter();
+    });
+  });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  return {
+    ws,
+    frames,
+    send(frame) {
+      ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    },
+    next(type, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const frame = frames.find((f) => !taken.has(f) && (!type || f.type === type));
+          if (frame) {
+            taken.add(frame);
+            done();
+            resolve(frame);
+          } else if (ws.readyState === ws.CLOSED) {
+            done();
+            reject(new Error(`socket closed while waiting for ${type ?? "a frame"}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(
+            new Error(
+              `no ${type ?? "frame"} within ${timeoutMs} ms; got ${JSON.stringify(frames)}`,
+            ),
+          );
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    closed,
+    async close() {
+      if (ws.readyState !== ws.CLOSED) ws.close();
+      await closed;
+    },
+  };
+}
+
+/** Signs in over HTTP; throws unless it succeeds. */
+export async function login(
+  relay: TestRelay,
+  email: string = DEMO.email,
+  password: string = DEMO.password,
+): Promise<LoginResponse> {
+  const response = await api(relay, "POST", "/api/login", { body: { email, password } });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
+  return response.body as LoginResponse;
+}
+
+/** An HTTP call to the relay's API with a JSON body (or a raw string) and an optional token. */
+export async function api(
+  relay: TestRelay,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${relay.url}${path}`, {
+    method,
+    headers,
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? options.body
+          : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** An agent socket of the demo site, past its `hello`. */
+export async function connectAgent(relay: TestRelay, token: string): Promise<TestSocket> {
+  return openSocket(
+    `${relay.wsUrl}/parties/site/${DEMO.siteId}?token=${encodeURIComponent(token)}`,
+  );
+}
+
+/** The next roster entry an agent gets for `visitorId` that `match` accepts. */
+export async function nextRosterEntry(
+  agent: TestSocket,
+  visitorId: string,
+  match: (entry: RosterEntry) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<RosterEntry> {
+  for (;;) {
+    const frame = await agent.next("roster", timeoutMs);
+    const entry = (frame.visitors as RosterEntry[]).find((e) => e.id === visitorId);
+    if (entry && match(entry)) return entry;
+  }
+}
+
+/** Every roster entry an agent has been sent for `visitorId`, in order. */
+export function rosterEntriesSent(agent: TestSocket, visitorId: string): RosterEntry[] {
+  return agent.frames
+    .filter((frame) => frame.type === "roster")
+    .flatMap((frame) => frame.visitors as RosterEntry[])
+    .filter((entry) => entry.id === visitorId);
+}
+
+let counter = 0;
+
+/** A fresh client-made id, as the SDK makes them. */
+export function newId(prefix = "id"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`.padEnd(8, "0");
+}
+
+/** A visitor of the demo site with its own id and secret. */
+export function newVisitor() {
+  return { id: newId("visitor"), secret: `secret-${newId("s")}-0123456789` };
+}
+
+/** Opens a visitor tab of the demo site from the relay's own origin (or `origin`). */
+export function connectVisitor(
+  relay: TestRelay,
+  visitor: { id: string; secret: string },
+  options: { origin?: string; site?: string } = {},
+): Promise<TestSocket> {
+  const query = new URLSearchParams({ site: options.site ?? DEMO.siteId, secret: visitor.secret });
+  return openSocket(
+    `${relay.wsUrl}/parties/visitor/${visitor.id}?${query}`,
+    options.origin ?? relay.url,
+  );
+}
+
+export const events = {
+  visit(visitId: string, fields: Partial<VisitEvent> = {}): VisitEvent {
+    return {
+      kind: "visit",
+      id: newId("ev"),
+      at: Date.now(),
+      visitId,
+      number: 1,
+      source: { channel: "search", engine: "Google", referrer: "google.com" },
+      firstSource: { channel: "search", engine: "Google", referrer: "google.com" },
+      landingUrl: "https://shop.example/",
+      ...fields,
+    };
+  },
+  pageview(visitId: string, fields: Partial<PageViewEvent> = {}): PageViewEvent {
+    return {
+      kind: "pageview",
+      id: newId("pv"),
+      at: Date.now(),
+      visitId,
+      url: "https://shop.example/",
+      title: "Home",
+      ...fields,
+    };
+  },
+  engagement(
+    view: PageViewEvent,
+    engagedMs: number,
+    active: boolean,
+    fields: Partial<EngagementEvent> = {},
+  ): EngagementEvent {
+    return {
+      kind: "engagement",
+      id: newId("en"),
+      at: view.at + engagedMs,
+      visitId: view.visitId,
+      pageviewId: view.id,
+      engagedMs,
+      active,
+      ...fields,
+    };
+  },
+};

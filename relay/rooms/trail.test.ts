@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import type { EngagementEvent, PageViewEvent, VisitEvent } from "../../protocol/index.ts";
+import { createTrail } from "./trail.ts";
+
+const at = 1_700_000_000_000;
+
+function visit(visitId: string, fields: Partial<VisitEvent> = {}): VisitEvent {
+  return {
+    kind: "visit",
+    id: `ev-${visitId}`,
+    at,
+    visitId,
+    number: 1,
+    source: { channel: "email" },
+    firstSource: { channel: "search" },
+    landingUrl: "https://shop.example/",
+    ...fields,
+  };
+}
+
+function pageview(id: string, visitId: string, offset: number): PageViewEvent {
+  return {
+    kind: "pageview",
+    id,
+    at: at + offset,
+    visitId,
+    url: `https://shop.example/${id}`,
+    title: id,
+  };
+}
+
+function engagement(
+  view: PageViewEvent,
+  engagedMs: number,
+  active: boolean,
+  offset = engagedMs,
+): EngagementEvent {
+  return {
+    kind: "engagement",
+    id: `en-${view.id}-${offset}`,
+    at: view.at + offset,
+    visitId: view.visitId,
+    pageviewId: view.id,
+    engagedMs,
+    active,
+  };
+}
+
+describe("trail", () => {
+  it("stores each visit and page view once", () => {
+    const trail = createTrail();
+    const view = pageview("pv-000001", "visit-0001", 10);
+    expect(trail.apply(visit("visit-0001"))).toBe("stored");
+    expect(trail.apply(view)).toBe("stored");
+    expect(Object.keys(trail.takeChanges().put).sort()).toEqual([
+      "pv:pv-000001",
+      "totals",
+      "visit:visit-0001",
+    ]);
+    expect(trail.apply(visit("visit-0001"))).toBe("duplicate");
+    expect(trail.apply(view)).toBe("duplicate");
+    expect(trail.takeChanges()).toEqual({ put: {}, delete: [] });
+  });
+
+  it("keeps the most engaged time and the latest activity of a page view", () => {
+    const trail = createTrail();
+    const view = pageview("pv-000001", "visit-0001", 0);
+    trail.apply(view);
+    expect(trail.apply(engagement(view, 8000, false))).toBe("stored");
+    expect(trail.apply(engagement(view, 3000, true))).toBe("duplicate");
+    expect(trail.summary()).toMatchObject({ engagedMs: 8000, engaged: false });
+    expect(trail.apply(engagement(view, 9000, true))).toBe("stored");
+    expect(trail.summary()).toMatchObject({ engagedMs: 9000, engaged: true });
+  });
+
+  it("never counts more engaged time than has passed since the page view", () => {
+    const trail = createTrail();
+    const view = pageview("pv-000001", "visit-0001", 0);
+    trail.apply(view);
+    trail.apply(engagement(view, 10 ** 12, true, 5000));
+    expect(trail.summary().engagedMs).toBe(6000);
+  });
+
+  it("refuses engagement for an unknown page view", () => {
+    const trail = createTrail();
+    const view = pageview("pv-000001", "visit-0001", 0);
+    expect(trail.apply(engagement(view, 1000, true))).toMatchObject({ code: "invalid_event" });
+  });
+
+  it("starts a visit for a page view of an unknown visit, completed by its late visit event", () => {
+    const trail = createTrail();
+    trail.apply(visit("visit-0001"));
+    trail.apply(pageview("pv-000001", "visit-0001", 0));
+    trail.apply(pageview("pv-000002", "visit-0002", 60_000));
+    expect(trail.summary()).toMatchObject({
+      visit: { id: "visit-0002", number: 2, source: { channel: "direct" } },
+      visits: 2,
+    });
+    expect(
+      trail.apply(visit("visit-0002", { at: at + 59_000, number: 2, source: { channel: "paid" } })),
+    ).toBe("stored");
+    expect(trail.summary()).toMatchObject({
+      visit: { id: "visit-0002", source: { channel: "paid" } },
+      visits: 2,
+    });
+    expect(trail.summary().visit?.inferred).toBeUndefined();
+  });
+
+  it("drops the oldest page views past the cap, and visits left empty", () => {
+    const trail = createTrail(undefined, 3);
+    trail.apply(visit("visit-0001"));
+    trail.apply(pageview("pv-000001", "visit-0001", 1));
+    trail.apply(visit("visit-0002", { at: at + 100, number: 2 }));
+    for (let i = 2; i <= 4; i++) trail.apply(pageview(`pv-00000${i}`, "visit-0002", 100 + i));
+    const changes = trail.takeChanges();
+    expect(changes.delete.sort()).toEqual(["pv:pv-000001", "visit:visit-0001"]);
+    const stored = trail.toTrail("visitor-1");
+    expect(stored.visits.map((v) => v.id)).toEqual(["visit-0002"]);
+    expect(stored.visits[0]?.pageviews.map((p) => p.id)).toEqual([
+      "pv-000002",
+      "pv-000003",
+      "pv-000004",
+    ]);
+  });
+
+  it("orders the trail by time, whatever the arrival order", () => {
+    const trail = createTrail();
+    trail.apply(pageview("pv-000002", "visit-0001", 20));
+    trail.apply(pageview("pv-000001", "visit-0001", 10));
+    expect(trail.toTrail("visitor-1").visits[0]?.pageviews.map((p) => p.id)).toEqual([
+      "pv-000001",
+      "pv-000002",
+    ]);
+    expect(trail.summary().page?.title).toBe("pv-000002");
+  });
+});

@@ -1,0 +1,359 @@
+/**
+ * A visitor's trail as the visitor room keeps it: visits and page views, each stored under its
+ * own key so one event rewrites one record. Events are applied idempotently: a visit or page
+ * view is stored once per id, and engagement reports only ever raise `engagedMs` and move
+ * `active` forward in time, so a re-sent event changes nothing.
+ *
+ * Times in the trail are the visitor's clock (`at` of the events): every event of a visitor
+ * comes from the same clock, so they order correctly against each other.
+ */
+import {
+  type EngagementEvent,
+  LIMITS,
+  type PageViewEvent,
+  type Source,
+  type TrackingEvent,
+  type Trail,
+  type VisitEvent,
+} from "../../protocol/index.ts";
+import type { Refusal } from "../guard.ts";
+import type { Json, RoomStorage } from "../party.ts";
+
+/** A visit as stored: the visit event's fields, or a stand-in until it arrives. */
+export type StoredVisit = {
+  id: string;
+  number: number;
+  startedAt: number;
+  source: Source;
+  landingUrl: string;
+  language?: string;
+  timezone?: string;
+  screen?: { width: number; height: number };
+  /** Made up from a page view whose visit event has not arrived (yet). */
+  inferred?: boolean;
+  /** Arrival order, to break ties between equal times. */
+  seq: number;
+};
+
+/** A page view as stored, with what its engagement reports said last. */
+export type StoredPageView = {
+  id: string;
+  visitId: string;
+  at: number;
+  url: string;
+  title: string;
+  referrer?: string;
+  engagedMs: number;
+  /** Whether the visitor was engaged on this page as of `activeAt`. */
+  active: boolean;
+  activeAt: number;
+  seq: number;
+};
+
+/** Counters of the whole trail. */
+export type TrailTotals = {
+  /** Visits so far, as the visitor's SDK numbers them. */
+  visits: number;
+  firstSource: Source | null;
+  seq: number;
+};
+
+/** What the roster shows of the trail. */
+export type TrailSummary = {
+  visit: StoredVisit | null;
+  /** Page views and engaged time of `visit`. */
+  pageviews: number;
+  engagedMs: number;
+  /** The latest engagement report of `visit` said active. */
+  engaged: boolean;
+  page: { url: string; title: string } | null;
+  visits: number;
+  firstSource: Source | null;
+};
+
+export type ApplyOutcome = "stored" | "duplicate" | Refusal;
+
+/** A trail in memory, with the keys changed since the last {@link VisitorTrail.takeChanges}. */
+export type VisitorTrail = {
+  /** Applies one valid event. */
+  apply(event: TrackingEvent): ApplyOutcome;
+  /** The writes that store every change applied since the last call. */
+  takeChanges(): { put: Record<string, Json>; delete: string[] };
+  summary(): TrailSummary;
+  toTrail(visitorId: string): Trail;
+};
+
+const keys = {
+  totals: "totals",
+  visit: (id: string) => `visit:${id}`,
+  pageview: (id: string) => `pv:${id}`,
+};
+
+/** Engagement may exceed the time since the page view by this much (timer rounding). */
+const engagementSlackMs = 1000;
+
+/** Reads a stored trail. */
+export async function loadTrail(
+  storage: RoomStorage,
+  limit: number = LIMITS.trailPageViews,
+): Promise<VisitorTrail> {
+  const [totals, visits, pageviews] = await Promise.all([
+    storage.get<TrailTotals>(keys.totals),
+    storage.list<StoredVisit>({ prefix: "visit:" }),
+    storage.list<StoredPageView>({ prefix: "pv:" }),
+  ]);
+  return createTrail(
+    {
+      totals: totals ?? { visits: 0, firstSource: null, seq: 0 },
+      visits: [...visits.values()],
+      pageviews: [...pageviews.values()],
+    },
+    limit,
+  );
+}
+
+/**
+ * A trail from its records; `limit` caps the page views kept (the oldest go first).
+ * @example const trail = createTrail(); trail.apply(event); await storage.putMany(trail.takeChanges().put);
+ */
+export function createTrail(
+  records: { totals: TrailTotals; visits: StoredVisit[]; pageviews: StoredPageView[] } = {
+    totals: { visits: 0, firstSource: null, seq: 0 },
+    visits: [],
+    pageviews: [],
+  },
+  limit: number = LIMITS.trailPageViews,
+): VisitorTrail {
+  const totals = { ...records.totals };
+  const visits = new Map(records.visits.map((visit) => [visit.id, visit]));
+  const pageviews = new Map(records.pageviews.map((view) => [view.id, view]));
+  const changed = new Set<string>();
+  const removed = new Set<string>();
+
+  function markChanged(key: string): void {
+    changed.add(key);
+    removed.delete(key);
+  }
+
+  function markRemoved(key: string): void {
+    removed.add(key);
+    changed.delete(key);
+  }
+
+  function nextSeq(): number {
+    totals.seq += 1;
+    markChanged(keys.totals);
+    return totals.seq;
+  }
+
+  function currentVisit(): StoredVisit | null {
+    let current: StoredVisit | null = null;
+    for (const visit of visits.values()) {
+      if (!current || later(visit.startedAt, visit.seq, current.startedAt, current.seq)) {
+        current = visit;
+      }
+    }
+    return current;
+  }
+
+  function applyVisit(event: VisitEvent): ApplyOutcome {
+    const existing = visits.get(event.visitId);
+    if (existing && !existing.inferred) return "duplicate";
+    const visit: StoredVisit = {
+      id: event.visitId,
+      number: event.number,
+      startedAt: Math.min(event.at, existing?.startedAt ?? event.at),
+      source: event.source,
+      landingUrl: event.landingUrl,
+      seq: existing?.seq ?? nextSeq(),
+    };
+    if (event.language !== undefined) visit.language = event.language;
+    if (event.timezone !== undefined) visit.timezone = event.timezone;
+    if (event.screen !== undefined) visit.screen = event.screen;
+    visits.set(visit.id, visit);
+    markChanged(keys.visit(visit.id));
+    totals.visits = Math.max(totals.visits, event.number);
+    totals.firstSource ??= event.firstSource;
+    markChanged(keys.totals);
+    return "stored";
+  }
+
+  /** A page view whose visit is unknown starts a visit: the SDK makes a new visit id per visit. */
+  function inferVisit(event: PageViewEvent): void {
+    totals.visits += 1;
+    const visit: StoredVisit = {
+      id: event.visitId,
+      number: totals.visits,
+      startedAt: event.at,
+      source: { channel: "direct" },
+      landingUrl: event.url,
+      inferred: true,
+      seq: nextSeq(),
+    };
+    visits.set(visit.id, visit);
+    markChanged(keys.visit(visit.id));
+  }
+
+  function applyPageView(event: PageViewEvent): ApplyOutcome {
+    if (pageviews.has(event.id)) return "duplicate";
+    if (!visits.has(event.visitId)) inferVisit(event);
+    const view: StoredPageView = {
+      id: event.id,
+      visitId: event.visitId,
+      at: event.at,
+      url: event.url,
+      title: event.title,
+      engagedMs: 0,
+      active: true,
+      activeAt: event.at,
+      seq: nextSeq(),
+    };
+    if (event.referrer !== undefined) view.referrer = event.referrer;
+    pageviews.set(view.id, view);
+    markChanged(keys.pageview(view.id));
+    while (pageviews.size > limit) dropOldestPageView();
+    return "stored";
+  }
+
+  function dropOldestPageView(): void {
+    let oldest: StoredPageView | undefined;
+    for (const view of pageviews.values()) {
+      if (!oldest || later(oldest.at, oldest.seq, view.at, view.seq)) oldest = view;
+    }
+    if (!oldest) return;
+    pageviews.delete(oldest.id);
+    markRemoved(keys.pageview(oldest.id));
+    const visitId = oldest.visitId;
+    const emptied = ![...pageviews.values()].some((view) => view.visitId === visitId);
+    if (emptied && currentVisit()?.id !== visitId) {
+      visits.delete(visitId);
+      markRemoved(keys.visit(visitId));
+    }
+  }
+
+  function applyEngagement(event: EngagementEvent): ApplyOutcome {
+    const view = pageviews.get(event.pageviewId);
+    if (!view) {
+      return {
+        code: "invalid_event",
+        message: "Engagement for a page view the relay does not have",
+      };
+    }
+    // Engaged time cannot exceed the time since the page view on the visitor's own clock.
+    const engagedMs = Math.min(
+      event.engagedMs,
+      Math.max(0, event.at - view.at) + engagementSlackMs,
+    );
+    const next = { ...view };
+    if (engagedMs > next.engagedMs) next.engagedMs = engagedMs;
+    // The later report says whether the visitor is engaged; on a tie, stopping wins.
+    if (event.at > next.activeAt || (event.at === next.activeAt && !event.active)) {
+      next.active = event.active;
+      next.activeAt = event.at;
+    }
+    if (
+      next.engagedMs === view.engagedMs &&
+      next.active === view.active &&
+      next.activeAt === view.activeAt
+    ) {
+      return "duplicate";
+    }
+    pageviews.set(next.id, next);
+    markChanged(keys.pageview(next.id));
+    return "stored";
+  }
+
+  return {
+    apply(event) {
+      switch (event.kind) {
+        case "visit":
+          return applyVisit(event);
+        case "pageview":
+          return applyPageView(event);
+        case "engagement":
+          return applyEngagement(event);
+      }
+    },
+
+    takeChanges() {
+      const put: Record<string, Json> = {};
+      for (const key of changed) {
+        const value = recordOf(key);
+        if (value !== undefined) put[key] = value;
+      }
+      const deleted = [...removed];
+      changed.clear();
+      removed.clear();
+      return { put, delete: deleted };
+    },
+
+    summary() {
+      const visit = currentVisit();
+      let page: StoredPageView | undefined;
+      let latestReport: StoredPageView | undefined;
+      let count = 0;
+      let engagedMs = 0;
+      for (const view of pageviews.values()) {
+        if (!page || later(view.at, view.seq, page.at, page.seq)) page = view;
+        if (view.visitId !== visit?.id) continue;
+        count += 1;
+        engagedMs += view.engagedMs;
+        if (
+          !latestReport ||
+          later(view.activeAt, view.seq, latestReport.activeAt, latestReport.seq)
+        ) {
+          latestReport = view;
+        }
+      }
+      return {
+        visit,
+        pageviews: count,
+        engagedMs,
+        engaged: latestReport?.active ?? false,
+        page: page ? { url: page.url, title: page.title } : null,
+        visits: totals.visits,
+        firstSource: totals.firstSource,
+      };
+    },
+
+    toTrail(visitorId) {
+      const ordered = [...visits.values()].sort((a, b) =>
+        order(a.startedAt, a.seq, b.startedAt, b.seq),
+      );
+      const views = [...pageviews.values()].sort((a, b) => order(a.at, a.seq, b.at, b.seq));
+      return {
+        visitorId,
+        visits: ordered.map((visit) => ({
+          id: visit.id,
+          number: visit.number,
+          startedAt: visit.startedAt,
+          source: visit.source,
+          landingUrl: visit.landingUrl,
+          pageviews: views
+            .filter((view) => view.visitId === visit.id)
+            .map((view) => ({
+              id: view.id,
+              at: view.at,
+              url: view.url,
+              title: view.title,
+              engagedMs: view.engagedMs,
+            })),
+        })),
+      };
+    },
+  };
+
+  function recordOf(key: string): Json | undefined {
+    if (key === keys.totals) return totals;
+    if (key.startsWith("visit:")) return visits.get(key.slice("visit:".length));
+    return pageviews.get(key.slice("pv:".length));
+  }
+}
+
+function order(at: number, seq: number, otherAt: number, otherSeq: number): number {
+  return at - otherAt || seq - otherSeq;
+}
+
+function later(at: number, seq: number, otherAt: number, otherSeq: number): boolean {
+  return order(at, seq, otherAt, otherSeq) > 0;
+}

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LIMITS, type RosterEntry, type Trail } from "../../protocol/index.ts";
+import {
+  connectAgent,
+  connectVisitor,
+  events,
+  type Frame,
+  login,
+  newId,
+  newVisitor,
+  nextRosterEntry,
+  startTestRelay,
+  type TestRelay,
+  type TestSocket,
+} from "./testing.ts";
+
+let relay: TestRelay;
+let agent: TestSocket;
+
+beforeAll(async () => {
+  relay = await startTestRelay({ geo: { city: "Lisbon", country: "PT" } });
+  agent = await connectAgent(relay, (await login(relay)).token);
+  await agent.next("roster");
+});
+
+afterAll(async () => {
+  await agent?.close();
+  await relay?.close();
+});
+
+function rosterUpdate(
+  visitorId: string,
+  match?: (entry: RosterEntry) => boolean,
+): Promise<RosterEntry> {
+  return nextRosterEntry(agent, visitorId, match);
+}
+
+async function trailOf(visitorId: string): Promise<Trail> {
+  agent.send({ type: "trail:get", visitorId });
+  return (await agent.next("trail")).trail as Trail;
+}
+
+async function expectRefused(socket: TestSocket, code: string) {
+  expect(await socket.next("error")).toEqual({ type: "error", code, message: expect.any(String) });
+  expect((await socket.closed).code).toBe(1008);
+}
+
+describe("visitor room", () => {
+  it("welcomes a visitor by city and number, stores its events, and shows them to agents", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    const welcome = await tab.next("welcome");
+    expect(welcome).toMatchObject({
+      visitorId: visitor.id,
+      name: expect.stringMatching(/^Lisbon \d+$/),
+    });
+
+    const visitId = newId("visit");
+    const visit = events.visit(visitId);
+    const home = events.pageview(visitId, { url: "https://shop.example/", title: "Home" });
+    const shoes = events.pageview(visitId, {
+      at: home.at + 5000,
+      url: "https://shop.example/shoes",
+      title: "Shoes",
+    });
+    tab.send({ type: "track", events: [visit, home, shoes] });
+    expect(await tab.next("ack")).toEqual({ type: "ack", ids: [visit.id, home.id, shoes.id] });
+
+    const entry = await rosterUpdate(visitor.id, (e) => e.visit?.pageviews === 2);
+    expect(entry).toMatchObject({
+      name: welcome.name,
+      status: "online",
+      page: { url: "https://shop.example/shoes", title: "Shoes" },
+      source: { channel: "search", engine: "Google" },
+      firstSource: { channel: "search" },
+      visits: 1,
+      visit: { id: visitId, number: 1, pageviews: 2, engagedMs: 0 },
+      geo: { city: "Lisbon", country: "PT" },
+      device: { browser: "Unknown", type: "desktop" },
+    });
+
+    tab.send({ type: "track", events: [events.engagement(shoes, 4000, true)] });
+    await tab.next("ack");
+    const engaged = await rosterUpdate(visitor.id, (e) => e.visit?.engagedMs === 4000);
+    expect(engaged.visit).toMatchObject({ engaged: true });
+
+    expect(await trailOf(visitor.id)).toEqual({
+      visitorId: visitor.id,
+      visits: [
+        {
+          id: visitId,
+          number: 1,
+          startedAt: visit.at,
+          source: visit.source,
+          landingUrl: visit.landingUrl,
+          pageviews: [
+            { id: home.id, at: home.at, url: home.url, title: "Home", engagedMs: 0 },
+            { id: shoes.id, at: shoes.at, url: shoes.url, title: "Shoes", engagedMs: 4000 },
+          ],
+        },
+      ],
+    });
+    await tab.close();
+  });
+
+  it("stores re-sent events once, also after a restart, and keeps the best engagement", async () => {
+    const visitor = newVisitor();
+    let tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const visitId = newId("visit");
+    const visit = events.visit(visitId);
+    const view = events.pageview(visitId);
+    const later = events.engagement(view, 9000, false);
+    const earlier = events.engagement(view, 3000, true);
+    tab.send({ type: "track", events: [visit, view, later] });
+    await tab.next("ack");
+    // An outbox re-sends everything it was not sure of, in any order.
+    tab.send({ type: "track", events: [visit, view, earlier, later] });
+    expect(await tab.next("ack")).toMatchObject({ ids: [visit.id, view.id, earlier.id, later.id] });
+    // Let the roster update land before the restart stops the rooms.
+    await rosterUpdate(visitor.id, (e) => e.visit?.engagedMs === 9000);
+    const before = await trailOf(visitor.id);
+    expect(before.visits).toHaveLength(1);
+    expect(before.visits[0]?.pageviews).toEqual([
+      expect.objectContaining({ id: view.id, engagedMs: 9000 }),
+    ]);
+
+    await tab.close();
+    await agent.close();
+    await relay.restart();
+    agent = await connectAgent(relay, (await login(relay)).token);
+    await agent.next("roster");
+
+    tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    tab.send({ type: "track", events: [visit, view, earlier] });
+    expect(await tab.next("ack")).toMatchObject({ ids: [visit.id, view.id, earlier.id] });
+    expect(await trailOf(visitor.id)).toEqual(before);
+    await tab.close();
+  });
+
+  it("acknowledges valid events and lists the invalid ones as rejected", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const visitId = newId("visit");
+    const good = events.pageview(visitId);
+    const badUrl = events.pageview(visitId, { url: "x".repeat(LIMITS.urlLength + 1) });
+    const orphan = events.engagement(events.pageview(visitId), 1000, true);
+    tab.send({
+      type: "track",
+      events: [good, badUrl, { kind: "click", id: "click-0001" }, orphan],
+    });
+    const ack = await tab.next("ack");
+    expect(ack.ids).toEqual([good.id]);
+    expect(ack.rejected).toEqual([
+      { id: badUrl.id, code: "invalid_event", message: expect.stringContaining("url") },
+      { id: "click-0001", code: "invalid_event", message: expect.any(String) },
+      { id: orphan.id, code: "invalid_event", message: expect.stringContaining("page view") },
+    ]);
+    const trail = await trailOf(visitor.id);
+    expect(trail.visits.flatMap((v) => v.pageviews.map((p) => p.id))).toEqual([good.id]);
+    await tab.close();
+  });
+
+  it("counts a new visit id as a new visit", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const first = newId("visit");
+    const second = newId("visit");
+    tab.send({ type: "track", events: [events.visit(first), events.pageview(first)] });
+    await tab.next("ack");
+    tab.send({
+      type: "track",
+      events: [
+        events.visit(second, { number: 2, at: Date.now() + 1000, source: { channel: "email" } }),
+        events.pageview(second, { at: Date.now() + 1000, url: "https://shop.example/sale" }),
+      ],
+    });
+    await tab.next("ack");
+    const entry = await rosterUpdate(visitor.id, (e) => e.visits === 2);
+    expect(entry).toMatchObject({
+      visit: { id: second, number: 2, pageviews: 1 },
+      source: { channel: "email" },
+      firstSource: { channel: "search" },
+    });
+    expect((await trailOf(visitor.id)).visits.map((v) => v.id)).toEqual([first, second]);
+    await tab.close();
+  });
+});
+
+describe("visitor room refusals", () => {
+  it("refuses another secret for a known visitor", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const impostor = await connectVisitor(relay, {
+      id: visitor.id,
+      secret: "another-secret-0123456789",
+    });
+    await expectRefused(impostor, "bad_secret");
+    // The rightful tab keeps working.
+    const view = events.pageview(newId("visit"));
+    tab.send({ type: "track", events: [view] });
+    expect(await tab.next("ack")).toMatchObject({ ids: [view.id] });
+    await tab.close();
+  });
+
+  it("refuses a known visitor on another site", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    await expectRefused(await connectVisitor(relay, visitor, { site: "other-site" }), "forbidden");
+    await tab.close();
+  });
+
+  it("refuses an origin the site does not allow, and binds nothing", async () => {
+    const visitor = newVisitor();
+    await expectRefused(
+      await connectVisitor(relay, visitor, { origin: "https://evil.example" }),
+      "origin_not_allowed",
+    );
+    agent.send({ type: "trail:get", visitorId: visitor.id });
+    expect(await agent.next("error")).toMatchObject({ code: "not_found" });
+  });
+
+  it("refuses an unknown site and a missing secret", async () => {
+    await expectRefused(
+      await connectVisitor(relay, newVisitor(), { site: "no-such-site" }),
+      "unknown_site",
+    );
+    await expectRefused(
+      await connectVisitor(relay, { id: newId("visitor"), secret: "short" }),
+      "bad_secret",
+    );
+  });
+
+  it("answers bad frames with errors and keeps the connection", async () => {
+    const tab = await connectVisitor(relay, newVisitor());
+    await tab.next("welcome");
+    const cases: [unknown, string][] = [
+      ["{not json", "bad_json"],
+      [{ type: "chat", text: "hi" }, "unknown_type"],
+      [{ type: "track", events: [] }, "bad_frame"],
+      [{ type: "track", events: Array(LIMITS.eventsPerFrame + 1).fill({}) }, "bad_frame"],
+      [JSON.stringify({ type: "track", events: ["x".repeat(LIMITS.frameBytes)] }), "too_large"],
+    ];
+    for (const [frame, code] of cases) {
+      tab.send(frame);
+      const error = (await tab.next("error")) as Frame & { message: string };
+      expect(error.code).toBe(code);
+      expect(error.message.length).toBeGreaterThan(10);
+    }
+    const view = events.pageview(newId("visit"));
+    tab.send({ type: "track", events: [view] });
+    expect(await tab.next("ack")).toMatchObject({ ids: [view.id] });
+    await tab.close();
+  });
+
+  it("closes a flooding connection with 1008 and keeps serving others", async () => {
+    const flooder = await connectVisitor(relay, newVisitor());
+    const bystander = await connectVisitor(relay, newVisitor());
+    await flooder.next("welcome");
+    await bystander.next("welcome");
+    const view = events.pageview(newId("visit"));
+    for (let i = 0; i < LIMITS.frameBurst + LIMITS.strikesBeforeClose + 5; i++) {
+      flooder.send({ type: "track", events: [view] });
+    }
+    expect((await flooder.closed).code).toBe(1008);
+    expect(flooder.frames.filter((f) => f.type === "error")).toHaveLength(
+      LIMITS.strikesBeforeClose,
+    );
+    expect(flooder.frames.find((f) => f.type === "error")).toMatchObject({ code: "rate_limited" });
+
+    const other = events.pageview(newId("visit"));
+    bystander.send({ type: "track", events: [other] });
+    expect(await bystander.next("ack")).toMatchObject({ ids: [other.id] });
+    await bystander.close();
+  });
+
+  it("closes a connection that keeps sending garbage", async () => {
+    const tab = await connectVisitor(relay, newVisitor());
+    await tab.next("welcome");
+    for (let i = 0; i < LIMITS.strikesBeforeClose; i++) tab.send("garbage");
+    expect((await tab.closed).code).toBe(1008);
+  });
+});

@@ -1,0 +1,418 @@
+/**
+ * One room per visitor: the visitor's tabs connect here. It binds the visitor to a site and a
+ * secret on first contact, stores tracking events exactly once, keeps the trail, tracks
+ * presence with storage alarms, and keeps the site room's roster entry current.
+ *
+ * Internal route: `GET /trail` -> protocol `Trail` (404 before the first contact).
+ */
+import * as v from "valibot";
+import {
+  type AckFrame,
+  type Device,
+  type ErrorCode,
+  type Geo,
+  type HttpError,
+  IdSchema,
+  PRESENCE,
+  type RosterEntry,
+  type TrackFrame,
+  TrackingEventSchema,
+  VisitorClientFrameSchema,
+  type VisitorStatus,
+  type WelcomeFrame,
+} from "../../protocol/index.ts";
+import { sha256 } from "../auth/index.ts";
+import { parseDevice } from "../device.ts";
+import {
+  type ConnectionGuards,
+  createConnectionGuards,
+  type Refusal,
+  refuseConnection,
+  sendFrame,
+  validate,
+} from "../guard.ts";
+import { httpError, internalRequest, json, type Routes, route } from "../http.ts";
+import { log } from "../log.ts";
+import type { Connection, ConnectionContext, PartyServer, RoomContext } from "../party.ts";
+import { createThrottle } from "../throttle.ts";
+import { SiteIdSchema } from "./site-room.ts";
+import { createTrail, loadTrail, type VisitorTrail } from "./trail.ts";
+
+/** Roster updates for one visitor reach the site room at most this often (plus a leading one). */
+export const ROSTER_PUSH_MS = 250;
+
+/**
+ * While a tab stays open without activity no presence change is due, but the room still wakes
+ * this often: after a host restart no tab is open any more, and the visitor must go `gone`.
+ */
+const WATCHDOG_MS = 5 * 60 * 1000;
+
+const SecretSchema = v.pipe(
+  v.string(),
+  v.minLength(16, "a secret has at least 16 characters"),
+  v.maxLength(256, "a secret has at most 256 characters"),
+);
+
+/** Who the visitor is, where it belongs and whether it is here; stored under "visitor". */
+type VisitorRecord = {
+  siteId: string;
+  /** SHA-256 of the secret bound on first contact. */
+  secretHash: string;
+  number: number;
+  name: string;
+  createdAt: number;
+  device: Device;
+  geo: Geo;
+  /** Relay time of the last activity: a tab opening, a visit, a page view, active engagement. */
+  lastActivityAt: number;
+  /** Relay time when the last tab closed; null while one is open. */
+  closedAt: number | null;
+  status: VisitorStatus;
+  /** Relay time when the current visit's engaged time was last reported. */
+  engagedAt: number;
+};
+
+type TabState = { accepted: true };
+
+const VISITOR_KEY = "visitor";
+
+const refusalCodes = new Set<ErrorCode>(["origin_not_allowed", "unknown_site"]);
+
+export class VisitorRoom implements PartyServer {
+  private visitor: VisitorRecord | undefined;
+  private trail: VisitorTrail = createTrail();
+  private alarmAt: number | null = null;
+  /** Connects, frames, closes and alarms run one at a time, in arrival order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly guards: ConnectionGuards;
+  private readonly rosterPush = createThrottle(ROSTER_PUSH_MS, () => this.pushRosterEntry());
+  private readonly name: string;
+  private readonly routes: Routes = {
+    "/trail": {
+      GET: async () =>
+        this.visitor
+          ? json(this.trail.toTrail(this.room.id))
+          : httpError(404, "not_found", "No such visitor"),
+    },
+  };
+  /** The last roster update the site room took, to skip sending the same one again. */
+  private lastPushed: string | undefined;
+
+  constructor(private readonly room: RoomContext) {
+    this.name = `${room.party}/${room.id}`;
+    this.guards = createConnectionGuards(this.name);
+  }
+
+  async onStart(): Promise<void> {
+    await this.load();
+    this.alarmAt = await this.room.storage.getAlarm();
+    const visitor = this.visitor;
+    // Started without open tabs while the record says present: the host restarted (or the tabs
+    // closed unseen). Count from now, as if the last tab had just closed.
+    if (
+      visitor &&
+      visitor.status !== "gone" &&
+      visitor.closedAt === null &&
+      this.openTabs() === 0
+    ) {
+      visitor.closedAt = Date.now();
+      await this.room.storage.put(VISITOR_KEY, visitor);
+      await this.scheduleAlarm(Date.now());
+    }
+  }
+
+  getConnectionTags(): string[] {
+    return ["visitor"];
+  }
+
+  onConnect(conn: Connection, ctx: ConnectionContext): Promise<void> {
+    return this.serially(() => this.accept(conn, ctx));
+  }
+
+  async onMessage(conn: Connection, message: string): Promise<void> {
+    const frame = this.guards.receive(conn, message, VisitorClientFrameSchema);
+    if (!frame) return;
+    await this.serially(() => (isAccepted(conn) ? this.track(conn, frame) : undefined));
+  }
+
+  async onClose(conn: Connection): Promise<void> {
+    this.guards.forget(conn);
+    // Queued behind the connect, which may still be accepting this tab.
+    await this.serially(async () => {
+      const visitor = this.visitor;
+      if (!visitor || !isAccepted(conn) || this.openTabs(conn) > 0) return;
+      visitor.closedAt = Date.now();
+      await this.room.storage.put(VISITOR_KEY, visitor);
+      await this.scheduleAlarm(visitor.closedAt);
+    });
+  }
+
+  async onAlarm(): Promise<void> {
+    await this.serially(async () => {
+      // The host clears a firing alarm before calling onAlarm.
+      this.alarmAt = null;
+      const visitor = this.visitor;
+      if (!visitor) return;
+      const now = Date.now();
+      if (this.openTabs() === 0 && visitor.closedAt === null) visitor.closedAt = now;
+      if (this.updateStatus(now)) await this.room.storage.put(VISITOR_KEY, visitor);
+      await this.scheduleAlarm(now);
+    });
+  }
+
+  onRequest(request: Request): Promise<Response> | Response {
+    return route(this.routes, request);
+  }
+
+  private serially<T>(task: () => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async load(): Promise<void> {
+    this.visitor = await this.room.storage.get<VisitorRecord>(VISITOR_KEY);
+    this.trail = await loadTrail(this.room.storage);
+  }
+
+  /** Open tabs that passed the connect checks, leaving out `closing`. */
+  private openTabs(closing?: Connection): number {
+    let count = 0;
+    for (const conn of this.room.getConnections("visitor")) {
+      if (conn.id !== closing?.id && isAccepted(conn)) count += 1;
+    }
+    return count;
+  }
+
+  private async accept(conn: Connection, ctx: ConnectionContext): Promise<void> {
+    const refuse = (code: ErrorCode, message: string) =>
+      refuseConnection(conn, this.name, { code, message });
+    const params = new URL(ctx.request.url).searchParams;
+    if (!v.is(IdSchema, this.room.id)) {
+      return refuse("forbidden", "A visitor id is 8 to 64 characters of A-Z, a-z, 0-9, _ and -");
+    }
+    const siteId = params.get("site");
+    if (!v.is(SiteIdSchema, siteId)) {
+      return refuse("unknown_site", "Connect with ?site=<site id>&secret=<visitor secret>");
+    }
+    const secret = params.get("secret");
+    if (!v.is(SecretSchema, secret)) {
+      return refuse("bad_secret", "Connect with a visitor secret of 16 to 256 characters");
+    }
+    const secretHash = await sha256(secret);
+    const known = this.visitor;
+    if (known && known.siteId !== siteId) {
+      return refuse("forbidden", "This visitor id belongs to another site");
+    }
+    // Both are SHA-256 digests: comparing them leaks nothing about the secret.
+    if (known && known.secretHash !== secretHash) {
+      return refuse("bad_secret", "This visitor id is bound to another secret");
+    }
+
+    const admission = await this.admit(siteId, ctx.request.headers.get("origin"));
+    if (!admission.ok) return refuse(admission.code, admission.message);
+    const geo = await this.room.geo(ctx.ip, ctx.request).catch((error: unknown) => {
+      log.error("geo lookup failed", { room: this.name, error });
+      return {};
+    });
+    const device = parseDevice(ctx.request.headers.get("user-agent"));
+    const now = Date.now();
+    const visitor: VisitorRecord = known
+      ? { ...known, device, geo, closedAt: null, lastActivityAt: now }
+      : {
+          siteId,
+          secretHash,
+          number: admission.number,
+          name: visitorName(geo, admission.number),
+          createdAt: now,
+          device,
+          geo,
+          lastActivityAt: now,
+          closedAt: null,
+          status: "online",
+          engagedAt: now,
+        };
+    this.visitor = visitor;
+    conn.setState({ accepted: true } satisfies TabState);
+    this.updateStatus(now);
+    // The binding is durable before the visitor is told its name.
+    await this.room.storage.put(VISITOR_KEY, visitor);
+    sendFrame(conn, {
+      type: "welcome",
+      visitorId: this.room.id,
+      name: visitor.name,
+    } satisfies WelcomeFrame);
+    this.rosterPush.request();
+    await this.scheduleAlarm(now);
+  }
+
+  /** Asks the site room whether this origin may connect, and for the visitor's number. */
+  private async admit(
+    siteId: string,
+    origin: string | null,
+  ): Promise<{ ok: true; number: number } | ({ ok: false } & Refusal)> {
+    const response = await this.room.fetchRoom(
+      "site",
+      siteId,
+      internalRequest("POST", "/visitors/connect", { visitorId: this.room.id, origin }),
+    );
+    if (response.ok) {
+      const { number } = (await response.json()) as { number: number };
+      return { ok: true, number };
+    }
+    const body = (await response.json().catch(() => ({}))) as Partial<HttpError>;
+    const code = refusalCodes.has(body.error as ErrorCode)
+      ? (body.error as ErrorCode)
+      : "unknown_site";
+    return { ok: false, code, message: body.message ?? "The site refused this visitor" };
+  }
+
+  /** Stores a frame's valid events, then acknowledges them; invalid ones are listed apart. */
+  private async track(conn: Connection, frame: TrackFrame): Promise<void> {
+    const visitor = this.visitor;
+    if (!visitor) return;
+    const now = Date.now();
+    const ids: string[] = [];
+    const rejected: NonNullable<AckFrame["rejected"]> = [];
+    let stored = false;
+    let active = false;
+    for (const raw of frame.events) {
+      const checked = validate(TrackingEventSchema, raw, "invalid_event");
+      const outcome = checked.ok ? this.trail.apply(checked.value) : checked;
+      if (typeof outcome === "object") {
+        const id = eventIdOf(raw);
+        rejected.push({ id, code: outcome.code, message: outcome.message });
+        log.refused(this.name, outcome.code, outcome.message, { conn: conn.id, event: id });
+        continue;
+      }
+      if (!checked.ok) continue;
+      ids.push(checked.value.id);
+      if (outcome === "duplicate") continue;
+      stored = true;
+      const event = checked.value;
+      if (event.kind !== "engagement" || event.active) active = true;
+    }
+
+    if (stored) {
+      visitor.engagedAt = now;
+      if (active) {
+        visitor.lastActivityAt = now;
+        this.updateStatus(now);
+      }
+      const changes = this.trail.takeChanges();
+      try {
+        await this.room.storage.transaction(async (txn) => {
+          await txn.putMany({ ...changes.put, [VISITOR_KEY]: visitor });
+          if (changes.delete.length > 0) await txn.deleteMany(changes.delete);
+        });
+      } catch (error) {
+        // Nothing is acknowledged, so the client re-sends; memory goes back to what is stored.
+        log.error("storing events failed", { room: this.name, error });
+        await this.load();
+        return;
+      }
+    }
+    const ack: AckFrame = { type: "ack", ids };
+    if (rejected.length > 0) ack.rejected = rejected;
+    sendFrame(conn, ack);
+    if (stored) {
+      this.rosterPush.request();
+      await this.scheduleAlarm(now);
+    }
+  }
+
+  /** Recomputes presence; true when it changed (the caller stores the record). */
+  private updateStatus(now: number): boolean {
+    const visitor = this.visitor;
+    if (!visitor) return false;
+    const status = presenceAt(visitor, this.openTabs() > 0, now);
+    if (status === visitor.status) return false;
+    visitor.status = status;
+    this.rosterPush.request();
+    return true;
+  }
+
+  /** Sets the alarm for the next presence change, unless one is due sooner. */
+  private async scheduleAlarm(now: number): Promise<void> {
+    const visitor = this.visitor;
+    if (!visitor) return;
+    let next: number | null = null;
+    if (this.openTabs() > 0) {
+      next =
+        visitor.status === "online"
+          ? visitor.lastActivityAt + PRESENCE.idleAfterMs
+          : now + WATCHDOG_MS;
+    } else if (visitor.status !== "gone") {
+      next = (visitor.closedAt ?? now) + PRESENCE.goneAfterMs;
+    }
+    if (next === null) return;
+    // An early alarm costs one wake-up; it re-reads the state and sets the next one.
+    if (this.alarmAt !== null && this.alarmAt <= next && this.alarmAt > now) return;
+    this.alarmAt = next;
+    await this.room.storage.setAlarm(next);
+  }
+
+  private rosterEntry(visitor: VisitorRecord): RosterEntry {
+    const summary = this.trail.summary();
+    const visit = summary.visit;
+    return {
+      id: this.room.id,
+      name: visitor.name,
+      number: visitor.number,
+      status: visitor.status,
+      page: summary.page,
+      source: visit?.source ?? null,
+      firstSource: summary.firstSource,
+      visit: visit && {
+        id: visit.id,
+        number: visit.number,
+        startedAt: visit.startedAt,
+        pageviews: summary.pageviews,
+        engagedMs: summary.engagedMs,
+        engagedAt: visitor.engagedAt,
+        engaged: visitor.status === "online" && summary.engaged,
+      },
+      visits: summary.visits,
+      device: visitor.device,
+      geo: visitor.geo,
+      lastActivityAt: visitor.lastActivityAt,
+    };
+  }
+
+  /** Sends the current entry; runs through the throttle, so it is never stale when it runs. */
+  private async pushRosterEntry(): Promise<void> {
+    const visitor = this.visitor;
+    if (!visitor) return;
+    const entry = JSON.stringify({ entry: this.rosterEntry(visitor) });
+    if (entry === this.lastPushed) return;
+    const response = await this.room.fetchRoom(
+      "site",
+      visitor.siteId,
+      new Request("https://room/roster", { method: "POST", body: entry }),
+    );
+    if (response.ok) this.lastPushed = entry;
+    else log.error("roster update refused", { room: this.name, status: response.status });
+  }
+}
+
+/** Presence from the record: tabs open (or closed only just now), and recent activity. */
+function presenceAt(visitor: VisitorRecord, tabsOpen: boolean, now: number): VisitorStatus {
+  const lingering = visitor.closedAt !== null && now - visitor.closedAt < PRESENCE.goneAfterMs;
+  if (!tabsOpen && !lingering) return "gone";
+  return now - visitor.lastActivityAt >= PRESENCE.idleAfterMs ? "idle" : "online";
+}
+
+/** "City 40" when the city is known, else "Visitor 40", as JivoChat names visitors. */
+function visitorName(geo: Geo, number: number): string {
+  return `${geo.city || "Visitor"} ${number}`;
+}
+
+function isAccepted(conn: Connection): boolean {
+  return (conn.state as TabState | null)?.accepted === true;
+}
+
+/** The id of an event that failed validation, as far as it has one, for `rejected`. */
+function eventIdOf(raw: unknown): string {
+  const id = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id.slice(0, 64) : "";
+}
