@@ -1,0 +1,303 @@
+import ReconnectingWebSocket from "partysocket/ws";
+import { LIMITS } from "../../protocol/limits.ts";
+import type { TrackingEvent, VisitorServerFrame } from "../../protocol/visitor.ts";
+import { createEngagement } from "../engagement/index.ts";
+import { guard, warnOnce } from "../guard/index.ts";
+import { watchNavigation } from "../navigation/index.ts";
+import { createOutbox } from "../outbox/index.ts";
+import { randomId } from "../random/index.ts";
+import { detectSource } from "../source/index.ts";
+import { openStorage, type TrackerStorage } from "../storage/index.ts";
+import { createProfile, enterVisit, type Profile, type Visit } from "../visit/index.ts";
+
+/** What the tracker needs of a socket: partysocket's reconnecting WebSocket, or a test fake. */
+export type VisitorSocket = {
+  /** 1 when open, as WebSocket. */
+  readonly readyState: number;
+  send(data: string): void;
+  /** Closes for good, until {@link VisitorSocket.reconnect}. */
+  close(): void;
+  reconnect(): void;
+  addEventListener(type: "open" | "message", listener: (event: MessageEvent) => void): void;
+};
+
+/** The visitor's room on the relay: `/parties/visitor/:room?site=…&secret=…`. */
+export type VisitorSocketOptions = {
+  host: string;
+  /** Defaults to `ws` for localhost and 127.0.0.1, else `wss`. */
+  protocol?: "ws" | "wss";
+  room: string;
+  query: { site: string; secret: string };
+};
+
+/**
+ * The default socket: partysocket's reconnecting WebSocket (backoff, connection timeout) on
+ * the PartyKit URL of the visitor's room, with the `_pk` connection id PartySocket would add.
+ * PartySocket itself only builds this URL, and costs 1.1 KB (brotli) more than the SDK's budget.
+ */
+export const openVisitorSocket = ({
+  host,
+  protocol,
+  room,
+  query,
+}: VisitorSocketOptions): VisitorSocket =>
+  new ReconnectingWebSocket(
+    `${protocol ?? (/^(localhost|127\.0\.0\.1)(:|$)/.test(host) ? "ws" : "wss")}://${host}/parties/visitor/${room}?${new URLSearchParams({ _pk: randomId(), ...query })}`,
+  );
+
+export type TrackerOptions = {
+  /** The site id, as in the snippet's `data-site`. */
+  site: string;
+  /** The relay's host and port, e.g. "chat.example.com" or "localhost:8787". */
+  host: string;
+  /** Defaults to `ws` for localhost and 127.0.0.1, else `wss`. */
+  protocol?: "ws" | "wss";
+  /** Where identity, visit and pending events are kept; IndexedDB, else localStorage, else memory. */
+  storage?: TrackerStorage;
+  /** Opens the visitor socket; tests pass a fake. */
+  socketFactory?: (options: VisitorSocketOptions) => VisitorSocket;
+  /** The clock; tests pass their own. */
+  now?: () => number;
+};
+
+export type Tracker = {
+  /** The visitor's id, once read from storage (after {@link Tracker.ready}). */
+  readonly visitorId: string | undefined;
+  /** Settles when the tracker has started, or has decided not to track. */
+  readonly ready: Promise<void>;
+  /** Stops tracking in this browser for good (remembered), forgetting pending events and identity. */
+  optOut(): void;
+  /** Stops tracking on this page: removes every listener, closes the socket. */
+  stop(): void;
+};
+
+const clip = (url: string) => url.slice(0, LIMITS.urlLength);
+
+/**
+ * Starts tracking this page for `site`: the visitor's identity and visits, every page view
+ * (client-side navigations included), where the visit came from and the engaged time, all
+ * delivered to the relay through a durable outbox. Does nothing under Do Not Track, Global
+ * Privacy Control, or after {@link Tracker.optOut}. Never throws into the page.
+ *
+ * @example
+ * import { createTracker } from "./sdk/index.ts";
+ * const tracker = createTracker({ site: "demo", host: "localhost:8787" });
+ * optOutButton.onclick = () => tracker.optOut();
+ */
+export function createTracker({
+  site,
+  host,
+  protocol,
+  storage = openStorage(),
+  socketFactory = openVisitorSocket,
+  now = Date.now,
+}: TrackerOptions): Tracker {
+  const key = (name: string) => `${site}:${name}`;
+  const lifetime = new AbortController();
+  const { signal } = lifetime;
+  let profile: Profile | undefined;
+  let page: { id: string; visitId: string } | undefined;
+  let socket: VisitorSocket | undefined;
+  let renewed = false;
+
+  // Tasks run one after another: each reads and writes the profile and must not interleave.
+  let chain = Promise.resolve();
+  const after = (task: () => unknown) =>
+    (chain = chain.then(task).then(
+      () => {},
+      (error) => warnOnce(String(error)),
+    ));
+  const run = (task: () => unknown) => after(() => signal.aborted || task());
+
+  const save = () =>
+    storage.set(key("profile"), profile).catch((error) => warnOnce(`storage: ${error}`));
+  const outbox = createOutbox({
+    storage,
+    prefix: key("o:"),
+    send(frame) {
+      if (socket?.readyState !== 1) return false;
+      socket.send(frame);
+      return true;
+    },
+  });
+  const record = (event: TrackingEvent) => outbox.add(event);
+
+  const engagement = createEngagement({
+    now,
+    visible: document.visibilityState === "visible",
+    report(engagedMs, active) {
+      if (!page) return;
+      const at = now();
+      const { id: pageviewId, visitId } = page;
+      record({ kind: "engagement", id: randomId(), at, visitId, pageviewId, engagedMs, active });
+      // Engaged time keeps the visit going, as page views do.
+      const visit = profile?.visit;
+      if (active && visit?.id === page.visitId) {
+        visit.lastActivityAt = at;
+        save();
+      }
+    },
+  });
+
+  const recordPageView = async (referrer: string) => {
+    const at = now();
+    const url = location.href;
+    const title = document.title;
+    engagement.end();
+    page = undefined;
+    engagement.restart();
+    // Another tab of this visitor may have moved the visit on since we last looked.
+    const stored = await storage.get<Profile>(key("profile")).catch(() => undefined);
+    if (stored?.visitorId === profile?.visitorId) profile = stored;
+    const current = profile as Profile;
+    const source = detectSource(url, referrer, location.hostname);
+    const started = enterVisit(current, at, source);
+    const visit = current.visit as Visit;
+    if (started)
+      record({
+        kind: "visit",
+        id: randomId(),
+        at,
+        visitId: visit.id,
+        number: visit.number,
+        source: visit.source,
+        firstSource: current.firstSource ?? visit.source,
+        landingUrl: clip(url),
+        language: navigator.language?.slice(0, 35),
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone?.slice(0, 64),
+        screen: { width: screen.width, height: screen.height },
+      });
+    page = { id: randomId(), visitId: visit.id };
+    record({
+      kind: "pageview",
+      id: page.id,
+      at,
+      visitId: visit.id,
+      url: clip(url),
+      title: title.slice(0, LIMITS.titleLength),
+      referrer: referrer ? clip(referrer) : undefined,
+    });
+    await save();
+  };
+
+  const stop = () => {
+    lifetime.abort();
+    engagement.stop();
+    socket?.close();
+  };
+
+  const receive = (frame: VisitorServerFrame) => {
+    if (frame.type === "ack") {
+      const rejected = frame.rejected ?? [];
+      outbox.settle([...frame.ids, ...rejected.map((event) => event.id)]);
+      if (rejected[0]) warnOnce(`the relay rejected an event: ${rejected[0].code}`);
+    } else if (frame.type === "error") {
+      const { code } = frame;
+      if (code === "bad_secret" && !renewed) {
+        // Another browser holds this id (or storage lost the secret): become a new visitor
+        // rather than knock on the same door forever.
+        renewed = true;
+        socket?.close();
+        run(async () => {
+          outbox.clear();
+          profile = createProfile();
+          page = undefined;
+          await save();
+          connect();
+          await recordPageView(document.referrer);
+        });
+      } else if (
+        code === "bad_secret" ||
+        code === "origin_not_allowed" ||
+        code === "unknown_site"
+      ) {
+        // Retrying cannot help until the site's settings change; the events could never be stored.
+        warnOnce(`tracking stopped: ${code} (${frame.message})`);
+        stop();
+        outbox.clear();
+      }
+    }
+  };
+
+  const connect = () => {
+    if (signal.aborted || !profile) return;
+    const current = socketFactory({
+      host,
+      protocol,
+      room: profile.visitorId,
+      query: { site, secret: profile.secret },
+    });
+    socket = current;
+    current.addEventListener(
+      "open",
+      guard(() => current === socket && outbox.resend()),
+    );
+    current.addEventListener(
+      "message",
+      guard((event: MessageEvent) => current === socket && receive(JSON.parse(event.data))),
+    );
+  };
+
+  const listen = () => {
+    const on = (
+      target: EventTarget,
+      type: string,
+      handler: (event: Event) => void,
+      capture = false,
+    ) => target.addEventListener(type, guard(handler), { signal, capture, passive: true });
+    // Captured on window so that scrolls inside any element count too.
+    for (const type of ["pointerdown", "pointermove", "keydown", "scroll", "touchstart"])
+      on(window, type, engagement.activity, true);
+    on(document, "visibilitychange", () => {
+      const visible = document.visibilityState === "visible";
+      engagement.visible(visible);
+      // A hidden tab may be discarded without pagehide (mobile): deliver now.
+      if (!visible) outbox.flush();
+    });
+    on(window, "focus", () => engagement.focus(true));
+    // Focus moving into an iframe of the page (a video, our chat) still counts as focused.
+    on(window, "blur", () => engagement.focus(document.activeElement?.tagName === "IFRAME"));
+    on(window, "pagehide", () => {
+      engagement.end();
+      outbox.flush();
+      // A socket left open keeps the page out of the back/forward cache.
+      socket?.close();
+    });
+    on(window, "pageshow", (event) => {
+      if (!(event as PageTransitionEvent).persisted) return;
+      socket?.reconnect();
+      run(() => recordPageView(document.referrer));
+    });
+    watchNavigation((_url, previous) => run(() => recordPageView(previous)), signal);
+  };
+
+  const privacy = navigator as { doNotTrack?: string | null; globalPrivacyControl?: boolean };
+  if (privacy.doNotTrack === "1" || privacy.globalPrivacyControl) stop();
+
+  const ready = run(async () => {
+    if (await storage.get(key("optout"))) return stop();
+    profile = (await storage.get<Profile>(key("profile"))) ?? createProfile();
+    // Whatever earlier page loads left undelivered goes out with this page's events.
+    await outbox.load();
+    connect();
+    await recordPageView(document.referrer);
+    listen();
+  });
+
+  return {
+    get visitorId() {
+      return profile?.visitorId;
+    },
+    ready,
+    optOut: guard(() => {
+      stop();
+      after(async () => {
+        await outbox.load();
+        outbox.clear();
+        await storage.set(key("optout"), true);
+        await storage.del(key("profile"));
+      });
+    }),
+    stop: guard(stop),
+  };
+}

@@ -1,0 +1,59 @@
+import { PRESENCE } from "../../protocol/limits.ts";
+import type { Source } from "../../protocol/source.ts";
+import { randomId } from "../random/index.ts";
+
+/** What the tracker remembers about the visitor across page loads (saved in storage). */
+export type Profile = {
+  visitorId: string;
+  /** Bound to the visitor id by the relay on first contact: proves this browser owns the id. */
+  secret: string;
+  /** Visits started so far. */
+  visits: number;
+  /** Source of the first visit (first touch). */
+  firstSource?: Source;
+  /** The current (or last) visit. */
+  visit?: Visit;
+};
+
+export type Visit = {
+  id: string;
+  number: number;
+  startedAt: number;
+  /** Time of the last page view or engaged heartbeat: the visit ends 30 minutes after it. */
+  lastActivityAt: number;
+  /** Source of this visit (last touch). */
+  source: Source;
+};
+
+/** A new visitor: fresh random id and secret, no visits yet. */
+export const createProfile = (): Profile => ({
+  visitorId: randomId(),
+  secret: randomId(32),
+  visits: 0,
+});
+
+/**
+ * Continues the profile's visit for a page view at `at`, or starts a new one when there is
+ * none, when the last one has been inactive for {@link PRESENCE.visitTimeoutMs}, or when the
+ * page brings a different `source` (see `detectSource`; null means "nothing new"), as a
+ * campaign link or a return from another site does. Returns true when a visit started.
+ */
+export function enterVisit(profile: Profile, at: number, source: Source | null): boolean {
+  const visit = profile.visit;
+  const fresh =
+    !visit ||
+    at - visit.lastActivityAt >= PRESENCE.visitTimeoutMs ||
+    (!!source && JSON.stringify(source) !== JSON.stringify(visit.source));
+  if (fresh) {
+    const current = source ?? { channel: "direct" };
+    profile.firstSource ??= current;
+    profile.visit = {
+      id: randomId(),
+      number: ++profile.visits,
+      startedAt: at,
+      lastActivityAt: at,
+      source: current,
+    };
+  } else visit.lastActivityAt = Math.max(visit.lastActivityAt, at);
+  return fresh;
+}
