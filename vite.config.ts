@@ -8,7 +8,7 @@ import { defineConfig, type UserConfig } from "vite";
  * - relay:  the node host, bundled for Node with its npm dependencies left external.
  * Browser bundles go to dist/public, which the relay serves; the relay goes to dist/relay.
  */
-const browserTarget = "es2020";
+const browserTarget = "es2022";
 
 const builds: Record<string, UserConfig> = {
   loader: {

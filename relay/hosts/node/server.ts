@@ -311,7 +311,9 @@ function staticMounts(options: RelayOptions): Mount[] {
         },
       },
       { prefix: "/chunks/", dir: join(options.publicDir, "chunks"), immutable: /./, headers: cors },
-      { prefix: "/", dir: options.publicDir, headers: cors },
+      // loader.js and sdk.js keep their names across releases: host pages may use them for
+      // five minutes without asking, so a release reaches every page within five minutes.
+      { prefix: "/", dir: options.publicDir, headers: cors, maxAge: 300 },
     );
   }
   return mounts;

@@ -24,6 +24,8 @@ export type Mount = {
   headers?: Record<string, string>;
   /** Paths under the prefix whose files never change (content-hashed names). */
   immutable?: RegExp;
+  /** Seconds the other files may be used without asking again; by default always ask. */
+  maxAge?: number;
 };
 
 /**
@@ -71,7 +73,9 @@ export async function serveStatic(
     etag,
     "cache-control": mount.immutable?.test(relative)
       ? "public, max-age=31536000, immutable"
-      : "no-cache",
+      : mount.maxAge
+        ? `public, max-age=${mount.maxAge}`
+        : "no-cache",
     ...mount.headers,
   };
   if (req.headers["if-none-match"] === etag) {

@@ -1,0 +1,85 @@
+import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { expect, test } from "./fixtures.ts";
+
+const title = (page: string) => `${page} · Parley Demo Shop`;
+
+test("an agent watches a newsletter visitor browse three pages and reads the trail", async ({
+  browser,
+  relay,
+}) => {
+  const agent = await (await browser.newContext()).newPage();
+  await agent.goto(`${relay.url}/agent/`);
+  await agent.getByTestId("login-email").fill(DEMO.email);
+  await agent.getByTestId("login-password").fill(DEMO.password);
+  await agent.getByTestId("login-submit").click();
+  await expect(agent.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(
+    `${relay.url}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=fall`,
+  );
+  const row = agent.getByTestId("visitor-row");
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId("visitor-page-title")).toHaveText(title("Home"));
+  await expect(row.getByTestId("visitor-source")).toContainText("newsletter");
+  await expect(row.getByTestId("visitor-source")).toContainText("fall");
+  await expect(row.getByTestId("visitor-status")).toHaveAttribute("data-status", "online");
+
+  await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Products" }).click();
+  await expect(row.getByTestId("visitor-page-title")).toHaveText(title("Products"));
+  await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "About" }).click();
+  await expect(row.getByTestId("visitor-page-title")).toHaveText(title("About"));
+  await expect(row.getByTestId("visitor-pageviews")).toContainText("3");
+
+  await row.click();
+  const trail = agent.getByTestId("trail");
+  await expect(trail.getByTestId("pageview-title")).toHaveText([
+    title("Home"),
+    title("Products"),
+    title("About"),
+  ]);
+  await expect(agent.getByTestId("profile-first-source")).toContainText("newsletter");
+
+  // The trail keeps up with the visitor while it is open.
+  await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cart" }).click();
+  await expect(trail.getByTestId("pageview-title")).toHaveText([
+    title("Home"),
+    title("Products"),
+    title("About"),
+    title("Cart"),
+  ]);
+
+  // Closing the last tab makes the visitor gone, after a grace period for page loads.
+  await visitor.context().close();
+  await expect(row.getByTestId("visitor-status")).toHaveAttribute("data-status", "gone", {
+    timeout: 45_000,
+  });
+});
+
+test("client-side navigation in a single-page app counts as page views", async ({
+  browser,
+  relay,
+}) => {
+  const agent = await (await browser.newContext()).newPage();
+  await agent.goto(`${relay.url}/agent/`);
+  await agent.getByTestId("login-email").fill(DEMO.email);
+  await agent.getByTestId("login-password").fill(DEMO.password);
+  await agent.getByTestId("login-submit").click();
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(`${relay.url}/demo/app.html`);
+  const row = agent.getByTestId("visitor-row");
+  await expect(row.getByTestId("visitor-page-title")).toHaveText(title("Help center"));
+  const tabs = visitor.getByRole("navigation", { name: /help/i }).getByRole("link");
+  const names = await tabs.allTextContents();
+  expect(names.length).toBeGreaterThanOrEqual(2);
+  await tabs.nth(1).click();
+  await expect(row.getByTestId("visitor-pageviews")).toContainText("2");
+  await visitor.goBack();
+  await expect(row.getByTestId("visitor-pageviews")).toContainText("3");
+
+  await row.click();
+  const urls = agent.getByTestId("trail").getByTestId("pageview-url");
+  await expect(urls).toHaveCount(3);
+  await expect(urls.nth(1)).toContainText("tab=");
+});
