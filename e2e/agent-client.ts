@@ -1,6 +1,6 @@
+import WebSocket from "ws";
 import type { LoginResponse, RosterEntry, Trail } from "../protocol/index.ts";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
-import WebSocket from "ws";
 
 /** An agent of the demo site speaking the wire protocol, to check what the relay stored. */
 export type AgentClient = {

@@ -21,11 +21,14 @@ const types: Record<string, string> = {
 export async function startHostSite(relayUrl: string): Promise<HostSite> {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://site").pathname;
-    const file = normalize(join(demoDir, path.replace(/^\/demo\//, "/").replace(/\/$/, "/index.html")));
+    const file = normalize(
+      join(demoDir, path.replace(/^\/demo\//, "/").replace(/\/$/, "/index.html")),
+    );
     if (!file.startsWith(demoDir)) return void res.writeHead(403).end();
     try {
       let body = await readFile(file, "utf8");
-      if (file.endsWith(".html")) body = body.replaceAll('src="/loader.js"', `src="${relayUrl}/loader.js"`);
+      if (file.endsWith(".html"))
+        body = body.replaceAll('src="/loader.js"', `src="${relayUrl}/loader.js"`);
       res.writeHead(200, { "content-type": types[extname(file)] ?? "text/plain" }).end(body);
     } catch {
       res.writeHead(404).end("Not found");

@@ -15,9 +15,7 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   await expect(agent.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
 
   const visitor = await (await browser.newContext()).newPage();
-  await visitor.goto(
-    `${relay.url}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=fall`,
-  );
+  await visitor.goto(`${relay.url}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=fall`);
   const row = agent.getByTestId("visitor-row");
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId("visitor-page-title")).toHaveText(title("Home"));
@@ -25,9 +23,15 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   await expect(row.getByTestId("visitor-source")).toContainText("fall");
   await expect(row.getByTestId("visitor-status")).toHaveAttribute("data-status", "online");
 
-  await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Products" }).click();
+  await visitor
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Products" })
+    .click();
   await expect(row.getByTestId("visitor-page-title")).toHaveText(title("Products"));
-  await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "About" }).click();
+  await visitor
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "About" })
+    .click();
   await expect(row.getByTestId("visitor-page-title")).toHaveText(title("About"));
   await expect(row.getByTestId("visitor-pageviews")).toContainText("3");
 
@@ -41,7 +45,10 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   await expect(agent.getByTestId("profile-first-source")).toContainText("newsletter");
 
   // The trail keeps up with the visitor while it is open.
-  await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cart" }).click();
+  await visitor
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Cart" })
+    .click();
   await expect(trail.getByTestId("pageview-title")).toHaveText([
     title("Home"),
     title("Products"),

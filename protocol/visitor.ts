@@ -1,13 +1,15 @@
 import * as v from "valibot";
 import { DurationSchema, IdSchema, TimestampSchema, text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
-import { SourceSchema } from "./source.ts";
 
 const url = text(LIMITS.urlLength);
 
 /**
  * A visit starts: sent once per visit, before its first page view.
  * `number` counts visits of this visitor (1 = first visit).
+ * The browser sends raw facts; the relay derives the visit's source from `landingUrl` and
+ * `referrer` (see `classifySource`), and keeps the source of the first visit it
+ * stores as first touch.
  */
 export const VisitEventSchema = v.object({
   kind: v.literal("visit"),
@@ -15,11 +17,10 @@ export const VisitEventSchema = v.object({
   at: TimestampSchema,
   visitId: IdSchema,
   number: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  /** Source of this visit (last touch). */
-  source: SourceSchema,
-  /** Source of the visitor's first visit (first touch). */
-  firstSource: SourceSchema,
+  /** The visit's first page: its UTM parameters and click ids say where the visit came from. */
   landingUrl: url,
+  /** The landing page view's document referrer. */
+  referrer: v.optional(url),
   language: v.optional(text(35)),
   timezone: v.optional(text(64)),
   screen: v.optional(

@@ -1,4 +1,3 @@
-export { detectSource } from "./source/index.ts";
 export {
   createIdbStorage,
   createMemoryStorage,

@@ -233,9 +233,8 @@ export const events = {
       at: Date.now(),
       visitId,
       number: 1,
-      source: { channel: "search", engine: "Google", referrer: "google.com" },
-      firstSource: { channel: "search", engine: "Google", referrer: "google.com" },
       landingUrl: "https://shop.example/",
+      referrer: "https://www.google.com/",
       ...fields,
     };
   },

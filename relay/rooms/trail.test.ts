@@ -11,9 +11,8 @@ function visit(visitId: string, fields: Partial<VisitEvent> = {}): VisitEvent {
     at,
     visitId,
     number: 1,
-    source: { channel: "email" },
-    firstSource: { channel: "search" },
     landingUrl: "https://shop.example/",
+    referrer: "https://www.google.com/",
     ...fields,
   };
 }
@@ -62,6 +61,31 @@ describe("trail", () => {
     expect(trail.takeChanges()).toEqual({ put: {}, delete: [] });
   });
 
+  it("derives each visit's source from its landing URL and referrer, the first as first touch", () => {
+    const trail = createTrail();
+    trail.apply(visit("visit-0001"));
+    expect(trail.summary()).toMatchObject({
+      visit: { source: { channel: "search", engine: "Google", referrer: "google.com" } },
+      firstSource: { channel: "search", engine: "Google", referrer: "google.com" },
+    });
+    trail.apply(
+      visit("visit-0002", {
+        at: at + 60_000,
+        number: 2,
+        landingUrl: "https://shop.example/?utm_source=newsletter&utm_medium=email",
+        referrer: "https://shop.example/",
+      }),
+    );
+    expect(trail.summary()).toMatchObject({
+      visit: { source: { channel: "email", utm: { source: "newsletter", medium: "email" } } },
+      firstSource: { channel: "search", engine: "Google" },
+    });
+    expect(trail.toTrail("visitor-1").visits.map((v) => v.source.channel)).toEqual([
+      "search",
+      "email",
+    ]);
+  });
+
   it("keeps the most engaged time and the latest activity of a page view", () => {
     const trail = createTrail();
     const view = pageview("pv-000001", "visit-0001", 0);
@@ -96,9 +120,12 @@ describe("trail", () => {
       visit: { id: "visit-0002", number: 2, source: { channel: "direct" } },
       visits: 2,
     });
-    expect(
-      trail.apply(visit("visit-0002", { at: at + 59_000, number: 2, source: { channel: "paid" } })),
-    ).toBe("stored");
+    const late = visit("visit-0002", {
+      at: at + 59_000,
+      number: 2,
+      landingUrl: "https://shop.example/?gclid=abc123",
+    });
+    expect(trail.apply(late)).toBe("stored");
     expect(trail.summary()).toMatchObject({
       visit: { id: "visit-0002", source: { channel: "paid" } },
       visits: 2,

@@ -8,6 +8,7 @@
  * comes from the same clock, so they order correctly against each other.
  */
 import {
+  classifySource,
   type EngagementEvent,
   LIMITS,
   type PageViewEvent,
@@ -19,7 +20,10 @@ import {
 import type { Refusal } from "../guard.ts";
 import type { Json, RoomStorage } from "../party.ts";
 
-/** A visit as stored: the visit event's fields, or a stand-in until it arrives. */
+/**
+ * A visit as stored: the visit event's fields and the source the relay derives from them, or a
+ * stand-in until the event arrives.
+ */
 export type StoredVisit = {
   id: string;
   number: number;
@@ -54,6 +58,7 @@ export type StoredPageView = {
 export type TrailTotals = {
   /** Visits so far, as the visitor's SDK numbers them. */
   visits: number;
+  /** Source of the first visit stored (first touch). */
   firstSource: Source | null;
   seq: number;
 };
@@ -159,11 +164,12 @@ export function createTrail(
   function applyVisit(event: VisitEvent): ApplyOutcome {
     const existing = visits.get(event.visitId);
     if (existing && !existing.inferred) return "duplicate";
+    const source = classifySource(event.landingUrl, event.referrer);
     const visit: StoredVisit = {
       id: event.visitId,
       number: event.number,
       startedAt: Math.min(event.at, existing?.startedAt ?? event.at),
-      source: event.source,
+      source,
       landingUrl: event.landingUrl,
       seq: existing?.seq ?? nextSeq(),
     };
@@ -173,7 +179,7 @@ export function createTrail(
     visits.set(visit.id, visit);
     markChanged(keys.visit(visit.id));
     totals.visits = Math.max(totals.visits, event.number);
-    totals.firstSource ??= event.firstSource;
+    totals.firstSource ??= source;
     markChanged(keys.totals);
     return "stored";
   }

@@ -71,8 +71,8 @@ describe("visitor room", () => {
       name: welcome.name,
       status: "online",
       page: { url: "https://shop.example/shoes", title: "Shoes" },
-      source: { channel: "search", engine: "Google" },
-      firstSource: { channel: "search" },
+      source: { channel: "search", engine: "Google", referrer: "google.com" },
+      firstSource: { channel: "search", engine: "Google" },
       visits: 1,
       visit: { id: visitId, number: 1, pageviews: 2, engagedMs: 0 },
       geo: { city: "Lisbon", country: "PT" },
@@ -91,7 +91,7 @@ describe("visitor room", () => {
           id: visitId,
           number: 1,
           startedAt: visit.at,
-          source: visit.source,
+          source: { channel: "search", engine: "Google", referrer: "google.com" },
           landingUrl: visit.landingUrl,
           pageviews: [
             { id: home.id, at: home.at, url: home.url, title: "Home", engagedMs: 0 },
@@ -171,19 +171,26 @@ describe("visitor room", () => {
     const second = newId("visit");
     tab.send({ type: "track", events: [events.visit(first), events.pageview(first)] });
     await tab.next("ack");
+    // The second visit comes from a newsletter link: the relay reads its channel off the URL.
+    const sale = "https://shop.example/sale?utm_source=newsletter&utm_medium=email";
     tab.send({
       type: "track",
       events: [
-        events.visit(second, { number: 2, at: Date.now() + 1000, source: { channel: "email" } }),
-        events.pageview(second, { at: Date.now() + 1000, url: "https://shop.example/sale" }),
+        events.visit(second, {
+          number: 2,
+          at: Date.now() + 1000,
+          landingUrl: sale,
+          referrer: undefined,
+        }),
+        events.pageview(second, { at: Date.now() + 1000, url: sale }),
       ],
     });
     await tab.next("ack");
     const entry = await rosterUpdate(visitor.id, (e) => e.visits === 2);
     expect(entry).toMatchObject({
       visit: { id: second, number: 2, pageviews: 1 },
-      source: { channel: "email" },
-      firstSource: { channel: "search" },
+      source: { channel: "email", utm: { source: "newsletter", medium: "email" } },
+      firstSource: { channel: "search", engine: "Google" },
     });
     expect((await trailOf(visitor.id)).visits.map((v) => v.id)).toEqual([first, second]);
     await tab.close();

@@ -103,8 +103,6 @@ describe("createOutbox", () => {
       at: 3,
       visitId,
       number: 1,
-      source: { channel: "direct" },
-      firstSource: { channel: "direct" },
       landingUrl: "https://shop.test/",
     });
     before.outbox.add(pageview("pv-000002", 4));

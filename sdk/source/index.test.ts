@@ -1,131 +1,63 @@
-import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { SourceSchema } from "../../protocol/source.ts";
-import { detectSource } from "./index.ts";
+import { sourceSignature } from "./index.ts";
 
 const page = "https://shop.test/products.html";
 const at = (query: string, referrer = "") =>
-  detectSource(`${page}?${query}`, referrer, "shop.test");
-const from = (referrer: string) => detectSource(page, referrer, "shop.test");
+  sourceSignature(`${page}?${query}`, referrer, "shop.test");
+const from = (referrer: string) => sourceSignature(page, referrer, "shop.test");
 
-describe("detectSource: referrers", () => {
+describe("sourceSignature: nothing new", () => {
   it("says nothing for a direct arrival, so the visit's source stands", () => {
     expect(from("")).toBeNull();
   });
 
   it("says nothing for a link within the site, with or without www", () => {
     expect(from("https://shop.test/index.html")).toBeNull();
-    expect(detectSource(page, "https://shop.test/", "www.shop.test")).toBeNull();
+    expect(sourceSignature(page, "https://shop.test/", "www.shop.test")).toBeNull();
     expect(from("https://www.shop.test/")).toBeNull();
-  });
-
-  it("names the search engine and the keyword where the referrer carries one", () => {
-    expect(from("https://www.google.co.uk/")).toEqual({
-      channel: "search",
-      referrer: "google.co.uk",
-      engine: "Google",
-    });
-    expect(from("https://www.bing.com/search?q=red+shoes&form=QBLH")).toEqual({
-      channel: "search",
-      referrer: "bing.com",
-      engine: "Bing",
-      keyword: "red shoes",
-    });
-    expect(from("https://search.yahoo.com/search?p=boots")).toMatchObject({
-      engine: "Yahoo",
-      keyword: "boots",
-    });
-    expect(from("https://yandex.ru/search/?text=%D1%88")).toMatchObject({ keyword: "ш" });
-    expect(from("https://duckduckgo.com/")).toMatchObject({ engine: "DuckDuckGo" });
-  });
-
-  it("names social networks, short links included", () => {
-    expect(from("https://l.facebook.com/l.php?u=x")).toEqual({
-      channel: "social",
-      referrer: "l.facebook.com",
-      engine: "Facebook",
-    });
-    expect(from("https://t.co/abc")).toMatchObject({ channel: "social", engine: "X" });
-    expect(from("https://www.linkedin.com/feed/")).toMatchObject({ engine: "LinkedIn" });
-  });
-
-  it("tells webmail apart from the search engine of the same company", () => {
-    expect(from("https://mail.google.com/mail/u/0/")).toEqual({
-      channel: "email",
-      referrer: "mail.google.com",
-    });
-    expect(from("https://outlook.live.com/mail/0/")).toMatchObject({ channel: "email" });
-  });
-
-  it("keeps any other site as a referral", () => {
-    expect(from("https://blog.example.org/post?q=not-a-keyword")).toEqual({
-      channel: "referral",
-      referrer: "blog.example.org",
-    });
-    expect(from("https://notgoogle.com/")).toMatchObject({ channel: "referral" });
   });
 
   it("ignores referrers that are not web pages", () => {
     expect(from("android-app://com.example")).toBeNull();
     expect(from("not a url")).toBeNull();
   });
+
+  it("ignores query parameters that say nothing about the source", () => {
+    expect(at("page=2&q=boots&utm_other=x&utm_source=")).toBeNull();
+  });
 });
 
-describe("detectSource: campaigns", () => {
-  it("maps utm_medium to a channel", () => {
-    expect(at("utm_source=newsletter&utm_medium=email&utm_campaign=fall")).toEqual({
-      channel: "email",
-      utm: { source: "newsletter", medium: "email", campaign: "fall" },
-    });
-    for (const medium of ["cpc", "ppc", "paid", "paidsearch", "CPC"])
-      expect(at(`utm_source=g&utm_medium=${medium}`)?.channel).toBe("paid");
-    expect(at("utm_source=fb&utm_medium=social")?.channel).toBe("social");
-    expect(at("utm_source=partner&utm_medium=banner")?.channel).toBe("campaign");
-    expect(at("utm_campaign=spring")?.channel).toBe("campaign");
+describe("sourceSignature: telling sources apart", () => {
+  it("brings a source from another site, the same for any page of it", () => {
+    const search = from("https://www.google.com/");
+    expect(search).not.toBeNull();
+    expect(from("https://google.com/url?sa=t")).toBe(search);
+    expect(from("https://www.bing.com/")).not.toBe(search);
+    expect(from("https://blog.example.org/a")).toBe(from("https://blog.example.org/b"));
   });
 
-  it("keeps all five UTM fields", () => {
-    expect(
-      at("utm_source=a&utm_medium=b&utm_campaign=c&utm_term=d&utm_content=e&utm_other=f")?.utm,
-    ).toEqual({ source: "a", medium: "b", campaign: "c", term: "d", content: "e" });
-  });
-
-  it("treats gclid as paid Google and fbclid as social Facebook", () => {
-    expect(at("gclid=abc123")).toEqual({
-      channel: "paid",
-      engine: "Google",
-      clickId: { kind: "gclid", value: "abc123" },
-    });
-    expect(at("fbclid=IwAR0")).toEqual({
-      channel: "social",
-      engine: "Facebook",
-      clickId: { kind: "fbclid", value: "IwAR0" },
-    });
-  });
-
-  it("lets a specific utm_medium win over a click id, and a click id over a plain UTM", () => {
-    expect(at("gclid=x&utm_medium=email")?.channel).toBe("email");
-    expect(at("gclid=x&utm_source=spring")?.channel).toBe("paid");
-  });
-
-  it("keeps the referrer beside the campaign", () => {
-    expect(at("utm_medium=cpc&utm_source=google", "https://www.google.com/")).toEqual({
-      channel: "paid",
-      referrer: "google.com",
-      engine: "Google",
-      utm: { medium: "cpc", source: "google" },
-    });
+  it("brings a source from every campaign parameter the relay reads", () => {
+    const seen = new Set<string | null>();
+    for (const name of ["source", "medium", "campaign", "term", "content"])
+      seen.add(at(`utm_${name}=fall`));
+    seen.add(at("gclid=abc123"));
+    seen.add(at("fbclid=IwAR0"));
+    expect(seen).not.toContain(null);
+    expect(seen.size).toBe(7);
+    expect(at("utm_source=newsletter&utm_medium=email")).toBe(
+      at("utm_medium=email&utm_source=newsletter&page=2"),
+    );
+    expect(at("utm_campaign=fall")).not.toBe(at("utm_campaign=spring"));
   });
 
   it("counts campaign links within the site as a new source", () => {
-    expect(at("utm_source=newsletter&utm_medium=email", "https://shop.test/")?.channel).toBe(
-      "email",
-    );
+    expect(at("utm_source=newsletter", "https://shop.test/")).toBe(at("utm_source=newsletter"));
+    expect(at("utm_source=newsletter")).not.toBeNull();
   });
 
-  it("truncates labels to what the relay accepts", () => {
-    const source = at(`utm_source=${"x".repeat(1000)}`);
-    expect(source?.utm?.source).toHaveLength(256);
-    expect(v.is(SourceSchema, source)).toBe(true);
+  it("tells the same campaign apart by the site it came from", () => {
+    const campaign = "utm_campaign=fall";
+    expect(at(campaign, "https://mail.google.com/")).not.toBe(at(campaign, "https://t.co/x"));
+    expect(at(campaign, "https://mail.google.com/")).not.toBe(at(campaign));
   });
 });

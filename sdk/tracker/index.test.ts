@@ -1,7 +1,7 @@
 import { PartySocket } from "partysocket";
 import * as v from "valibot";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { PRESENCE } from "../../protocol/limits.ts";
+import { LIMITS, PRESENCE } from "../../protocol/limits.ts";
 import { TrackingEventSchema } from "../../protocol/visitor.ts";
 import { createMemoryStorage, type TrackerStorage } from "../storage/index.ts";
 import { type FakeSocket, fakePage, fakeSocketFactory } from "../testing/index.ts";
@@ -74,19 +74,14 @@ describe("createTracker: visits and page views", () => {
     socket().open();
     const [visit, pageview, ...rest] = socket().events();
     expect(rest).toEqual([]);
-    const source = {
-      channel: "email",
-      referrer: "mail.google.com",
-      utm: { source: "newsletter", medium: "email", campaign: "fall" },
-    };
+    // Raw facts only: the relay tells the source from the landing URL and the referrer.
     expect(visit).toMatchObject({
       kind: "visit",
       at: Date.now(),
       number: 1,
-      source,
-      firstSource: source,
       landingUrl:
         "https://shop.test/products.html?utm_source=newsletter&utm_medium=email&utm_campaign=fall",
+      referrer: "https://mail.google.com/",
       language: "en-GB",
       screen: { width: 1440, height: 900 },
     });
@@ -123,11 +118,37 @@ describe("createTracker: visits and page views", () => {
     expect(next).toMatchObject({
       kind: "visit",
       number: 2,
-      source: { channel: "direct" },
-      firstSource: { channel: "search", engine: "Google" },
+      landingUrl: "https://shop.test/cart.html",
+      referrer: "https://shop.test/",
     });
     expect(next?.visitId).not.toBe(visit?.visitId);
     expect(pageview?.visitId).toBe(next?.visitId);
+  });
+
+  it("starts a new visit when a page brings another source, and only then", async () => {
+    const first = await load("https://shop.test/", "https://www.google.com/");
+    first.socket().open();
+    first.socket().ackAll();
+    first.unload();
+
+    vi.advanceTimersByTime(5 * minute);
+    const again = await load("https://shop.test/shoes.html", "https://google.com/", first.storage);
+    again.socket().open();
+    expect(kinds(again.socket())).toEqual(["pageview"]);
+    again.socket().ackAll();
+    again.unload();
+
+    vi.advanceTimersByTime(5 * minute);
+    const campaign = "https://shop.test/sale.html?utm_source=newsletter&utm_medium=email";
+    const third = await load(campaign, "https://mail.google.com/", first.storage);
+    third.socket().open();
+    const [next] = third.socket().events();
+    expect(next).toMatchObject({
+      kind: "visit",
+      number: 2,
+      landingUrl: campaign,
+      referrer: "https://mail.google.com/",
+    });
   });
 
   it("records client-side navigations with their own title, the previous URL as referrer", async () => {
@@ -156,14 +177,16 @@ describe("createTracker: visits and page views", () => {
 
   it("truncates URLs and titles to what the relay accepts", async () => {
     const long = `https://shop.test/?q=${"x".repeat(3000)}`;
-    const { page, socket } = await load("https://shop.test/");
+    const { page, socket } = await load("https://shop.test/", `https://blog.test/${long}`);
     page.document.title = "t".repeat(1000);
     history.pushState({}, "", long);
     await settle();
     socket().open();
+    const [visit] = socket().events();
+    expect(visit?.kind === "visit" && visit.referrer).toHaveLength(LIMITS.urlLength);
     const last = socket().events().at(-1);
     expect(last).toMatchObject({ kind: "pageview" });
-    expect(v.is(TrackingEventSchema, last)).toBe(true);
+    for (const event of socket().events()) expect(v.is(TrackingEventSchema, event)).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import { guard, warnOnce } from "../guard/index.ts";
 import { watchNavigation } from "../navigation/index.ts";
 import { createOutbox } from "../outbox/index.ts";
 import { randomId } from "../random/index.ts";
-import { detectSource } from "../source/index.ts";
+import { sourceSignature } from "../source/index.ts";
 import { openStorage, type TrackerStorage } from "../storage/index.ts";
 import { createProfile, enterVisit, type Profile, type Visit } from "../visit/index.ts";
 
@@ -150,9 +150,9 @@ export function createTracker({
     const stored = await storage.get<Profile>(key("profile")).catch(() => undefined);
     if (stored?.visitorId === profile?.visitorId) profile = stored;
     const current = profile as Profile;
-    const source = detectSource(url, referrer, location.hostname);
-    const started = enterVisit(current, at, source);
+    const started = enterVisit(current, at, sourceSignature(url, referrer, location.hostname));
     const visit = current.visit as Visit;
+    const from = referrer ? clip(referrer) : undefined;
     if (started)
       record({
         kind: "visit",
@@ -160,9 +160,8 @@ export function createTracker({
         at,
         visitId: visit.id,
         number: visit.number,
-        source: visit.source,
-        firstSource: current.firstSource ?? visit.source,
         landingUrl: clip(url),
+        referrer: from,
         language: navigator.language?.slice(0, 35),
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone?.slice(0, 64),
         screen: { width: screen.width, height: screen.height },
@@ -175,7 +174,7 @@ export function createTracker({
       visitId: visit.id,
       url: clip(url),
       title: title.slice(0, LIMITS.titleLength),
-      referrer: referrer ? clip(referrer) : undefined,
+      referrer: from,
     });
     await save();
   };

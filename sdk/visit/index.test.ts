@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { PRESENCE } from "../../protocol/limits.ts";
-import type { Source } from "../../protocol/source.ts";
+import { sourceSignature } from "../source/index.ts";
 import { createProfile, enterVisit } from "./index.ts";
 
 const minute = 60_000;
-const google: Source = { channel: "search", referrer: "google.com", engine: "Google" };
-const newsletter: Source = { channel: "email", utm: { source: "newsletter", medium: "email" } };
+const page = "https://shop.test/";
+const google = sourceSignature(page, "https://www.google.com/", "shop.test");
+const newsletter = sourceSignature(
+  `${page}?utm_source=newsletter&utm_medium=email`,
+  "",
+  "shop.test",
+);
 
 describe("createProfile", () => {
   it("makes a new visitor with its own id and secret", () => {
@@ -18,18 +23,17 @@ describe("createProfile", () => {
 });
 
 describe("enterVisit", () => {
-  it("starts the first visit, and keeps its source as first touch", () => {
+  it("starts the first visit, remembering what brought it", () => {
     const profile = createProfile();
     expect(enterVisit(profile, 1000, google)).toBe(true);
-    expect(profile.visit).toMatchObject({ number: 1, startedAt: 1000, source: google });
-    expect(profile.firstSource).toEqual(google);
+    expect(profile.visit).toMatchObject({ number: 1, startedAt: 1000, signature: google });
     expect(profile.visits).toBe(1);
   });
 
-  it("calls a visit without source direct", () => {
+  it("starts a visit without source as a direct one", () => {
     const profile = createProfile();
-    enterVisit(profile, 0, null);
-    expect(profile.visit?.source).toEqual({ channel: "direct" });
+    expect(enterVisit(profile, 0, null)).toBe(true);
+    expect(profile.visit?.signature).toBeNull();
   });
 
   it("continues the visit while the visitor is active, however long it lasts", () => {
@@ -51,16 +55,21 @@ describe("enterVisit", () => {
     const last = profile.visit?.lastActivityAt ?? 0;
     expect(enterVisit(profile, last + PRESENCE.visitTimeoutMs, null)).toBe(true);
     expect(profile.visit?.id).not.toBe(first);
-    expect(profile.visit).toMatchObject({ number: 2, source: { channel: "direct" } });
-    expect(profile.firstSource).toEqual(google);
+    expect(profile.visit).toMatchObject({ number: 2, signature: null });
   });
 
   it("starts a new visit when the page brings another source, not the same one again", () => {
     const profile = createProfile();
     enterVisit(profile, 0, google);
-    expect(enterVisit(profile, minute, { ...google })).toBe(false);
+    const first = profile.visit?.id;
+    expect(
+      enterVisit(profile, minute, sourceSignature(page, "https://google.com/", "shop.test")),
+    ).toBe(false);
+    expect(profile.visit?.id).toBe(first);
     expect(enterVisit(profile, 2 * minute, newsletter)).toBe(true);
-    expect(profile.visit).toMatchObject({ number: 2, source: newsletter });
-    expect(profile.firstSource).toEqual(google);
+    expect(profile.visit).toMatchObject({ number: 2, signature: newsletter });
+    expect(enterVisit(profile, 3 * minute, newsletter)).toBe(false);
+    expect(enterVisit(profile, 4 * minute, google)).toBe(true);
+    expect(profile.visit?.number).toBe(3);
   });
 });

@@ -1,5 +1,4 @@
 import { PRESENCE } from "../../protocol/limits.ts";
-import type { Source } from "../../protocol/source.ts";
 import { randomId } from "../random/index.ts";
 
 /** What the tracker remembers about the visitor across page loads (saved in storage). */
@@ -9,8 +8,6 @@ export type Profile = {
   secret: string;
   /** Visits started so far. */
   visits: number;
-  /** Source of the first visit (first touch). */
-  firstSource?: Source;
   /** The current (or last) visit. */
   visit?: Visit;
 };
@@ -21,8 +18,8 @@ export type Visit = {
   startedAt: number;
   /** Time of the last page view or engaged heartbeat: the visit ends 30 minutes after it. */
   lastActivityAt: number;
-  /** Source of this visit (last touch). */
-  source: Source;
+  /** What brought this visit (see `sourceSignature`); null for a direct visit. */
+  signature: string | null;
 };
 
 /** A new visitor: fresh random id and secret, no visits yet. */
@@ -35,25 +32,24 @@ export const createProfile = (): Profile => ({
 /**
  * Continues the profile's visit for a page view at `at`, or starts a new one when there is
  * none, when the last one has been inactive for {@link PRESENCE.visitTimeoutMs}, or when the
- * page brings a different `source` (see `detectSource`; null means "nothing new"), as a
- * campaign link or a return from another site does. Returns true when a visit started.
+ * page brings a different source (`signature`, see `sourceSignature`; null means "nothing
+ * new"), as a campaign link or a return from another site does. Returns true when a visit
+ * started.
  */
-export function enterVisit(profile: Profile, at: number, source: Source | null): boolean {
+export function enterVisit(profile: Profile, at: number, signature: string | null): boolean {
   const visit = profile.visit;
   const fresh =
     !visit ||
     at - visit.lastActivityAt >= PRESENCE.visitTimeoutMs ||
-    (!!source && JSON.stringify(source) !== JSON.stringify(visit.source));
-  if (fresh) {
-    const current = source ?? { channel: "direct" };
-    profile.firstSource ??= current;
+    (!!signature && signature !== visit.signature);
+  if (fresh)
     profile.visit = {
       id: randomId(),
       number: ++profile.visits,
       startedAt: at,
       lastActivityAt: at,
-      source: current,
+      signature,
     };
-  } else visit.lastActivityAt = Math.max(visit.lastActivityAt, at);
+  else visit.lastActivityAt = Math.max(visit.lastActivityAt, at);
   return fresh;
 }

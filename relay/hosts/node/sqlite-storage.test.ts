@@ -46,7 +46,7 @@ describe("sqlite room storage", () => {
 
   it("lists by prefix, range, limit and order", async () => {
     const s = db.storage("visitor/v", noAlarm);
-    await s.putMany({ "pv:001": "a", "pv:002": "b", "pv:003": "c", "pw:001": "x", "p": "y" });
+    await s.putMany({ "pv:001": "a", "pv:002": "b", "pv:003": "c", "pw:001": "x", p: "y" });
     expect([...(await s.list({ prefix: "pv:" })).keys()]).toEqual(["pv:001", "pv:002", "pv:003"]);
     expect([...(await s.list({ prefix: "pv:", reverse: true, limit: 2 })).values()]).toEqual([
       "c",
