@@ -1,4 +1,5 @@
-import { test as base } from "@playwright/test";
+import { test as base, type Page } from "@playwright/test";
+import { DEMO } from "../relay/hosts/node/demo-site.ts";
 import { type RelayProcess, startRelayProcess } from "./relay-process.ts";
 
 export { expect } from "@playwright/test";
@@ -12,3 +13,11 @@ export const test = base.extend<{ relay: RelayProcess }>({
     await relay.stop();
   },
 });
+
+/** Signs the demo admin in to the agent console in `page`. */
+export async function signInToConsole(page: Page, relayUrl: string): Promise<void> {
+  await page.goto(`${relayUrl}/agent/`);
+  await page.getByTestId("login-email").fill(DEMO.email);
+  await page.getByTestId("login-password").fill(DEMO.password);
+  await page.getByTestId("login-submit").click();
+}

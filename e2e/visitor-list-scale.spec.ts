@@ -1,6 +1,6 @@
 import WebSocket from "ws";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
-import { expect, test } from "./fixtures.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
 
 const VISITORS = 300;
 
@@ -43,10 +43,7 @@ test("the live list renders only the rows in view, however many visitors there a
   const sockets = await Promise.all(
     Array.from({ length: VISITORS }, (_, n) => trackedVisitor(relay.url, n)),
   );
-  await page.goto(`${relay.url}/agent/`);
-  await page.getByTestId("login-email").fill(DEMO.email);
-  await page.getByTestId("login-password").fill(DEMO.password);
-  await page.getByTestId("login-submit").click();
+  await signInToConsole(page, relay.url);
 
   await expect(page.getByTestId("visitor-count")).toHaveText(`${VISITORS} of ${VISITORS} visitors`);
   const rows = page.getByTestId("visitor-row");

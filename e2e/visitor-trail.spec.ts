@@ -1,5 +1,4 @@
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
-import { expect, test } from "./fixtures.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
 
 const title = (page: string) => `${page} · Parley Demo Shop`;
 
@@ -8,10 +7,7 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   relay,
 }) => {
   const agent = await (await browser.newContext()).newPage();
-  await agent.goto(`${relay.url}/agent/`);
-  await agent.getByTestId("login-email").fill(DEMO.email);
-  await agent.getByTestId("login-password").fill(DEMO.password);
-  await agent.getByTestId("login-submit").click();
+  await signInToConsole(agent, relay.url);
   await expect(agent.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
 
   const visitor = await (await browser.newContext()).newPage();
@@ -68,10 +64,7 @@ test("client-side navigation in a single-page app counts as page views", async (
   relay,
 }) => {
   const agent = await (await browser.newContext()).newPage();
-  await agent.goto(`${relay.url}/agent/`);
-  await agent.getByTestId("login-email").fill(DEMO.email);
-  await agent.getByTestId("login-password").fill(DEMO.password);
-  await agent.getByTestId("login-submit").click();
+  await signInToConsole(agent, relay.url);
 
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(`${relay.url}/demo/app.html`);
