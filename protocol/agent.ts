@@ -1,7 +1,28 @@
 import * as v from "valibot";
 import { IdSchema } from "./ids.ts";
 import type { Source } from "./source.ts";
-import type { ErrorFrame } from "./visitor.ts";
+import {
+  AcceptFrameSchema,
+  AgentReadFrameSchema,
+  AgentSendFrameSchema,
+  AgentStatusFrameSchema,
+  type AgentChatMessageFrame,
+  type AgentChatReadFrame,
+  type AgentChatTypingFrame,
+  type AgentsFrame,
+  AgentTypingFrameSchema,
+  type ChatHistoryFrame,
+  type ChatsFrame,
+  DeclineFrameSchema,
+  IgnoreFrameSchema,
+  InviteFrameSchema,
+  JoinFrameSchema,
+  type NotifyFrame,
+  OpenChatFrameSchema,
+  ResolveFrameSchema,
+  TransferFrameSchema,
+} from "./chat.ts";
+import type { AckFrame, ErrorFrame } from "./visitor.ts";
 
 /** A visitor's presence: a tab is open and active, open but inactive for a minute, or closed. */
 export type VisitorStatus = "online" | "idle" | "gone";
@@ -80,7 +101,21 @@ export const TrailRequestFrameSchema = v.object({
 });
 
 /** Every frame an agent may send. */
-export const AgentClientFrameSchema = v.variant("type", [TrailRequestFrameSchema]);
+export const AgentClientFrameSchema = v.variant("type", [
+  TrailRequestFrameSchema,
+  AgentSendFrameSchema,
+  AcceptFrameSchema,
+  IgnoreFrameSchema,
+  ResolveFrameSchema,
+  OpenChatFrameSchema,
+  JoinFrameSchema,
+  DeclineFrameSchema,
+  TransferFrameSchema,
+  InviteFrameSchema,
+  AgentTypingFrameSchema,
+  AgentReadFrameSchema,
+  AgentStatusFrameSchema,
+]);
 export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
 
 /** The signed-in agent as the console shows it. */
@@ -110,4 +145,16 @@ export type RosterFrame = {
 export type TrailFrame = { type: "trail"; trail: Trail };
 
 /** Every frame the relay sends an agent. */
-export type AgentServerFrame = HelloFrame | RosterFrame | TrailFrame | ErrorFrame;
+export type AgentServerFrame =
+  | HelloFrame
+  | RosterFrame
+  | TrailFrame
+  | ErrorFrame
+  | AckFrame
+  | ChatsFrame
+  | ChatHistoryFrame
+  | AgentChatMessageFrame
+  | AgentChatTypingFrame
+  | AgentChatReadFrame
+  | AgentsFrame
+  | NotifyFrame;
