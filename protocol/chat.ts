@@ -11,7 +11,10 @@ import { LIMITS } from "./limits.ts";
  * client-made id, acknowledged with `ack` once stored; everything else here is best effort.
  */
 
-const messageText = text(LIMITS.messageLength);
+const messageText = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.messageLength, `a message is at most ${LIMITS.messageLength} characters`),
+);
 const label = text(LIMITS.labelLength);
 
 /** An uploaded file as it appears in a message. `url` is absolute on the relay. */
@@ -123,10 +126,18 @@ export const OfflineMessageEventSchema = v.object({
   text: messageText,
 });
 
-/** Visitor to relay: what the visitor is typing, before sending (empty: stopped). */
+export type ChatMessageEvent = v.InferOutput<typeof MessageEventSchema>;
+export type IdentifyEvent = v.InferOutput<typeof IdentifyEventSchema>;
+export type CustomDataEvent = v.InferOutput<typeof CustomDataEventSchema>;
+export type OfflineMessageEvent = v.InferOutput<typeof OfflineMessageEventSchema>;
+
+/**
+ * Visitor to relay: what the visitor is typing, before sending (empty: stopped). Any text a
+ * message may hold is accepted; agents see its first LIMITS.typingPreviewLength characters.
+ */
 export const VisitorTypingFrameSchema = v.object({
   type: v.literal("chat:typing"),
-  text: text(LIMITS.typingPreviewLength),
+  text: messageText,
 });
 
 /** Visitor to relay: the visitor has seen every message up to `seq`. */
@@ -176,8 +187,16 @@ const chatAction = <T extends string>(type: T) =>
 
 /** Agent to relay: take a requested chat (first one wins; replying takes it too). */
 export const AcceptFrameSchema = chatAction("chat:accept");
-/** Agent to relay: pass on a request notification (JivoChat's escalation counts these). */
-export const IgnoreFrameSchema = chatAction("chat:ignore");
+/**
+ * Agent to relay: pass on a request notification (JivoChat's escalation counts these).
+ * `round`: the `ChatSummary.round` being passed on; when given and the chat has moved on to
+ * another round since, the ignore is dropped (a double click ends one round, not two).
+ */
+export const IgnoreFrameSchema = v.object({
+  type: v.literal("chat:ignore"),
+  chatId: IdSchema,
+  round: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+});
 /** Agent to relay: close the chat (Resolved tab). */
 export const ResolveFrameSchema = chatAction("chat:resolve");
 /** Agent to relay: send me the conversation (`chat:history`). */
@@ -292,7 +311,10 @@ export type NotifyFrame = {
 
 /** A canned response: typed as `/shortcut` in the composer. */
 export const CannedResponseSchema = v.object({
-  shortcut: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/, "a shortcut is 1 to 32 of a-z 0-9 _ -")),
+  shortcut: v.pipe(
+    v.string(),
+    v.regex(/^[a-z0-9_-]{1,32}$/, "a shortcut is 1 to 32 of a-z 0-9 _ -"),
+  ),
   text: messageText,
 });
 export type CannedResponse = v.InferOutput<typeof CannedResponseSchema>;
@@ -320,6 +342,28 @@ export const ChatSettingsBodySchema = v.object({
     ),
   ),
 });
+
+/** `GET /api/canned` and `PUT /api/canned`: the site's canned responses. */
+export type CannedResponsesResponse = { canned: CannedResponse[] };
+
+/** An offline-form submission as agents see it (`GET /api/offline-messages`). */
+export type OfflineMessage = {
+  id: string;
+  visitorId: string;
+  /** The visitor's name in the roster when it was sent ("Visitor 40" or the identified name). */
+  visitorName: string;
+  name: string;
+  email: string;
+  phone?: string;
+  text: string;
+  /** Relay time of arrival. */
+  at: number;
+  /** The page the visitor was on, when known. */
+  page: { url: string; title: string } | null;
+};
+
+/** `GET /api/offline-messages` (agents): the latest submissions, newest first. */
+export type OfflineMessagesResponse = { messages: OfflineMessage[] };
 
 /** `POST /api/uploads` answers with the stored file. */
 export type UploadResponse = ChatFile;

@@ -59,6 +59,11 @@ export type SiteSettingsResponse = {
   allowedOrigins: string[];
   routing: "manual" | "auto";
   widget: WidgetSettings;
+  /**
+   * Admins only: the key the host's server signs user ids with for identity verification,
+   * `userHash = hex(HMAC-SHA256(identitySecret, userId))`. Keep it on the server.
+   */
+  identitySecret?: string;
 };
 
 /** Every HTTP error body. */
