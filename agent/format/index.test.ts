@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { deviceLabel, formatDuration, httpUrl, placeLabel, sourceLabel } from "./index.ts";
+import {
+  deviceLabel,
+  formatDuration,
+  formatFileSize,
+  formatListTime,
+  httpUrl,
+  linkify,
+  placeLabel,
+  sourceLabel,
+} from "./index.ts";
 
 describe("formatDuration", () => {
   it("shows seconds under a minute, rounding down", () => {
@@ -103,5 +112,43 @@ describe("httpUrl", () => {
     expect(httpUrl("data:text/html,<b>x</b>")).toBeNull();
     expect(httpUrl("/relative/path")).toBeNull();
     expect(httpUrl("")).toBeNull();
+  });
+});
+
+describe("linkify", () => {
+  it("links http(s) URLs and keeps sentence punctuation outside", () => {
+    expect(linkify("see https://shop.example/a?b=1. thanks")).toEqual([
+      { text: "see " },
+      { text: "https://shop.example/a?b=1", href: "https://shop.example/a?b=1" },
+      { text: ". thanks" },
+    ]);
+  });
+
+  it("never links javascript: or data: URLs", () => {
+    const text = "click javascript:alert(1) or data:text/html,<b>x</b>";
+    expect(linkify(text)).toEqual([{ text }]);
+  });
+
+  it("keeps text without links whole, even empty", () => {
+    expect(linkify("<img src=x onerror=alert(1)>")).toEqual([
+      { text: "<img src=x onerror=alert(1)>" },
+    ]);
+    expect(linkify("")).toEqual([{ text: "" }]);
+  });
+});
+
+describe("formatFileSize", () => {
+  it("picks bytes, kilobytes or megabytes", () => {
+    expect(formatFileSize(900)).toBe("900 B");
+    expect(formatFileSize(12 * 1024)).toBe("12 KB");
+    expect(formatFileSize(3.4 * 1024 * 1024)).toBe("3.4 MB");
+  });
+});
+
+describe("formatListTime", () => {
+  it("shows the time for today and the date before", () => {
+    const now = new Date(2025, 10, 4, 15, 0).getTime();
+    expect(formatListTime(new Date(2025, 10, 4, 9, 5).getTime(), now)).toMatch(/09.05/);
+    expect(formatListTime(new Date(2025, 10, 3, 9, 5).getTime(), now)).toMatch(/3/);
   });
 });
