@@ -5,7 +5,6 @@ import {
   formatFileSize,
   formatListTime,
   httpUrl,
-  linkify,
   placeLabel,
   sourceLabel,
 } from "./index.ts";
@@ -112,28 +111,6 @@ describe("httpUrl", () => {
     expect(httpUrl("data:text/html,<b>x</b>")).toBeNull();
     expect(httpUrl("/relative/path")).toBeNull();
     expect(httpUrl("")).toBeNull();
-  });
-});
-
-describe("linkify", () => {
-  it("links http(s) URLs and keeps sentence punctuation outside", () => {
-    expect(linkify("see https://shop.example/a?b=1. thanks")).toEqual([
-      { text: "see " },
-      { text: "https://shop.example/a?b=1", href: "https://shop.example/a?b=1" },
-      { text: ". thanks" },
-    ]);
-  });
-
-  it("never links javascript: or data: URLs", () => {
-    const text = "click javascript:alert(1) or data:text/html,<b>x</b>";
-    expect(linkify(text)).toEqual([{ text }]);
-  });
-
-  it("keeps text without links whole, even empty", () => {
-    expect(linkify("<img src=x onerror=alert(1)>")).toEqual([
-      { text: "<img src=x onerror=alert(1)>" },
-    ]);
-    expect(linkify("")).toEqual([{ text: "" }]);
   });
 });
 

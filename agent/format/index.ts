@@ -124,32 +124,6 @@ export const formatTime = (at: number): string => timeOfDay.format(at);
 /** "Tue 4 Nov, 14:03" in the agent's locale and time zone. */
 export const formatDayTime = (at: number): string => dayAndTime.format(at);
 
-/** A piece of message text: plain, or a link the console may open. */
-export type TextSegment = { text: string; href?: string };
-
-/** http(s) URLs in free text; the trailing punctuation of a sentence stays outside. */
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+[^\s<>"'.,;:!?)\]}]/gi;
-
-/**
- * Splits message text into plain runs and http(s) links, so the console renders it as text
- * and links only what is safe to open: `javascript:` and other schemes never become links.
- *
- * @example linkify("see https://x.test/a.") // [{text:"see "},{text:"https://x.test/a",href:"https://x.test/a"},{text:"."}]
- */
-export function linkify(text: string): TextSegment[] {
-  const segments: TextSegment[] = [];
-  let last = 0;
-  for (const match of text.matchAll(URL_IN_TEXT)) {
-    const href = httpUrl(match[0]);
-    if (!href) continue;
-    if (match.index > last) segments.push({ text: text.slice(last, match.index) });
-    segments.push({ text: match[0], href });
-    last = match.index + match[0].length;
-  }
-  if (last < text.length || segments.length === 0) segments.push({ text: text.slice(last) });
-  return segments;
-}
-
 /** "12 KB", "3.4 MB": a file's size as a chat shows it. */
 export function formatFileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -1,4 +1,4 @@
-import { linkify } from "../../format/index.ts";
+import { splitLinks } from "../../../protocol/links.ts";
 
 /**
  * Message text as text, keeping its line breaks; only http(s) URLs become links (opening in
@@ -7,7 +7,7 @@ import { linkify } from "../../format/index.ts";
 export function MessageText({ text }: { text: string }) {
   return (
     <p class="message-text" data-testid="message-text">
-      {linkify(text).map((segment, index) =>
+      {splitLinks(text).map((segment, index) =>
         segment.href ? (
           <a
             key={index}

@@ -1,5 +1,5 @@
 import type { ChatFile } from "../../../protocol/chat.ts";
-import { isWebUrl } from "../../linkify/index.ts";
+import { isWebUrl } from "../../../protocol/links.ts";
 
 /** A size in bytes for people: "834 KB", "2.4 MB". */
 export const fileSize = (bytes: number): string =>

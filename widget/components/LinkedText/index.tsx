@@ -1,4 +1,4 @@
-import { splitLinks } from "../../linkify/index.ts";
+import { splitLinks } from "../../../protocol/links.ts";
 
 /**
  * Message text, rendered as text (markup stays visible as typed); http(s) addresses become

@@ -6,8 +6,9 @@ const WEB_ADDRESS = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = /[.,;:!?)\]}'"]+$/;
 
 /**
- * Splits message text into plain parts and web links. Only http(s) addresses become links;
- * everything else, markup included, stays text for the caller to render as text.
+ * Splits message text into plain parts and web links, the one rule every client follows
+ * (Parley's security model): only http(s) addresses become links; everything else, markup and
+ * `javascript:` included, stays text for the caller to render as text.
  *
  * @example
  * splitLinks("see https://shop.test/a.")
@@ -35,5 +36,5 @@ export function splitLinks(text: string): TextPart[] {
   return parts;
 }
 
-/** True for an absolute http(s) URL: the only kind the widget links to or loads. */
+/** True for an absolute http(s) URL: the only kind the widget and the console link to. */
 export const isWebUrl = (url: string): boolean => /^https?:\/\//i.test(url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWebUrl, splitLinks } from "./index.ts";
+import { isWebUrl, splitLinks } from "./links.ts";
 
 describe("splitLinks", () => {
   it("links http(s) addresses and keeps the rest as text", () => {
