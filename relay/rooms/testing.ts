@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import WebSocket from "ws";
 import type {
   ChatMessageEvent,
@@ -349,3 +350,35 @@ export const events = {
     };
   },
 };
+
+/**
+ * For suites about long timers (presence, escalation rounds): one relay that lives inside a
+ * faked clock from start to end, so none of its timers is lost on a switch. The clock still
+ * runs, and tests jump it ahead with `vi.advanceTimersByTimeAsync`; setImmediate stays real
+ * because SQLite commits on it. Before each test a signed-in agent connects and waits for its
+ * first `firstFrame`; `use` receives the relay and that agent.
+ */
+export function relayOnFakeClock(
+  firstFrame: string,
+  use: (relay: TestRelay, agent: TestSocket) => void,
+): void {
+  let relay: TestRelay | undefined;
+  let agent: TestSocket | undefined;
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
+    relay = await startTestRelay();
+  });
+  afterAll(async () => {
+    await relay?.close();
+    vi.useRealTimers();
+  });
+  beforeEach(async () => {
+    if (!relay) throw new Error("the relay did not start");
+    agent = await connectAgent(relay, (await login(relay)).token);
+    await agent.next(firstFrame);
+    use(relay, agent);
+  });
+  afterEach(async () => {
+    await agent?.close();
+  });
+}

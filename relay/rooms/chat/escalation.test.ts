@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ChatSummary } from "../../../protocol/index.ts";
 import {
   chatEvents,
@@ -8,7 +8,7 @@ import {
   newVisitor,
   nextChat,
   nextWhere,
-  startTestRelay,
+  relayOnFakeClock,
   type TestRelay,
   type TestSocket,
 } from "../testing.ts";
@@ -18,24 +18,9 @@ import { REQUEST_ROUND_MS } from "./queue.ts";
 // else is real, as in presence.test.ts.
 let relay: TestRelay;
 let agent: TestSocket;
-
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
-  relay = await startTestRelay();
-});
-
-afterAll(async () => {
-  await relay?.close();
-  vi.useRealTimers();
-});
-
-beforeEach(async () => {
-  agent = await connectAgent(relay, (await login(relay)).token);
-  await agent.next("chats");
-});
-
-afterEach(async () => {
-  await agent.close();
+relayOnFakeClock("chats", (started, signedIn) => {
+  relay = started;
+  agent = signedIn;
 });
 
 async function waitFor(ms: number): Promise<void> {
