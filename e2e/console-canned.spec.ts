@@ -1,11 +1,11 @@
-import { connectVisitor, signInAs, visitorGot } from "./console-chat.ts";
-import { expect, test } from "./fixtures.ts";
+import { connectVisitor, visitorGot } from "./console-chat.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
 
 test("an admin writes canned responses; an agent inserts one by typing / in a chat", async ({
   page,
   relay,
 }) => {
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   await page.getByTestId("nav-settings").click();
   const editor = page.getByTestId("canned-editor");
   const returns = "You can return any item within 30 days, free of charge.";
@@ -51,7 +51,7 @@ test("an admin changes routing and the widget in Settings, and they stay changed
   page,
   relay,
 }) => {
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   await page.getByTestId("nav-settings").click();
   await page.getByTestId("settings-routing").selectOption("auto");
   await page.getByTestId("settings-greeting").fill("Welcome to the shop!");

@@ -139,25 +139,6 @@ export async function addAgent(relayUrl: string, name: string): Promise<AgentAcc
   return { profile: (await response.json()) as AgentProfile, email, password };
 }
 
-/**
- * Signs an agent (the demo admin by default) in to the console in `page` and waits for the
- * live socket: only connected agents are offered requests.
- */
-export async function signInAs(
-  page: Page,
-  relayUrl: string,
-  account: Pick<AgentAccount, "email" | "password"> = DEMO,
-): Promise<void> {
-  await page.goto(`${relayUrl}/agent/`);
-  await page.getByTestId("login-email").fill(account.email);
-  await page.getByTestId("login-password").fill(account.password);
-  await page.getByTestId("login-submit").click();
-  await page
-    .getByTestId("connection-status")
-    .and(page.locator('[data-state="connected"]'))
-    .waitFor();
-}
-
 /** Makes `page` fail its test if anything opens a dialog (`alert` from injected script). */
 export function failOnDialog(page: Page): { dialogs: string[] } {
   const dialogs: string[] = [];

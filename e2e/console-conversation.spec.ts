@@ -1,6 +1,6 @@
 import type { VisitorChatMessageFrame } from "../protocol/index.ts";
-import { connectVisitor, PIXEL_PNG, signInAs, visitorGot } from "./console-chat.ts";
-import { expect, test } from "./fixtures.ts";
+import { connectVisitor, PIXEL_PNG, visitorGot } from "./console-chat.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
 
 const isMessage = (frame: { type: string }): frame is VisitorChatMessageFrame =>
   frame.type === "chat:message";
@@ -9,7 +9,7 @@ test("an agent takes a request, watches the visitor type, answers with text, emo
   page,
   relay,
 }) => {
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   const visitor = await connectVisitor(relay.url, "visitor-conv-0001");
   // Once the site knows the visitor's page, the request carries it.
   await expect(page.getByTestId("visitor-page-url")).toContainText("/demo/products/");
@@ -104,7 +104,7 @@ test("drafts stay with their conversation when switching, and across a reload", 
   page,
   relay,
 }) => {
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   const anna = await connectVisitor(relay.url, "visitor-draft-anna");
   const ben = await connectVisitor(relay.url, "visitor-draft-ben0");
   await anna.say("Question from Anna");
@@ -134,7 +134,7 @@ test("a reply written while the relay is down waits as pending, then is delivere
   page,
   relay,
 }) => {
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   const first = await connectVisitor(relay.url, "visitor-outage-01");
   await first.say("Are you there?");
   await page.getByTestId("nav-chats").click();

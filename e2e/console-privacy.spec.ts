@@ -1,11 +1,11 @@
-import { connectVisitor, failOnDialog, signInAs, visitorGot } from "./console-chat.ts";
-import { expect, test } from "./fixtures.ts";
+import { connectVisitor, failOnDialog, visitorGot } from "./console-chat.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
 
 test("a private note is shown to agents only and never reaches the visitor's socket", async ({
   page,
   relay,
 }) => {
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   const visitor = await connectVisitor(relay.url, "visitor-note-00001");
   await visitor.say("My parcel arrived broken");
   await page.getByTestId("nav-chats").click();
@@ -52,7 +52,7 @@ test("markup and script URLs from a visitor are shown as text in the console", a
   relay,
 }) => {
   const { dialogs } = failOnDialog(page);
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   const visitor = await connectVisitor(relay.url, "visitor-xss-000001");
   const name = `<img src=x onerror="alert('name')">`;
   const payloads = [

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
-import { addAgent, connectVisitor, signInAs, visitorGot } from "./console-chat.ts";
-import { expect, test } from "./fixtures.ts";
+import { addAgent, connectVisitor, visitorGot } from "./console-chat.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
 
 /** The row of a chat in the current tab of `page`. */
 const rowOf = (page: Page, chatId: string) =>
@@ -13,8 +13,8 @@ test("manual routing: both agents see a request, the first to accept takes it, a
   const benAccount = await addAgent(relay.url, "Ben");
   const admin = await (await browser.newContext()).newPage();
   const ben = await (await browser.newContext()).newPage();
-  await signInAs(admin, relay.url);
-  await signInAs(ben, relay.url, benAccount);
+  await signInToConsole(admin, relay.url);
+  await signInToConsole(ben, relay.url, benAccount);
 
   const visitor = await connectVisitor(relay.url, "visitor-route-0001");
   await visitor.say("Do you ship to Norway?");
@@ -58,7 +58,7 @@ test("a request ignored through three rounds becomes missed, and the visitor is 
   page,
   relay,
 }) => {
-  await signInAs(page, relay.url);
+  await signInToConsole(page, relay.url);
   const visitor = await connectVisitor(relay.url, "visitor-ignored-01");
   await visitor.say("Hello? Anyone?");
   await page.getByTestId("nav-chats").click();
@@ -87,8 +87,8 @@ test("a transfer with a note moves the chat when the colleague accepts; pickers 
   await addAgent(relay.url, "Cleo");
   const admin = await (await browser.newContext()).newPage();
   const ben = await (await browser.newContext()).newPage();
-  await signInAs(admin, relay.url);
-  await signInAs(ben, relay.url, benAccount);
+  await signInToConsole(admin, relay.url);
+  await signInToConsole(ben, relay.url, benAccount);
 
   const visitor = await connectVisitor(relay.url, "visitor-transfer-1");
   await visitor.say("I need a refund for order 42");
