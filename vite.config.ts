@@ -1,9 +1,12 @@
 import { defineConfig, type UserConfig } from "vite";
 
 /**
- * One config, four builds (`vite build --mode X`), run in this order by `npm run build`:
+ * One config, five builds (`vite build --mode X`), run in this order by `npm run build`:
  * - loader: the snippet's `loader.js`, a classic script (IIFE) with no framework;
- * - embed:  what the loader pulls in (`sdk.js`, later the widget), ES modules sharing chunks;
+ * - embed:  the tracking SDK the loader pulls in, `sdk.js` (its chunks named `chunks/sdk-*`);
+ * - widget: the chat widget the loader pulls in beside it, `widget.js`; its chunks are named
+ *           `chunks/widget-*`, and the ones loaded only on demand (languages other than English,
+ *           the emoji picker) `chunks/lazy-*`, so that size-limit can tell them apart;
  * - agent:  the agent console, a Preact app served at `/agent/`;
  * - relay:  the node host, bundled for Node with its npm dependencies left external.
  * Browser bundles go to dist/public, which the relay serves; the relay goes to dist/relay.
@@ -35,7 +38,24 @@ const builds: Record<string, UserConfig> = {
         output: {
           format: "es",
           entryFileNames: "[name].js",
-          chunkFileNames: "chunks/[name]-[hash].js",
+          chunkFileNames: "chunks/sdk-[name]-[hash].js",
+        },
+      },
+    },
+  },
+  widget: {
+    build: {
+      outDir: "dist/public",
+      emptyOutDir: false,
+      target: browserTarget,
+      rollupOptions: {
+        input: { widget: "widget/embed.ts" },
+        preserveEntrySignatures: "exports-only",
+        output: {
+          format: "es",
+          entryFileNames: "[name].js",
+          chunkFileNames: (chunk) =>
+            `chunks/${chunk.isDynamicEntry ? "lazy" : "widget"}-[name]-[hash].js`,
         },
       },
     },

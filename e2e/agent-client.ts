@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import type { LoginResponse, RosterEntry, Trail } from "../protocol/index.ts";
+import type { ChatMessage, LoginResponse, RosterEntry, Trail } from "../protocol/index.ts";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
 
 /** An agent of the demo site speaking the wire protocol, to check what the relay stored. */
@@ -8,8 +8,18 @@ export type AgentClient = {
   /** Resolves with the first roster entry `match` accepts, waiting for updates. */
   waitForVisitor(match: (entry: RosterEntry) => boolean, timeoutMs?: number): Promise<RosterEntry>;
   trail(visitorId: string): Promise<Trail>;
+  /** A visitor's conversation as agents see it, notes included (`chat:open` → `chat:history`). */
+  history(chatId: string): Promise<ChatMessage[]>;
+  /** Sends a message to a visitor's chat (its id is the visitor's); resolves once acked. */
+  say(chatId: string, text: string): Promise<void>;
+  /** Tells the visitor this agent is typing, or has stopped. */
+  typing(chatId: string, typing: boolean): void;
+  /** This agent has read the chat up to `seq`. */
+  read(chatId: string, seq: number): void;
   close(): void;
 };
+
+let sent = 0;
 
 export async function loginDemoAgent(relayUrl: string): Promise<LoginResponse> {
   const response = await fetch(`${relayUrl}/api/login`, {
@@ -29,10 +39,14 @@ export async function connectAgent(relayUrl: string): Promise<AgentClient> {
   const roster = new Map<string, RosterEntry>();
   const listeners = new Set<() => void>();
   const trails = new Map<string, (trail: Trail) => void>();
+  const histories = new Map<string, (messages: ChatMessage[]) => void>();
+  const acks = new Map<string, () => void>();
   ws.on("message", (data) => {
     const frame = JSON.parse(data.toString());
     if (frame.type === "roster") for (const entry of frame.visitors) roster.set(entry.id, entry);
     if (frame.type === "trail") trails.get(frame.trail.visitorId)?.(frame.trail);
+    if (frame.type === "chat:history") histories.get(frame.chatId)?.(frame.messages);
+    if (frame.type === "ack") for (const id of frame.ids) acks.get(id)?.();
     for (const listener of listeners) listener();
   });
   await new Promise((resolve, reject) => {
@@ -67,6 +81,25 @@ export async function connectAgent(relayUrl: string): Promise<AgentClient> {
         trails.set(visitorId, resolve);
         ws.send(JSON.stringify({ type: "trail:get", visitorId }));
       });
+    },
+    history(chatId) {
+      return new Promise((resolve) => {
+        histories.set(chatId, resolve);
+        ws.send(JSON.stringify({ type: "chat:open", chatId }));
+      });
+    },
+    say(chatId, text) {
+      const id = `agent-message-${Date.now().toString(36)}-${sent++}`;
+      return new Promise((resolve) => {
+        acks.set(id, resolve);
+        ws.send(JSON.stringify({ type: "chat:send", chatId, id, text }));
+      });
+    },
+    typing(chatId, typing) {
+      ws.send(JSON.stringify({ type: "chat:typing", chatId, typing }));
+    },
+    read(chatId, seq) {
+      ws.send(JSON.stringify({ type: "chat:read", chatId, seq }));
     },
     close: () => ws.close(),
   };

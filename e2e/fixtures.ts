@@ -14,10 +14,18 @@ export const test = base.extend<{ relay: RelayProcess }>({
   },
 });
 
-/** Signs the demo admin in to the agent console in `page`. */
-export async function signInToConsole(page: Page, relayUrl: string): Promise<void> {
+/** Signs an agent (the demo admin unless told) in to the agent console and waits until it is live. */
+export async function signInToConsole(
+  page: Page,
+  relayUrl: string,
+  account: { email: string; password: string } = DEMO,
+): Promise<void> {
   await page.goto(`${relayUrl}/agent/`);
-  await page.getByTestId("login-email").fill(DEMO.email);
-  await page.getByTestId("login-password").fill(DEMO.password);
+  await page.getByTestId("login-email").fill(account.email);
+  await page.getByTestId("login-password").fill(account.password);
   await page.getByTestId("login-submit").click();
+  await page
+    .getByTestId("connection-status")
+    .and(page.locator('[data-state="connected"]'))
+    .waitFor();
 }

@@ -7,7 +7,8 @@ import { loginDemoAgent } from "./agent-client.ts";
 /**
  * A site owner's own web server on another origin: it serves the demo shop's pages with the
  * snippet pointing at the relay, as a real site embeds Parley. It keeps serving while the
- * relay is down, so a visitor can browse on.
+ * relay is down, so a visitor can browse on. `csp.html` gets a strict Content-Security-Policy
+ * header naming the relay (see {@link strictPolicy}) instead of its own meta policy.
  */
 export type HostSite = { url: string; close(): Promise<void> };
 
@@ -18,6 +19,24 @@ const types: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
 };
 
+/**
+ * The policy of a locked-down page: no inline scripts, no inline styles, no eval; scripts only
+ * with the nonce `TEST` or from the relay, which alone may be connected to.
+ */
+export const strictPolicy = (relayUrl: string): string => {
+  const relay = new URL(relayUrl).origin;
+  const socket = relay.replace(/^http/, "ws");
+  return [
+    "default-src 'self'",
+    `script-src 'nonce-TEST' ${relay}`,
+    "style-src 'self' 'nonce-TEST'",
+    `connect-src ${relay} ${socket}`,
+    `img-src 'self' ${relay} data:`,
+  ].join("; ");
+};
+
+const metaPolicy = /\s*<!--[\s\S]*?-->\s*<meta http-equiv="Content-Security-Policy"[^>]*>/;
+
 export async function startHostSite(relayUrl: string): Promise<HostSite> {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://site").pathname;
@@ -27,9 +46,16 @@ export async function startHostSite(relayUrl: string): Promise<HostSite> {
     if (!file.startsWith(demoDir)) return void res.writeHead(403).end();
     try {
       let body = await readFile(file, "utf8");
+      const headers: Record<string, string> = {
+        "content-type": types[extname(file)] ?? "text/plain",
+      };
       if (file.endsWith(".html"))
         body = body.replaceAll('src="/loader.js"', `src="${relayUrl}/loader.js"`);
-      res.writeHead(200, { "content-type": types[extname(file)] ?? "text/plain" }).end(body);
+      if (file.endsWith("csp.html")) {
+        body = body.replace(metaPolicy, "");
+        headers["content-security-policy"] = strictPolicy(relayUrl);
+      }
+      res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404).end("Not found");
     }

@@ -1,7 +1,28 @@
 import * as v from "valibot";
+import {
+  AcceptFrameSchema,
+  type AgentChatMessageFrame,
+  type AgentChatReadFrame,
+  type AgentChatTypingFrame,
+  AgentReadFrameSchema,
+  AgentSendFrameSchema,
+  AgentStatusFrameSchema,
+  type AgentsFrame,
+  AgentTypingFrameSchema,
+  type ChatHistoryFrame,
+  type ChatsFrame,
+  DeclineFrameSchema,
+  IgnoreFrameSchema,
+  InviteFrameSchema,
+  JoinFrameSchema,
+  type NotifyFrame,
+  OpenChatFrameSchema,
+  ResolveFrameSchema,
+  TransferFrameSchema,
+} from "./chat.ts";
 import { IdSchema } from "./ids.ts";
 import type { Source } from "./source.ts";
-import type { ErrorFrame } from "./visitor.ts";
+import type { AckFrame, ErrorFrame } from "./visitor.ts";
 
 /** A visitor's presence: a tab is open and active, open but inactive for a minute, or closed. */
 export type VisitorStatus = "online" | "idle" | "gone";
@@ -17,10 +38,23 @@ export type Device = {
 /** Where a visitor is, as far as the relay's geo resolver knows. */
 export type Geo = { city?: string; region?: string; country?: string };
 
+/**
+ * What a visitor told about itself (pre-chat form, `identify`). `userId` is the host's own
+ * user id; `verified` is true only when the host signed it (`userHash`) with the site's
+ * identity secret: otherwise it is the visitor's unchecked claim.
+ */
+export type VisitorContact = {
+  name?: string;
+  email?: string;
+  phone?: string;
+  userId?: string;
+  verified?: boolean;
+};
+
 /** One visitor in the site's live list, kept current by the relay. */
 export type RosterEntry = {
   id: string;
-  /** "City 40" when the city is known, else "Visitor 40". */
+  /** The name given with `identify`; else "City 40" when the city is known, else "Visitor 40". */
   name: string;
   /** The visitor's number on this site. */
   number: number;
@@ -49,6 +83,10 @@ export type RosterEntry = {
   geo: Geo;
   /** Relay time of the last event from this visitor. */
   lastActivityAt: number;
+  /** Set once the visitor identified itself. */
+  contact?: VisitorContact;
+  /** Merged `setCustomData` values, when any. */
+  customData?: Record<string, string | number | boolean>;
 };
 
 /** A page view in a trail. `engagedMs` is the engaged time spent on it. */
@@ -80,7 +118,21 @@ export const TrailRequestFrameSchema = v.object({
 });
 
 /** Every frame an agent may send. */
-export const AgentClientFrameSchema = v.variant("type", [TrailRequestFrameSchema]);
+export const AgentClientFrameSchema = v.variant("type", [
+  TrailRequestFrameSchema,
+  AgentSendFrameSchema,
+  AcceptFrameSchema,
+  IgnoreFrameSchema,
+  ResolveFrameSchema,
+  OpenChatFrameSchema,
+  JoinFrameSchema,
+  DeclineFrameSchema,
+  TransferFrameSchema,
+  InviteFrameSchema,
+  AgentTypingFrameSchema,
+  AgentReadFrameSchema,
+  AgentStatusFrameSchema,
+]);
 export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
 
 /** The signed-in agent as the console shows it. */
@@ -110,4 +162,16 @@ export type RosterFrame = {
 export type TrailFrame = { type: "trail"; trail: Trail };
 
 /** Every frame the relay sends an agent. */
-export type AgentServerFrame = HelloFrame | RosterFrame | TrailFrame | ErrorFrame;
+export type AgentServerFrame =
+  | HelloFrame
+  | RosterFrame
+  | TrailFrame
+  | ErrorFrame
+  | AckFrame
+  | ChatsFrame
+  | ChatHistoryFrame
+  | AgentChatMessageFrame
+  | AgentChatTypingFrame
+  | AgentChatReadFrame
+  | AgentsFrame
+  | NotifyFrame;

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import type { AgentProfile } from "./agent.ts";
+import { ChatSettingsBodySchema, type WidgetSettings } from "./chat.ts";
 import { text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
@@ -34,6 +35,7 @@ export const OriginSchema = v.pipe(
 export const SiteSettingsBodySchema = v.object({
   name: v.optional(text(LIMITS.labelLength)),
   allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(100))),
+  ...ChatSettingsBodySchema.entries,
 });
 
 export type LoginBody = v.InferOutput<typeof LoginBodySchema>;
@@ -51,7 +53,18 @@ export type LoginResponse = {
 export type AgentsResponse = { agents: AgentProfile[] };
 
 /** `GET /api/site` and `PUT /api/site`: the site's settings. */
-export type SiteSettingsResponse = { id: string; name: string; allowedOrigins: string[] };
+export type SiteSettingsResponse = {
+  id: string;
+  name: string;
+  allowedOrigins: string[];
+  routing: "manual" | "auto";
+  widget: WidgetSettings;
+  /**
+   * Admins only: the key the host's server signs user ids with for identity verification,
+   * `userHash = hex(HMAC-SHA256(identitySecret, userId))`. Keep it on the server.
+   */
+  identitySecret?: string;
+};
 
 /** Every HTTP error body. */
 export type HttpError = { error: string; message: string };

@@ -23,6 +23,14 @@ export const LIMITS = {
   labelLength: 256,
   /** Page views kept per visitor and returned in a trail (oldest are dropped first). */
   trailPageViews: 1000,
+  /** Characters in a chat message or an offline message. */
+  messageLength: 5000,
+  /** Characters of a visitor's typing preview sent to agents (the rest is cut). */
+  typingPreviewLength: 500,
+  /** Bytes in one uploaded file. */
+  uploadBytes: 10 * 1024 * 1024,
+  /** Messages sent to a client when it opens a conversation (the latest ones). */
+  historyMessages: 100,
 } as const;
 
 /** Visitor presence timings, shared by the SDK and the relay. */

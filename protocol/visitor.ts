@@ -1,4 +1,18 @@
 import * as v from "valibot";
+import {
+  type AvailabilityFrame,
+  type ChatStateFrame,
+  CustomDataEventSchema,
+  IdentifyEventSchema,
+  MessageEventSchema,
+  OfflineMessageEventSchema,
+  type VisitorChatMessageFrame,
+  type VisitorChatReadFrame,
+  type VisitorChatTypingFrame,
+  VisitorReadFrameSchema,
+  VisitorTypingFrameSchema,
+  type WidgetSettings,
+} from "./chat.ts";
 import { DurationSchema, IdSchema, TimestampSchema, text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
@@ -57,11 +71,19 @@ export const EngagementEventSchema = v.object({
   active: v.boolean(),
 });
 
-/** Anything the tracker records. Every event carries a client-made id and is stored once. */
+/**
+ * Anything a visitor sends that must not be lost: tracking (visit, pageview, engagement) and
+ * chat (message, identify, custom-data, offline-message; see chat.ts). Every event carries a
+ * client-made id and is stored once.
+ */
 export const TrackingEventSchema = v.variant("kind", [
   VisitEventSchema,
   PageViewEventSchema,
   EngagementEventSchema,
+  MessageEventSchema,
+  IdentifyEventSchema,
+  CustomDataEventSchema,
+  OfflineMessageEventSchema,
 ]);
 
 /**
@@ -74,7 +96,11 @@ export const TrackFrameSchema = v.object({
 });
 
 /** Every frame a visitor may send. */
-export const VisitorClientFrameSchema = v.variant("type", [TrackFrameSchema]);
+export const VisitorClientFrameSchema = v.variant("type", [
+  TrackFrameSchema,
+  VisitorTypingFrameSchema,
+  VisitorReadFrameSchema,
+]);
 
 export type VisitEvent = v.InferOutput<typeof VisitEventSchema>;
 export type PageViewEvent = v.InferOutput<typeof PageViewEventSchema>;
@@ -83,8 +109,13 @@ export type TrackingEvent = v.InferOutput<typeof TrackingEventSchema>;
 export type TrackFrame = v.InferOutput<typeof TrackFrameSchema>;
 export type VisitorClientFrame = v.InferOutput<typeof VisitorClientFrameSchema>;
 
-/** Relay to visitor, on connect: who the relay knows this visitor as. */
-export type WelcomeFrame = { type: "welcome"; visitorId: string; name: string };
+/** Relay to visitor, on connect: who the relay knows this visitor as, and the widget's settings. */
+export type WelcomeFrame = {
+  type: "welcome";
+  visitorId: string;
+  name: string;
+  settings: WidgetSettings;
+};
 
 /**
  * Relay to visitor: these events are stored (or were already). `rejected` lists events that
@@ -97,7 +128,15 @@ export type AckFrame = {
 };
 
 /** Every frame the relay sends a visitor. */
-export type VisitorServerFrame = WelcomeFrame | AckFrame | ErrorFrame;
+export type VisitorServerFrame =
+  | WelcomeFrame
+  | AckFrame
+  | ErrorFrame
+  | ChatStateFrame
+  | VisitorChatMessageFrame
+  | VisitorChatTypingFrame
+  | VisitorChatReadFrame
+  | AvailabilityFrame;
 
 /** Machine-readable error codes; `message` carries the human-readable text. */
 export type ErrorCode =
@@ -112,7 +151,10 @@ export type ErrorCode =
   | "unknown_site"
   | "unauthorized"
   | "forbidden"
-  | "not_found";
+  | "not_found"
+  | "not_allowed"
+  | "too_large_file"
+  | "bad_file_type";
 
 /** Relay to any client: something it sent was refused. */
 export type ErrorFrame = { type: "error"; code: ErrorCode; message: string };

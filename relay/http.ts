@@ -73,25 +73,25 @@ export async function route(
   return response;
 }
 
+/** Bodies of requests between rooms (a batch of chat messages) may be this large. */
+export const INTERNAL_BODY_BYTES = 1024 * 1024;
+
 /**
  * The request's JSON body checked by `schema`, or the error response to send: 413 over
- * LIMITS.bodyBytes, 400 when it is not JSON or does not match.
+ * `maxBytes` (LIMITS.bodyBytes unless given), 400 when it is not JSON or does not match.
  * @example const body = await readJsonBody(request, LoginBodySchema); if (!body.ok) return body.response;
  */
 export async function readJsonBody<S extends v.GenericSchema>(
   request: Request,
   schema: S,
+  { maxBytes = LIMITS.bodyBytes }: { maxBytes?: number } = {},
 ): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; response: Response }> {
   const tooLarge = () => ({
     ok: false as const,
-    response: httpError(
-      413,
-      "too_large",
-      `Request bodies are limited to ${LIMITS.bodyBytes} bytes`,
-    ),
+    response: httpError(413, "too_large", `Request bodies are limited to ${maxBytes} bytes`),
   });
-  if (Number(request.headers.get("content-length") ?? 0) > LIMITS.bodyBytes) return tooLarge();
-  const bytes = await readCapped(request, LIMITS.bodyBytes);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) return tooLarge();
+  const bytes = await readCappedBody(request, maxBytes);
   if (!bytes) return tooLarge();
   let parsed: unknown;
   try {
@@ -104,8 +104,14 @@ export async function readJsonBody<S extends v.GenericSchema>(
   return { ok: false, response: httpError(400, "bad_body", checked.message) };
 }
 
-/** The body's bytes, or null past `cap` (read no further than that). */
-async function readCapped(request: Request, cap: number): Promise<Uint8Array | null> {
+/**
+ * The body's bytes, or null past `cap`: reading stops there, the rest is never read.
+ * @example const bytes = await readCappedBody(request, LIMITS.uploadBytes); if (!bytes) return tooLarge();
+ */
+export async function readCappedBody(
+  request: Request,
+  cap: number,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -76,6 +76,25 @@ export type ConnectionContext = {
   ip: string | null;
 };
 
+/**
+ * What a stored file carries besides its bytes. String values only, as R2's custom metadata
+ * takes them. `type` is the checked content type, `name` the file name to offer on download.
+ */
+export type BlobMeta = { type: string; name: string; [field: string]: string };
+
+/**
+ * Files too large for room storage (chat uploads), shared by every room of the deployment:
+ * files on disk on the node host, an R2 bucket on Cloudflare. Keys are URL-safe ids.
+ */
+export interface BlobStore {
+  /** Stores `bytes` under `key`; durable once the promise resolves. */
+  put(key: string, bytes: ArrayBuffer, meta: BlobMeta): Promise<void>;
+  /** The file and its metadata, or null when there is none. */
+  get(key: string): Promise<{ bytes: ArrayBuffer; meta: BlobMeta } | null>;
+  /** The metadata alone (no bytes read), or null when there is no such file. */
+  head(key: string): Promise<BlobMeta | null>;
+}
+
 /** Host services a room reaches through `this.room`. */
 export interface RoomContext {
   /** The room's id: the `:room` part of `/parties/:party/:room`. */
@@ -83,6 +102,8 @@ export interface RoomContext {
   /** The room's party: `visitor`, `site`, `directory`. */
   readonly party: string;
   readonly storage: RoomStorage;
+  /** Uploaded files, shared by all rooms. */
+  readonly blobs: BlobStore;
   /** Deployment settings, e.g. `PARLEY_SECRET` for signing agent tokens. */
   readonly env: RelayEnv;
   /** Sends `message` to every connection, or to those carrying `tag`, except `without` ids. */

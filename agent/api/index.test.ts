@@ -65,4 +65,29 @@ describe("createRelayApi", () => {
     const result = await createRelayApi(relay).logout("t");
     expect(result).toMatchObject({ ok: false, status: 0 });
   });
+
+  it("uploads a file as the raw body with its name in a header", async () => {
+    const stored = { id: "file-0001", name: "my plan.pdf", size: 3, type: "application/pdf" };
+    const relay = fakeFetch(() => json(201, stored));
+    const file = new File(["abc"], "my plan.pdf", { type: "application/pdf" });
+    expect(await createRelayApi(relay).upload("t", file)).toEqual({ ok: true, value: stored });
+    const init = relay.requests[0]?.init;
+    const headers = init?.headers as Record<string, string>;
+    expect(relay.requests[0]?.url).toBe("/api/uploads");
+    expect(init?.body).toBe(file);
+    expect(headers.authorization).toBe("Bearer t");
+    expect(headers["content-type"]).toBe("application/pdf");
+    expect(decodeURIComponent(headers["x-file-name"] ?? "")).toBe("my plan.pdf");
+  });
+
+  it("puts the canned responses in one body and unwraps the answer", async () => {
+    const canned = [{ shortcut: "hi", text: "Hello!" }];
+    const relay = fakeFetch(() => json(200, { canned }));
+    expect(await createRelayApi(relay).saveCanned("t", canned)).toEqual({
+      ok: true,
+      value: canned,
+    });
+    expect(relay.requests[0]?.init?.method).toBe("PUT");
+    expect(relay.requests[0]?.init?.body).toBe(JSON.stringify({ canned }));
+  });
 });

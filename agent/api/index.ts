@@ -1,10 +1,13 @@
 import type { AgentProfile } from "../../protocol/agent.ts";
+import type { CannedResponse, ChatFile } from "../../protocol/chat.ts";
 import type {
   AgentsResponse,
   HttpError,
   LoginBody,
   LoginResponse,
   NewAgentBody,
+  SiteSettingsBody,
+  SiteSettingsResponse,
 } from "../../protocol/http.ts";
 
 /**
@@ -19,12 +22,19 @@ export type RelayApi = {
   logout(token: string): Promise<ApiResult<null>>;
   listAgents(token: string): Promise<ApiResult<AgentProfile[]>>;
   addAgent(token: string, body: NewAgentBody): Promise<ApiResult<AgentProfile>>;
+  getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
+  updateSite(token: string, body: SiteSettingsBody): Promise<ApiResult<SiteSettingsResponse>>;
+  getCanned(token: string): Promise<ApiResult<CannedResponse[]>>;
+  saveCanned(token: string, canned: CannedResponse[]): Promise<ApiResult<CannedResponse[]>>;
+  /** Stores a file for a chat message; its id then goes in `chat:send`. */
+  upload(token: string, file: File): Promise<ApiResult<ChatFile>>;
 };
 
 const UNREACHABLE = "Cannot reach the relay. Check your connection and try again.";
 const FALLBACK_MESSAGES: Record<number, string> = {
   401: "Your session has ended. Sign in again.",
   403: "Only admins can do that.",
+  413: "That is too large for the relay.",
 };
 
 async function errorMessage(response: Response): Promise<string> {
@@ -53,17 +63,25 @@ export function createRelayApi({
   async function call<T>(
     method: string,
     path: string,
-    options: { token?: string; body?: unknown; read: (response: Response) => Promise<T> },
+    options: {
+      token?: string;
+      body?: unknown;
+      /** Sent as it is (uploads), with these extra headers. */
+      raw?: { body: Blob; headers: Record<string, string> };
+      read: (response: Response) => Promise<T>;
+    },
   ): Promise<ApiResult<T>> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
+    Object.assign(headers, options.raw?.headers);
     let response: Response;
     try {
       response = await doFetch(path, {
         method,
         headers,
-        body: options.body === undefined ? null : JSON.stringify(options.body),
+        body:
+          options.raw?.body ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       });
     } catch {
       return { ok: false, status: 0, message: UNREACHABLE };
@@ -82,6 +100,8 @@ export function createRelayApi({
     }
   }
   const json = <T>(response: Response) => response.json() as Promise<T>;
+  const cannedList = async (response: Response) =>
+    ((await response.json()) as { canned: CannedResponse[] }).canned;
   return {
     login: (body) => call("POST", "/api/login", { body, read: json<LoginResponse> }),
     logout: (token) => call("POST", "/api/logout", { token, read: async () => null }),
@@ -92,6 +112,25 @@ export function createRelayApi({
       }),
     addAgent: (token, body) =>
       call("POST", "/api/agents", { token, body, read: json<AgentProfile> }),
+    getSite: (token) => call("GET", "/api/site", { token, read: json<SiteSettingsResponse> }),
+    updateSite: (token, body) =>
+      call("PUT", "/api/site", { token, body, read: json<SiteSettingsResponse> }),
+    getCanned: (token) => call("GET", "/api/canned", { token, read: cannedList }),
+    saveCanned: (token, canned) =>
+      call("PUT", "/api/canned", { token, body: { canned }, read: cannedList }),
+    upload: (token, file) =>
+      call("POST", "/api/uploads", {
+        token,
+        raw: {
+          body: file,
+          headers: {
+            "content-type": file.type || "application/octet-stream",
+            // Header values must be Latin-1; the relay decodes the name.
+            "x-file-name": encodeURIComponent(file.name),
+          },
+        },
+        read: json<ChatFile>,
+      }),
   };
 }
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { deviceLabel, formatDuration, httpUrl, placeLabel, sourceLabel } from "./index.ts";
+import {
+  deviceLabel,
+  formatDuration,
+  formatFileSize,
+  formatListTime,
+  httpUrl,
+  placeLabel,
+  sourceLabel,
+} from "./index.ts";
 
 describe("formatDuration", () => {
   it("shows seconds under a minute, rounding down", () => {
@@ -103,5 +111,21 @@ describe("httpUrl", () => {
     expect(httpUrl("data:text/html,<b>x</b>")).toBeNull();
     expect(httpUrl("/relative/path")).toBeNull();
     expect(httpUrl("")).toBeNull();
+  });
+});
+
+describe("formatFileSize", () => {
+  it("picks bytes, kilobytes or megabytes", () => {
+    expect(formatFileSize(900)).toBe("900 B");
+    expect(formatFileSize(12 * 1024)).toBe("12 KB");
+    expect(formatFileSize(3.4 * 1024 * 1024)).toBe("3.4 MB");
+  });
+});
+
+describe("formatListTime", () => {
+  it("shows the time for today and the date before", () => {
+    const now = new Date(2025, 10, 4, 15, 0).getTime();
+    expect(formatListTime(new Date(2025, 10, 4, 9, 5).getTime(), now)).toMatch(/09.05/);
+    expect(formatListTime(new Date(2025, 10, 3, 9, 5).getTime(), now)).toMatch(/3/);
   });
 });

@@ -123,3 +123,23 @@ export const formatTime = (at: number): string => timeOfDay.format(at);
 
 /** "Tue 4 Nov, 14:03" in the agent's locale and time zone. */
 export const formatDayTime = (at: number): string => dayAndTime.format(at);
+
+/** "12 KB", "3.4 MB": a file's size as a chat shows it. */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const hourMinute = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const dayMonth = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+
+/**
+ * When a chat last moved, as a list shows it: the time of day for today, else the date.
+ *
+ * @example formatListTime(at, Date.now()) // "14:03", or "4 Nov" before today
+ */
+export function formatListTime(at: number, now: number): string {
+  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
+  return sameDay ? hourMinute.format(at) : dayMonth.format(at);
+}

@@ -1,4 +1,7 @@
-/** Byte helpers shared by password hashing and tokens; WebCrypto only, so they run in Workers. */
+/**
+ * Byte helpers shared by password hashing, tokens and identity verification; WebCrypto only,
+ * so they run in Workers.
+ */
 
 const encoder = new TextEncoder();
 
@@ -38,4 +41,19 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** SHA-256 of `text` as URL-safe base64: how the relay keeps visitor secrets. */
 export async function sha256(text: string): Promise<string> {
   return toBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text))));
+}
+
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** The HMAC-SHA256 key of `secret` (session tokens, identity verification), imported once. */
+export function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
 }

@@ -1,4 +1,5 @@
 export { sha256 } from "./bytes.ts";
+export { newIdentitySecret, signUserId, verifyUserHash } from "./identity.ts";
 export { hashPassword, PASSWORD_ITERATIONS, verifyNoPassword, verifyPassword } from "./password.ts";
 export {
   randomId,

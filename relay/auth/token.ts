@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import type { AgentRole } from "../../protocol/index.ts";
-import { fromBase64Url, toBase64Url, utf8 } from "./bytes.ts";
+import { fromBase64Url, hmacKey, toBase64Url, utf8 } from "./bytes.ts";
 
 /** How long an agent session lasts: a working week, so the console survives the weekend. */
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -23,19 +23,9 @@ const ClaimsSchema = v.object({
   jti: v.string(),
 });
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
+function tokenKey(secret: string): Promise<CryptoKey> {
   if (!secret) throw new Error("PARLEY_SECRET is empty: agent tokens cannot be signed");
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]);
-    keys.set(secret, key);
-  }
-  return key;
+  return hmacKey(secret);
 }
 
 /** A random id for `jti`: 128 bits, URL-safe. */
@@ -49,7 +39,7 @@ export function randomId(): string {
  */
 export async function signToken(secret: string, claims: SessionClaims): Promise<string> {
   const payload = toBase64Url(utf8(JSON.stringify(claims)));
-  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), utf8(payload));
+  const signature = await crypto.subtle.sign("HMAC", await tokenKey(secret), utf8(payload));
   return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
 }
 
@@ -78,7 +68,12 @@ export async function verifyToken(
   const signature = fromBase64Url(signatureText);
   if (!signature) return { ok: false, problem: "malformed" };
   // crypto.subtle.verify compares in constant time.
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, utf8(payload));
+  const valid = await crypto.subtle.verify(
+    "HMAC",
+    await tokenKey(secret),
+    signature,
+    utf8(payload),
+  );
   if (!valid) return { ok: false, problem: "bad_signature" };
   const bytes = fromBase64Url(payload);
   let parsed: unknown;

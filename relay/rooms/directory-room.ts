@@ -1,13 +1,20 @@
 /**
- * The one "global" room: the public HTTP API under `/api/*`, and the index that maps an email
- * to its site (an email has one account across all sites). Everything else about agents and
- * sites lives in the site rooms; this room checks the request and forwards it to the caller's.
+ * The one "global" room: the public HTTP API under `/api/*`, the index that maps an email to
+ * its site (an email has one account across all sites), and chat uploads. Everything else
+ * about agents and sites lives in the site rooms; this room checks the request and forwards it
+ * to the caller's.
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `GET|POST /api/agents`,
- * `GET|PUT /api/site`. Internal route (hosts only): `POST /bootstrap` {@link BootstrapBody}.
+ * `GET|PUT /api/site`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
+ * `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`.
+ * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
+ * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for).
  */
-import type * as v from "valibot";
+import * as v from "valibot";
 import {
+  CannedResponsesBodySchema,
+  IdSchema,
+  LIMITS,
   LoginBodySchema,
   NewAgentBodySchema,
   SiteSettingsBodySchema,
@@ -22,16 +29,37 @@ import {
   bearerToken,
   httpError,
   internalRequest,
+  json,
   type Routes,
+  readCappedBody,
   readJsonBody,
   route,
 } from "../http.ts";
 import type { PartyServer, RoomContext } from "../party.ts";
-import { type BootstrapBody, BootstrapBodySchema } from "./site-room.ts";
+import { serveUpload, storeUpload, uploadFileName } from "../uploads.ts";
+import { type BootstrapBody, BootstrapBodySchema, SiteIdSchema } from "./site-room.ts";
 
 export type { BootstrapBody };
 
 const emailKey = (email: string) => `agent:${email}`;
+const originsKey = (siteId: string) => `origins:${siteId}`;
+
+const SiteOriginsBodySchema = v.object({
+  siteId: SiteIdSchema,
+  allowedOrigins: v.array(v.string()),
+});
+
+/** The headers a visitor's upload carries; a cross-origin preflight must allow them. */
+const UPLOAD_HEADERS =
+  "content-type, x-file-name, x-parley-visitor, x-parley-secret, x-parley-site";
+
+const uploadTooLarge = (headers: HeadersInit) =>
+  httpError(
+    413,
+    "too_large_file",
+    `Files are limited to ${LIMITS.uploadBytes / (1024 * 1024)} MB (${LIMITS.uploadBytes} bytes)`,
+    headers,
+  );
 
 export class DirectoryRoom implements PartyServer {
   private readonly name: string;
@@ -46,14 +74,39 @@ export class DirectoryRoom implements PartyServer {
       GET: (request) => this.forward(request, "/site", "any"),
       PUT: (request) => this.forward(request, "/site", "admin", SiteSettingsBodySchema),
     },
+    "/api/canned": {
+      GET: (request) => this.forward(request, "/canned", "any"),
+      PUT: (request) => this.forward(request, "/canned", "admin", CannedResponsesBodySchema),
+    },
+    "/api/offline-messages": {
+      GET: (request) => this.forward(request, "/offline-messages", "any"),
+    },
+    "/api/uploads": {
+      POST: (request) => this.upload(request),
+      OPTIONS: async (request) => this.uploadPreflight(request),
+    },
     "/bootstrap": { POST: (request) => this.bootstrap(request) },
+    "/site-origins": { POST: (request) => this.siteOrigins(request) },
   };
+  /** Every site's allowed origins, lowercase, by site id. */
+  private readonly origins = new Map<string, Set<string>>();
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
   }
 
+  async onStart(): Promise<void> {
+    const stored = await this.room.storage.list<string[]>({ prefix: "origins:" });
+    for (const [key, origins] of stored) {
+      this.origins.set(key.slice("origins:".length), new Set(origins));
+    }
+  }
+
   onRequest(request: Request): Promise<Response> | Response {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/api/uploads/") && request.method === "GET") {
+      return serveUpload(this.room.blobs, pathname.slice("/api/uploads/".length));
+    }
     return route(this.routes, request, { logAs: this.name });
   }
 
@@ -142,6 +195,117 @@ export class DirectoryRoom implements PartyServer {
       });
     if (!response.ok) await this.room.storage.delete(key);
     return response;
+  }
+
+  /** A site room tells its allowed origins (on start and whenever they change). */
+  private async siteOrigins(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, SiteOriginsBodySchema);
+    if (!body.ok) return body.response;
+    const origins = body.value.allowedOrigins.map((origin) => origin.toLowerCase());
+    await this.room.storage.put(originsKey(body.value.siteId), origins);
+    this.origins.set(body.value.siteId, new Set(origins));
+    return new Response(null, { status: 204 });
+  }
+
+  private allows(siteId: string, origin: string): boolean {
+    return this.origins.get(siteId)?.has(origin.toLowerCase()) ?? false;
+  }
+
+  /**
+   * `OPTIONS /api/uploads`: a browser asks whether a page may send a visitor's upload. The
+   * preflight does not say which site it is for, so any site's allowed origin passes; the
+   * upload itself is checked against its own site.
+   */
+  private uploadPreflight(request: Request): Response {
+    const origin = request.headers.get("origin");
+    if (!origin || ![...this.origins.keys()].some((siteId) => this.allows(siteId, origin))) {
+      return httpError(403, "origin_not_allowed", `Origin ${origin ?? "(none)"} is not allowed`);
+    }
+    return new Response(null, {
+      status: 204,
+      headers: {
+        "access-control-allow-origin": origin,
+        "access-control-allow-methods": "POST",
+        "access-control-allow-headers": UPLOAD_HEADERS,
+        "access-control-max-age": "600",
+        vary: "Origin",
+      },
+    });
+  }
+
+  /**
+   * `POST /api/uploads`: the raw file as the body, from a visitor (`x-parley-visitor`,
+   * `x-parley-secret`, `x-parley-site`, from one of the site's allowed origins) or an agent
+   * (`Authorization: Bearer`). Who it is is checked before a byte of the body is read.
+   */
+  private async upload(request: Request): Promise<Response> {
+    const caller = await this.uploader(request);
+    if (!caller.ok) return caller.response;
+    const { siteId, headers } = caller;
+    if (Number(request.headers.get("content-length") ?? 0) > LIMITS.uploadBytes) {
+      return uploadTooLarge(headers);
+    }
+    const bytes = await readCappedBody(request, LIMITS.uploadBytes);
+    if (!bytes) return uploadTooLarge(headers);
+    const stored = await storeUpload(this.room.blobs, bytes, {
+      siteId,
+      origin: new URL(request.url).origin,
+      name: uploadFileName(request.headers.get("x-file-name")),
+    });
+    if (!stored.ok) {
+      for (const [name, value] of Object.entries(headers)) stored.response.headers.set(name, value);
+      return stored.response;
+    }
+    return json(stored.file, 201, headers);
+  }
+
+  /** The uploader's site, and the CORS headers its answers carry; or the refusal. */
+  private async uploader(
+    request: Request,
+  ): Promise<
+    | { ok: true; siteId: string; headers: Record<string, string> }
+    | { ok: false; response: Response }
+  > {
+    if (bearerToken(request)) {
+      const auth = await this.authenticate(request, "any");
+      if (!auth.ok) return auth;
+      // The site room checks what a signature cannot: revocation, and that the agent exists.
+      const session = await this.room.fetchRoom(
+        "site",
+        auth.claims.siteId,
+        internalRequest("GET", "/session", undefined, { authorization: `Bearer ${auth.token}` }),
+      );
+      if (!session.ok) return { ok: false, response: session };
+      return { ok: true, siteId: auth.claims.siteId, headers: {} };
+    }
+    const visitorId = request.headers.get("x-parley-visitor");
+    const secret = request.headers.get("x-parley-secret");
+    const siteId = request.headers.get("x-parley-site");
+    const origin = request.headers.get("origin");
+    const refuse = (status: number, code: string, message: string, headers = {}) => ({
+      ok: false as const,
+      response: httpError(status, code, message, headers),
+    });
+    if (!v.is(IdSchema, visitorId) || !secret || !v.is(SiteIdSchema, siteId)) {
+      return refuse(
+        401,
+        "unauthorized",
+        "Send x-parley-visitor, x-parley-secret and x-parley-site, or Authorization: Bearer <token>",
+      );
+    }
+    if (!origin || !this.allows(siteId, origin)) {
+      return refuse(403, "origin_not_allowed", `Origin ${origin ?? "(none)"} is not allowed`);
+    }
+    const headers = { "access-control-allow-origin": origin, vary: "Origin" };
+    const authorized = await this.room.fetchRoom(
+      "visitor",
+      visitorId,
+      internalRequest("POST", "/uploads/authorize", { siteId, secret }),
+    );
+    if (!authorized.ok) {
+      return refuse(401, "bad_secret", "Unknown visitor, or another secret", headers);
+    }
+    return { ok: true, siteId, headers };
   }
 
   /** Creates a site and its admin once; see `POST /bootstrap` in site-room.ts. */

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { PRESENCE, type RosterEntry } from "../../protocol/index.ts";
 import { ROSTER_KEEP_GONE_MS } from "./site-room.ts";
 import {
@@ -9,8 +9,8 @@ import {
   newId,
   newVisitor,
   nextRosterEntry,
+  relayOnFakeClock,
   rosterEntriesSent,
-  startTestRelay,
   type TestRelay,
   type TestSocket,
 } from "./testing.ts";
@@ -20,24 +20,9 @@ import {
 // lives inside the fake clock from start to end, so none of its timers is lost on a switch.
 let relay: TestRelay;
 let agent: TestSocket;
-
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
-  relay = await startTestRelay();
-});
-
-afterAll(async () => {
-  await relay?.close();
-  vi.useRealTimers();
-});
-
-beforeEach(async () => {
-  agent = await connectAgent(relay, (await login(relay)).token);
-  await agent.next("roster");
-});
-
-afterEach(async () => {
-  await agent.close();
+relayOnFakeClock("roster", (started, signedIn) => {
+  relay = started;
+  agent = signedIn;
 });
 
 function statusOf(

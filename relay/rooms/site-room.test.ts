@@ -82,6 +82,8 @@ describe("agent sockets", () => {
     socket.send("[");
     expect(await socket.next("error")).toMatchObject({ code: "bad_json" });
     socket.send({ type: "chat:send" });
+    expect(await socket.next("error")).toMatchObject({ code: "bad_frame" });
+    socket.send({ type: "chat:nope", chatId: newId("chat") });
     expect(await socket.next("error")).toMatchObject({ code: "unknown_type" });
     expect(socket.ws.readyState).toBe(socket.ws.OPEN);
     await socket.close();

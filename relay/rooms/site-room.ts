@@ -1,26 +1,37 @@
 /**
- * One room per site: the site's settings, its agents and their sessions, visitor numbers and
- * the live roster. Agents connect here; visitor rooms report to it.
+ * One room per site: the site's settings, its agents and their sessions, visitor numbers, the
+ * live roster, and the chat queue (chat/desk.ts). Agents connect here; visitor rooms report
+ * to it.
  *
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  * - `POST /login` {email, password} -> LoginResponse | 401
- * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`: the `/api/*`
- *   routes of the same names, with the caller's `Authorization: Bearer` token
- * - `POST /visitors/connect` {visitorId, origin} -> `{number}` | 403 origin_not_allowed |
- *   404 unknown_site
+ * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`, `GET /canned`,
+ *   `PUT /canned`, `GET /offline-messages`: the `/api/*` routes of the same names, with the
+ *   caller's `Authorization: Bearer` token; `GET /session` -> `{agentId}` checks one
+ * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available}` |
+ *   403 origin_not_allowed | 404 unknown_site
  * - `POST /roster` {entry}: a visitor room's current roster entry
+ * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
+ *   typing preview and read mark (see chat/desk.ts)
+ * - `POST /offline-messages` {message}: an offline-form submission, stored once
+ * - `POST /identity/verify` {userId, userHash} -> `{verified}`
  */
 import * as v from "valibot";
 import {
   AgentClientFrameSchema,
   type AgentProfile,
   type AgentsResponse,
+  type CannedResponse,
+  CannedResponsesBodySchema,
+  type CannedResponsesResponse,
   type HelloFrame,
   IdSchema,
   LoginBodySchema,
   type LoginResponse,
   NewAgentBodySchema,
+  type OfflineMessage,
+  type OfflineMessagesResponse,
   type RosterEntry,
   type RosterFrame,
   SiteSettingsBodySchema,
@@ -29,6 +40,7 @@ import {
 } from "../../protocol/index.ts";
 import {
   hashPassword,
+  newIdentitySecret,
   randomId,
   SESSION_TTL_MS,
   type SessionClaims,
@@ -37,6 +49,7 @@ import {
   verifyNoPassword,
   verifyPassword,
   verifyToken,
+  verifyUserHash,
 } from "../auth/index.ts";
 import {
   type ConnectionGuards,
@@ -48,6 +61,7 @@ import {
 import {
   bearerToken,
   httpError,
+  INTERNAL_BODY_BYTES,
   internalRequest,
   json,
   type Routes,
@@ -57,6 +71,19 @@ import {
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
 import { createThrottle } from "../throttle.ts";
+import { type ChatDesk, createChatDesk } from "./chat/desk.ts";
+import {
+  listOfflineMessages,
+  OfflineMessageBodySchema,
+  storeOfflineMessage,
+} from "./chat/offline.ts";
+import {
+  type ChatSettings,
+  chatSettingsOf,
+  DEFAULT_ROUTING,
+  duplicateShortcut,
+  updateChatSettings,
+} from "./chat/settings.ts";
 
 /** Site ids: shorter than client-made ids (the demo site is "demo"), same characters. */
 export const SiteIdSchema = v.pipe(
@@ -87,7 +114,23 @@ export const ROSTER_BROADCAST_MS = 20;
 /** Visitors gone for longer than this leave the roster. */
 export const ROSTER_KEEP_GONE_MS = 60 * 60 * 1000;
 
-type StoredSite = { id: string; name: string; allowedOrigins: string[] };
+const IdentityVerifyBodySchema = v.object({ userId: v.string(), userHash: v.string() });
+
+/**
+ * The site as stored. Sites made before chat lack the chat settings and the identity secret;
+ * they get them when the room starts.
+ */
+type StoredSite = {
+  id: string;
+  name: string;
+  allowedOrigins: string[];
+  /** Signs user ids for identity verification; shown to admins only. */
+  identitySecret: string;
+} & ChatSettings;
+
+/** A site as it may be stored: from before chat, without settings or secret. */
+type StoredSiteAnyVersion = Pick<StoredSite, "id" | "name" | "allowedOrigins"> &
+  Partial<StoredSite>;
 type StoredAgent = AgentProfile & { passwordHash: string; createdAt: number };
 type AgentState = { agentId: string; jti: string };
 type Session = { agent: StoredAgent; claims: SessionClaims };
@@ -100,6 +143,7 @@ const keys = {
   roster: (id: string) => `roster:${id}`,
   gone: (id: string) => `gone:${id}`,
   revoked: (jti: string) => `revoked:${jti}`,
+  canned: "canned",
 };
 
 export class SiteRoom implements PartyServer {
@@ -118,7 +162,8 @@ export class SiteRoom implements PartyServer {
   );
   private alarmAt: number | null = null;
   private readonly name: string;
-  private readonly routes: Routes = {
+  private readonly routes: Routes;
+  private readonly ownRoutes: Routes = {
     "/bootstrap": { POST: (request) => this.bootstrap(request) },
     "/login": { POST: (request) => this.login(request) },
     "/logout": { POST: (request) => this.logout(request) },
@@ -130,31 +175,65 @@ export class SiteRoom implements PartyServer {
       GET: (request) => this.getSite(request),
       PUT: (request) => this.updateSite(request),
     },
+    "/canned": {
+      GET: (request) => this.getCanned(request),
+      PUT: (request) => this.putCanned(request),
+    },
+    "/offline-messages": {
+      GET: (request) => this.listOfflineMessages(request),
+      POST: (request) => this.storeOfflineMessage(request),
+    },
+    "/session": { GET: (request) => this.checkSessionRoute(request) },
     "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
     "/roster": { POST: (request) => this.updateRoster(request) },
+    "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
   };
+  private readonly desk: ChatDesk;
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
     this.guards = createConnectionGuards(this.name);
+    this.desk = createChatDesk({
+      room,
+      agents: () => [...this.agents.values()].sort((a, b) => a.createdAt - b.createdAt),
+      routing: () => this.site?.routing ?? DEFAULT_ROUTING,
+      agentOf: (conn) => agentStateOf(conn)?.agentId ?? null,
+      rosterEntry: (visitorId) => this.roster.get(visitorId),
+      presentVisitors: () =>
+        [...this.roster.values()].filter((entry) => entry.status !== "gone").map((e) => e.id),
+      knowsVisitor: async (visitorId) =>
+        this.roster.has(visitorId) ||
+        (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined,
+      refuse: (conn, refusal) => this.guards.refuse(conn, refusal, { strike: false }),
+      deadlinesChanged: () => this.scheduleAlarm(),
+    });
+    this.routes = { ...this.ownRoutes, ...this.desk.routes };
   }
 
   async onStart(): Promise<void> {
     const storage = this.room.storage;
     const [site, agents, revoked, roster, gone, alarmAt] = await Promise.all([
-      storage.get<StoredSite>(keys.site),
+      storage.get<StoredSiteAnyVersion>(keys.site),
       storage.list<StoredAgent>({ prefix: "agent:" }),
       storage.list<number>({ prefix: "revoked:" }),
       storage.list<RosterEntry>({ prefix: "roster:" }),
       storage.list<number>({ prefix: "gone:" }),
       storage.getAlarm(),
     ]);
-    this.site = site;
     for (const agent of agents.values()) this.agents.set(agent.id, agent);
     for (const [key, exp] of revoked) this.revoked.set(key.slice("revoked:".length), exp);
     for (const entry of roster.values()) this.roster.set(entry.id, entry);
     for (const [key, at] of gone) this.goneAt.set(key.slice("gone:".length), at);
     this.alarmAt = alarmAt;
+    await this.desk.load();
+    if (site) {
+      const complete = completeSite(site);
+      if (JSON.stringify(complete) !== JSON.stringify(site)) {
+        await storage.put(keys.site, complete);
+      }
+      this.site = complete;
+      await this.publishOrigins();
+    }
   }
 
   getConnectionTags(): string[] {
@@ -178,13 +257,15 @@ export class SiteRoom implements PartyServer {
       full: true,
       visitors: [...this.roster.values()],
     } satisfies RosterFrame);
+    this.desk.connect(conn, agent.id);
   }
 
   async onMessage(conn: Connection, message: string): Promise<void> {
-    if (!agentStateOf(conn)) return;
+    const state = agentStateOf(conn);
+    if (!state) return;
     const frame = this.guards.receive(conn, message, AgentClientFrameSchema);
     if (!frame) return;
-    // `trail:get` is the only agent frame so far.
+    if (frame.type !== "trail:get") return this.desk.handle(conn, state.agentId, frame);
     const trail = await this.trailOf(frame.visitorId);
     if (!trail.ok) return this.guards.refuse(conn, trail, { strike: false });
     sendFrame(conn, { type: "trail", trail: trail.value } satisfies TrailFrame);
@@ -192,6 +273,8 @@ export class SiteRoom implements PartyServer {
 
   onClose(conn: Connection): void {
     this.guards.forget(conn);
+    const state = agentStateOf(conn);
+    if (state) this.desk.disconnect(conn, state.agentId);
   }
 
   onRequest(request: Request): Promise<Response> | Response {
@@ -201,6 +284,7 @@ export class SiteRoom implements PartyServer {
   async onAlarm(): Promise<void> {
     this.alarmAt = null;
     const now = Date.now();
+    await this.desk.expireRounds(now);
     const prunedVisitors = [...this.goneAt]
       .filter(([, at]) => now - at >= ROSTER_KEEP_GONE_MS)
       .map(([id]) => id);
@@ -275,6 +359,7 @@ export class SiteRoom implements PartyServer {
         const next = { ...this.site, allowedOrigins: [...this.site.allowedOrigins, ...missing] };
         await this.room.storage.put(keys.site, next);
         this.site = next;
+        await this.publishOrigins();
       }
       return json({ created: false });
     }
@@ -286,14 +371,15 @@ export class SiteRoom implements PartyServer {
       passwordHash: await hashPassword(admin.password),
       createdAt: Date.now(),
     };
-    const created: StoredSite = {
+    const created = completeSite({
       id: site.id,
       name: site.name,
       allowedOrigins: site.allowedOrigins,
-    };
+    });
     await this.room.storage.putMany({ [keys.site]: created, [keys.agent(agent.id)]: agent });
     this.site = created;
     this.agents.set(agent.id, agent);
+    await this.publishOrigins();
     log.info("site created", { site: site.id, admin: admin.email });
     return json({ created: true });
   }
@@ -365,13 +451,14 @@ export class SiteRoom implements PartyServer {
     };
     await this.room.storage.put(keys.agent(agent.id), agent);
     this.agents.set(agent.id, agent);
+    this.desk.agentsChanged();
     return json(profileOf(agent), 201);
   }
 
   private async getSite(request: Request): Promise<Response> {
     const session = await this.authorize(request, "any");
     if (!session.ok) return session.response;
-    return json(this.requireSite() satisfies SiteSettingsResponse);
+    return json(settingsResponse(this.requireSite(), session.value.agent));
   }
 
   private async updateSite(request: Request): Promise<Response> {
@@ -381,7 +468,8 @@ export class SiteRoom implements PartyServer {
     if (!body.ok) return body.response;
     const site = this.requireSite();
     const next: StoredSite = {
-      id: site.id,
+      ...site,
+      ...updateChatSettings(site, body.value),
       name: body.value.name ?? site.name,
       allowedOrigins: body.value.allowedOrigins
         ? [...new Set(body.value.allowedOrigins.map((origin) => origin.toLowerCase()))]
@@ -389,7 +477,83 @@ export class SiteRoom implements PartyServer {
     };
     await this.room.storage.put(keys.site, next);
     this.site = next;
-    return json(next satisfies SiteSettingsResponse);
+    if (body.value.allowedOrigins) await this.publishOrigins();
+    return json(settingsResponse(next, session.value.agent));
+  }
+
+  /**
+   * Tells the directory room this site's allowed origins: it answers upload preflights, which
+   * do not say which site they are for.
+   */
+  private async publishOrigins(): Promise<void> {
+    const site = this.requireSite();
+    const response = await this.room.fetchRoom(
+      "directory",
+      "global",
+      internalRequest("POST", "/site-origins", {
+        siteId: site.id,
+        allowedOrigins: site.allowedOrigins,
+      }),
+    );
+    if (!response.ok) log.error("publishing origins failed", { room: this.name });
+  }
+
+  private async getCanned(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    const canned = (await this.room.storage.get<CannedResponse[]>(keys.canned)) ?? [];
+    return json({ canned } satisfies CannedResponsesResponse);
+  }
+
+  private async putCanned(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "admin");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, CannedResponsesBodySchema);
+    if (!body.ok) return body.response;
+    const { canned } = body.value;
+    const duplicate = duplicateShortcut(canned);
+    if (duplicate) {
+      return httpError(400, "bad_body", `The shortcut /${duplicate} appears more than once`);
+    }
+    await this.room.storage.put(keys.canned, canned);
+    return json({ canned } satisfies CannedResponsesResponse);
+  }
+
+  private async listOfflineMessages(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    const messages = await listOfflineMessages(this.room.storage);
+    return json({ messages } satisfies OfflineMessagesResponse);
+  }
+
+  /** A visitor room passes on an offline-form submission; stored once by its id. */
+  private async storeOfflineMessage(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, OfflineMessageBodySchema, internalBody);
+    if (!body.ok) return body.response;
+    const sent = body.value.message as Omit<OfflineMessage, "at" | "page">;
+    const message: OfflineMessage = {
+      ...sent,
+      at: Date.now(),
+      page: this.roster.get(sent.visitorId)?.page ?? null,
+    };
+    await storeOfflineMessage(this.room.storage, message);
+    return new Response(null, { status: 204 });
+  }
+
+  /** For routes of other rooms that take agents (uploads): whose token this is. */
+  private async checkSessionRoute(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    return json({ agentId: session.value.agent.id });
+  }
+
+  /** Whether a visitor's `userHash` signs its `userId` under the site's identity secret. */
+  private async verifyIdentity(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, IdentityVerifyBodySchema);
+    if (!body.ok) return body.response;
+    const { userId, userHash } = body.value;
+    const verified = await verifyUserHash(this.requireSite().identitySecret, userId, userHash);
+    return json({ verified });
   }
 
   /** A visitor room asks whether its visitor may connect, and under which number. */
@@ -413,7 +577,7 @@ export class SiteRoom implements PartyServer {
       await txn.putMany({ [keys.counter]: next, [keys.visitor(visitorId)]: next });
       return next;
     });
-    return json({ number });
+    return json({ number, settings: this.site.widget, available: this.desk.available() });
   }
 
   private async updateRoster(request: Request): Promise<Response> {
@@ -438,6 +602,7 @@ export class SiteRoom implements PartyServer {
     this.removed.delete(entry.id);
     this.changed.add(entry.id);
     this.rosterBroadcast.request();
+    this.desk.rosterChanged(entry);
     await this.scheduleAlarm();
     return new Response(null, { status: 204 });
   }
@@ -486,11 +651,39 @@ export class SiteRoom implements PartyServer {
     let next = Number.POSITIVE_INFINITY;
     for (const at of this.goneAt.values()) next = Math.min(next, at + ROSTER_KEEP_GONE_MS);
     for (const exp of this.revoked.values()) next = Math.min(next, exp);
+    next = Math.min(next, this.desk.nextDeadline() ?? Number.POSITIVE_INFINITY);
     if (next === Number.POSITIVE_INFINITY) return;
     if (this.alarmAt !== null && this.alarmAt <= next) return;
     this.alarmAt = next;
     await this.room.storage.setAlarm(next);
   }
+}
+
+/** Room-to-room bodies may carry a batch of chat messages. */
+const internalBody = { maxBytes: INTERNAL_BODY_BYTES };
+
+/** A stored site with whatever it lacks from before chat: settings' defaults, a secret. */
+function completeSite(site: StoredSiteAnyVersion): StoredSite {
+  return {
+    id: site.id,
+    name: site.name,
+    allowedOrigins: site.allowedOrigins,
+    identitySecret: site.identitySecret ?? newIdentitySecret(),
+    ...chatSettingsOf(site),
+  };
+}
+
+/** `GET|PUT /api/site`: the identity secret is for admins' eyes only. */
+function settingsResponse(site: StoredSite, agent: StoredAgent): SiteSettingsResponse {
+  const response: SiteSettingsResponse = {
+    id: site.id,
+    name: site.name,
+    allowedOrigins: site.allowedOrigins,
+    routing: site.routing,
+    widget: site.widget,
+  };
+  if (agent.role === "admin") response.identitySecret = site.identitySecret;
+  return response;
 }
 
 function profileOf(agent: StoredAgent): AgentProfile {

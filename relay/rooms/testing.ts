@@ -5,11 +5,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import WebSocket from "ws";
 import type {
+  ChatMessageEvent,
+  ChatSummary,
+  CustomDataEvent,
   EngagementEvent,
   Geo,
+  IdentifyEvent,
   LoginResponse,
+  OfflineMessageEvent,
   PageViewEvent,
   RosterEntry,
   VisitEvent,
@@ -136,6 +142,40 @@ export async function openSocket(url: string, origin?: string): Promise<TestSock
   };
 }
 
+/** The next frame of `type` that `match` accepts; frames of that type before it are taken too. */
+export async function nextWhere(
+  socket: TestSocket,
+  type: string,
+  match: (frame: Frame) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = await socket.next(type, Math.max(1, deadline - Date.now()));
+    if (match(frame)) return frame;
+  }
+}
+
+/** The next `chats` entry an agent gets for `chatId` that `match` accepts. */
+export async function nextChat(
+  agent: TestSocket,
+  chatId: string,
+  match: (chat: ChatSummary) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<ChatSummary> {
+  let found: ChatSummary | undefined;
+  await nextWhere(
+    agent,
+    "chats",
+    (frame) => {
+      found = (frame.chats as ChatSummary[]).find((chat) => chat.id === chatId && match(chat));
+      return found !== undefined;
+    },
+    timeoutMs,
+  );
+  return found as ChatSummary;
+}
+
 /** Signs in over HTTP; throws unless it succeeds. */
 export async function login(
   relay: TestRelay,
@@ -168,6 +208,26 @@ export async function api(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * Makes a new agent of the demo site (as the demo admin) and signs it in.
+ * @example const ana = await addAgent(relay, admin.token, "Ana");
+ */
+export async function addAgent(
+  relay: TestRelay,
+  adminToken: string,
+  name: string,
+  role: "admin" | "agent" = "agent",
+): Promise<LoginResponse> {
+  const email = `${newId(name.toLowerCase())}@parley.test`.toLowerCase();
+  const password = "agent-password";
+  const created = await api(relay, "POST", "/api/agents", {
+    token: adminToken,
+    body: { email, name, password, role },
+  });
+  if (created.status !== 201) throw new Error(`adding ${name} failed: ${created.status}`);
+  return login(relay, email, password);
 }
 
 /** An agent socket of the demo site, past its `hello`. */
@@ -225,6 +285,29 @@ export function connectVisitor(
   );
 }
 
+export const chatEvents = {
+  message(text: string, fields: Partial<ChatMessageEvent> = {}): ChatMessageEvent {
+    return { kind: "message", id: newId("msg"), at: Date.now(), text, ...fields };
+  },
+  identify(fields: Partial<IdentifyEvent> = {}): IdentifyEvent {
+    return { kind: "identify", id: newId("who"), at: Date.now(), ...fields };
+  },
+  customData(data: CustomDataEvent["data"]): CustomDataEvent {
+    return { kind: "custom-data", id: newId("data"), at: Date.now(), data };
+  },
+  offline(fields: Partial<OfflineMessageEvent> = {}): OfflineMessageEvent {
+    return {
+      kind: "offline-message",
+      id: newId("off"),
+      at: Date.now(),
+      name: "Ada",
+      email: "ada@example.com",
+      text: "Please call me back",
+      ...fields,
+    };
+  },
+};
+
 export const events = {
   visit(visitId: string, fields: Partial<VisitEvent> = {}): VisitEvent {
     return {
@@ -267,3 +350,35 @@ export const events = {
     };
   },
 };
+
+/**
+ * For suites about long timers (presence, escalation rounds): one relay that lives inside a
+ * faked clock from start to end, so none of its timers is lost on a switch. The clock still
+ * runs, and tests jump it ahead with `vi.advanceTimersByTimeAsync`; setImmediate stays real
+ * because SQLite commits on it. Before each test a signed-in agent connects and waits for its
+ * first `firstFrame`; `use` receives the relay and that agent.
+ */
+export function relayOnFakeClock(
+  firstFrame: string,
+  use: (relay: TestRelay, agent: TestSocket) => void,
+): void {
+  let relay: TestRelay | undefined;
+  let agent: TestSocket | undefined;
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
+    relay = await startTestRelay();
+  });
+  afterAll(async () => {
+    await relay?.close();
+    vi.useRealTimers();
+  });
+  beforeEach(async () => {
+    if (!relay) throw new Error("the relay did not start");
+    agent = await connectAgent(relay, (await login(relay)).token);
+    await agent.next(firstFrame);
+    use(relay, agent);
+  });
+  afterEach(async () => {
+    await agent?.close();
+  });
+}

@@ -13,7 +13,6 @@ import {
   LIMITS,
   type PageViewEvent,
   type Source,
-  type TrackingEvent,
   type Trail,
   type VisitEvent,
 } from "../../protocol/index.ts";
@@ -78,10 +77,18 @@ export type TrailSummary = {
 
 export type ApplyOutcome = "stored" | "duplicate" | Refusal;
 
+/** The events a trail is made of; chat events go to the conversation and the profile. */
+export type TrailEvent = VisitEvent | PageViewEvent | EngagementEvent;
+
+/** Whether `event` belongs in the trail. */
+export function isTrailEvent(event: { kind: string }): event is TrailEvent {
+  return event.kind === "visit" || event.kind === "pageview" || event.kind === "engagement";
+}
+
 /** A trail in memory, with the keys changed since the last {@link VisitorTrail.takeChanges}. */
 export type VisitorTrail = {
   /** Applies one valid event. */
-  apply(event: TrackingEvent): ApplyOutcome;
+  apply(event: TrailEvent): ApplyOutcome;
   /** The writes that store every change applied since the last call. */
   takeChanges(): { put: Record<string, Json>; delete: string[] };
   summary(): TrailSummary;

@@ -1,9 +1,12 @@
 /**
  * One room per visitor: the visitor's tabs connect here. It binds the visitor to a site and a
- * secret on first contact, stores tracking events exactly once, keeps the trail, tracks
- * presence with storage alarms, and keeps the site room's roster entry current.
+ * secret on first contact, stores tracking events exactly once, keeps the trail and the
+ * conversation (chat/visitor-chat.ts), tracks presence with storage alarms, and keeps the site
+ * room's roster entry current.
  *
- * Internal route: `GET /trail` -> protocol `Trail` (404 before the first contact).
+ * Internal routes: `GET /trail` -> protocol `Trail` (404 before the first contact);
+ * `POST /uploads/authorize` {siteId, secret} -> 204 | 401 (may this visitor upload?); and the
+ * chat routes of chat/visitor-chat.ts.
  */
 import * as v from "valibot";
 import {
@@ -18,8 +21,10 @@ import {
   type TrackFrame,
   TrackingEventSchema,
   VisitorClientFrameSchema,
+  type VisitorContact,
   type VisitorStatus,
   type WelcomeFrame,
+  type WidgetSettings,
 } from "../../protocol/index.ts";
 import { sha256 } from "../auth/index.ts";
 import { parseDevice } from "../device.ts";
@@ -31,12 +36,14 @@ import {
   sendFrame,
   validate,
 } from "../guard.ts";
-import { httpError, internalRequest, json, type Routes, route } from "../http.ts";
+import { httpError, internalRequest, json, type Routes, readJsonBody, route } from "../http.ts";
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, PartyServer, RoomContext } from "../party.ts";
 import { createThrottle } from "../throttle.ts";
+import type { CustomData } from "./chat/profile.ts";
+import { createVisitorChat, type VisitorChat } from "./chat/visitor-chat.ts";
 import { SiteIdSchema } from "./site-room.ts";
-import { createTrail, loadTrail, type VisitorTrail } from "./trail.ts";
+import { createTrail, isTrailEvent, loadTrail, type VisitorTrail } from "./trail.ts";
 
 /** Roster updates for one visitor reach the site room at most this often (plus a leading one). */
 export const ROSTER_PUSH_MS = 250;
@@ -70,7 +77,15 @@ type VisitorRecord = {
   status: VisitorStatus;
   /** Relay time when the current visit's engaged time was last reported. */
   engagedAt: number;
+  /** What the visitor told about itself (`identify`, the offline form). */
+  contact?: VisitorContact;
+  customData?: CustomData;
 };
+
+/** What the site room answers `POST /visitors/connect` with. */
+type Admission = { number: number; settings: WidgetSettings; available: boolean };
+
+const UploadAuthorizeBodySchema = v.object({ siteId: v.string(), secret: v.string() });
 
 type TabState = { accepted: true };
 
@@ -87,20 +102,30 @@ export class VisitorRoom implements PartyServer {
   private readonly guards: ConnectionGuards;
   private readonly rosterPush = createThrottle(ROSTER_PUSH_MS, () => this.pushRosterEntry());
   private readonly name: string;
-  private readonly routes: Routes = {
-    "/trail": {
-      GET: async () =>
-        this.visitor
-          ? json(this.trail.toTrail(this.room.id))
-          : httpError(404, "not_found", "No such visitor"),
-    },
-  };
+  private readonly chat: VisitorChat;
+  private readonly routes: Routes;
   /** The last roster update the site room took, to skip sending the same one again. */
   private lastPushed: string | undefined;
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
     this.guards = createConnectionGuards(this.name);
+    this.chat = createVisitorChat({
+      room,
+      visitor: () => this.visitor,
+      tabs: () => this.tabs(),
+      serially: (task) => this.serially(task),
+    });
+    this.routes = {
+      "/trail": {
+        GET: async () =>
+          this.visitor
+            ? json(this.trail.toTrail(this.room.id))
+            : httpError(404, "not_found", "No such visitor"),
+      },
+      "/uploads/authorize": { POST: (request) => this.authorizeUpload(request) },
+      ...this.chat.routes,
+    };
   }
 
   async onStart(): Promise<void> {
@@ -132,7 +157,15 @@ export class VisitorRoom implements PartyServer {
   async onMessage(conn: Connection, message: string): Promise<void> {
     const frame = this.guards.receive(conn, message, VisitorClientFrameSchema);
     if (!frame) return;
-    await this.serially(() => (isAccepted(conn) ? this.track(conn, frame) : undefined));
+    switch (frame.type) {
+      case "track":
+        return this.serially(() => (isAccepted(conn) ? this.track(conn, frame) : undefined));
+      case "chat:typing":
+        if (isAccepted(conn)) this.chat.typing(frame.text);
+        return;
+      case "chat:read":
+        return this.serially(() => (isAccepted(conn) ? this.chat.read(frame.seq) : undefined));
+    }
   }
 
   async onClose(conn: Connection): Promise<void> {
@@ -173,14 +206,18 @@ export class VisitorRoom implements PartyServer {
   private async load(): Promise<void> {
     this.visitor = await this.room.storage.get<VisitorRecord>(VISITOR_KEY);
     this.trail = await loadTrail(this.room.storage);
+    await this.chat.load();
+  }
+
+  /** Open tabs that passed the connect checks. */
+  private *tabs(): Generator<Connection> {
+    for (const conn of this.room.getConnections("visitor")) if (isAccepted(conn)) yield conn;
   }
 
   /** Open tabs that passed the connect checks, leaving out `closing`. */
   private openTabs(closing?: Connection): number {
     let count = 0;
-    for (const conn of this.room.getConnections("visitor")) {
-      if (conn.id !== closing?.id && isAccepted(conn)) count += 1;
-    }
+    for (const conn of this.tabs()) if (conn.id !== closing?.id) count += 1;
     return count;
   }
 
@@ -241,25 +278,27 @@ export class VisitorRoom implements PartyServer {
       type: "welcome",
       visitorId: this.room.id,
       name: visitor.name,
+      settings: admission.settings,
     } satisfies WelcomeFrame);
+    await this.chat.greet(conn, admission.available);
     this.rosterPush.request();
     await this.scheduleAlarm(now);
   }
 
-  /** Asks the site room whether this origin may connect, and for the visitor's number. */
+  /**
+   * Asks the site room whether this origin may connect, for the visitor's number, the widget's
+   * settings and whether an agent is available.
+   */
   private async admit(
     siteId: string,
     origin: string | null,
-  ): Promise<{ ok: true; number: number } | ({ ok: false } & Refusal)> {
+  ): Promise<({ ok: true } & Admission) | ({ ok: false } & Refusal)> {
     const response = await this.room.fetchRoom(
       "site",
       siteId,
       internalRequest("POST", "/visitors/connect", { visitorId: this.room.id, origin }),
     );
-    if (response.ok) {
-      const { number } = (await response.json()) as { number: number };
-      return { ok: true, number };
-    }
+    if (response.ok) return { ok: true, ...((await response.json()) as Admission) };
     const body = (await response.json().catch(() => ({}))) as Partial<HttpError>;
     const code = refusalCodes.has(body.error as ErrorCode)
       ? (body.error as ErrorCode)
@@ -276,49 +315,84 @@ export class VisitorRoom implements PartyServer {
     const rejected: NonNullable<AckFrame["rejected"]> = [];
     let stored = false;
     let active = false;
-    for (const raw of frame.events) {
-      const checked = validate(TrackingEventSchema, raw, "invalid_event");
-      const outcome = checked.ok ? this.trail.apply(checked.value) : checked;
-      if (typeof outcome === "object") {
-        const id = eventIdOf(raw);
-        rejected.push({ id, code: outcome.code, message: outcome.message });
-        log.refused(this.name, outcome.code, outcome.message, { conn: conn.id, event: id });
-        continue;
+    let trailChanged = false;
+    try {
+      for (const raw of frame.events) {
+        const checked = validate(TrackingEventSchema, raw, "invalid_event");
+        if (!checked.ok) {
+          this.reject(conn, rejected, eventIdOf(raw), checked);
+          continue;
+        }
+        const event = checked.value;
+        const outcome = isTrailEvent(event)
+          ? this.trail.apply(event)
+          : await this.chat.apply(event, now);
+        if (outcome === "later") continue;
+        if (typeof outcome === "object") {
+          this.reject(conn, rejected, event.id, outcome);
+          continue;
+        }
+        ids.push(event.id);
+        if (outcome === "duplicate") continue;
+        stored = true;
+        if (isTrailEvent(event)) trailChanged = true;
+        if (event.kind !== "engagement" || event.active) active = true;
       }
-      if (!checked.ok) continue;
-      ids.push(checked.value.id);
-      if (outcome === "duplicate") continue;
-      stored = true;
-      const event = checked.value;
-      if (event.kind !== "engagement" || event.active) active = true;
-    }
-
-    if (stored) {
-      visitor.engagedAt = now;
-      if (active) {
-        visitor.lastActivityAt = now;
-        this.updateStatus(now);
-      }
-      const changes = this.trail.takeChanges();
-      try {
+      if (stored) {
+        // Engaged time is measured against trail reports only.
+        if (trailChanged) visitor.engagedAt = now;
+        if (active) {
+          visitor.lastActivityAt = now;
+          this.updateStatus(now);
+        }
+        const changes = this.trail.takeChanges();
+        const chatChanges = this.chat.takeChanges();
         await this.room.storage.transaction(async (txn) => {
-          await txn.putMany({ ...changes.put, [VISITOR_KEY]: visitor });
+          await txn.putMany({ ...changes.put, ...chatChanges, [VISITOR_KEY]: visitor });
           if (changes.delete.length > 0) await txn.deleteMany(changes.delete);
         });
-      } catch (error) {
-        // Nothing is acknowledged, so the client re-sends; memory goes back to what is stored.
-        log.error("storing events failed", { room: this.name, error });
-        await this.load();
-        return;
       }
+    } catch (error) {
+      // Nothing is acknowledged, so the client re-sends; memory goes back to what is stored.
+      log.error("storing events failed", { room: this.name, error });
+      await this.load();
+      return;
     }
     const ack: AckFrame = { type: "ack", ids };
     if (rejected.length > 0) ack.rejected = rejected;
     sendFrame(conn, ack);
     if (stored) {
+      this.chat.committed();
       this.rosterPush.request();
       await this.scheduleAlarm(now);
     }
+  }
+
+  /** Lists an event that can never be stored in the frame's `ack`. */
+  private reject(
+    conn: Connection,
+    rejected: NonNullable<AckFrame["rejected"]>,
+    id: string,
+    refusal: Refusal,
+  ): void {
+    rejected.push({ id, code: refusal.code, message: refusal.message });
+    log.refused(this.name, refusal.code, refusal.message, { conn: conn.id, event: id });
+  }
+
+  /**
+   * `POST /uploads/authorize` (from the directory room): whether `secret` is the one this
+   * visitor is bound to on `siteId`.
+   */
+  private async authorizeUpload(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, UploadAuthorizeBodySchema);
+    if (!body.ok) return body.response;
+    const visitor = this.visitor;
+    const secretHash = await sha256(body.value.secret);
+    // Both are SHA-256 digests: comparing them leaks nothing about the secret.
+    if (!visitor || visitor.siteId !== body.value.siteId || visitor.secretHash !== secretHash) {
+      return httpError(401, "bad_secret", "Unknown visitor, or another secret");
+    }
+    return new Response(null, { status: 204 });
   }
 
   /** Recomputes presence; true when it changed (the caller stores the record). */
@@ -355,7 +429,7 @@ export class VisitorRoom implements PartyServer {
   private rosterEntry(visitor: VisitorRecord): RosterEntry {
     const summary = this.trail.summary();
     const visit = summary.visit;
-    return {
+    const entry: RosterEntry = {
       id: this.room.id,
       name: visitor.name,
       number: visitor.number,
@@ -377,6 +451,11 @@ export class VisitorRoom implements PartyServer {
       geo: visitor.geo,
       lastActivityAt: visitor.lastActivityAt,
     };
+    if (visitor.contact) entry.contact = visitor.contact;
+    if (visitor.customData && Object.keys(visitor.customData).length > 0) {
+      entry.customData = visitor.customData;
+    }
+    return entry;
   }
 
   /** Sends the current entry; runs through the throttle, so it is never stale when it runs. */

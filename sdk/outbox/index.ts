@@ -24,6 +24,8 @@ export type Outbox = {
   settle(ids: string[]): void;
   /** Drops every pending event (opt-out, new identity). */
   clear(): void;
+  /** The pending events, in no particular order. */
+  list(): TrackingEvent[];
 };
 
 export type OutboxOptions = {
@@ -113,5 +115,6 @@ export function createOutbox({ storage, prefix, send, batchMs = 200 }: OutboxOpt
       pending.clear();
       inFlight.clear();
     },
+    list: () => [...pending.values()],
   };
 }

@@ -2,7 +2,7 @@ import { PartySocket } from "partysocket";
 import * as v from "valibot";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LIMITS, PRESENCE } from "../../protocol/limits.ts";
-import { TrackingEventSchema } from "../../protocol/visitor.ts";
+import { type TrackingEvent, TrackingEventSchema } from "../../protocol/visitor.ts";
 import { createMemoryStorage, type TrackerStorage } from "../storage/index.ts";
 import { type FakeSocket, fakePage, fakeSocketFactory } from "../testing/index.ts";
 import { createTracker, openVisitorSocket } from "./index.ts";
@@ -47,6 +47,9 @@ const load = async (
 
 /** Lets navigation settle and batched events go out. */
 const settle = () => vi.advanceTimersByTimeAsync(400);
+/** The visit a tracking event belongs to (chat events belong to none). */
+const visitIdOf = (event?: TrackingEvent) =>
+  event && "visitId" in event ? event.visitId : undefined;
 const kinds = (socket: FakeSocket) => socket.events().map((event) => event.kind);
 const pending = async (storage: TrackerStorage) =>
   (await storage.entries<{ id: string }>("demo:o:")).map(([, event]) => event.id);
@@ -87,7 +90,7 @@ describe("createTracker: visits and page views", () => {
     });
     expect(pageview).toMatchObject({
       kind: "pageview",
-      visitId: visit?.visitId,
+      visitId: visitIdOf(visit),
       title: "Home",
       referrer: "https://mail.google.com/",
     });
@@ -107,7 +110,7 @@ describe("createTracker: visits and page views", () => {
     expect(second.tracker.visitorId).toBe(first.tracker.visitorId);
     expect(second.socket().options.query.secret).toBe(first.socket().options.query.secret);
     expect(kinds(second.socket())).toEqual(["pageview"]);
-    expect(second.socket().events()[0]?.visitId).toBe(visit?.visitId);
+    expect(visitIdOf(second.socket().events()[0])).toBe(visitIdOf(visit));
     second.socket().ackAll();
     second.unload();
 
@@ -121,8 +124,8 @@ describe("createTracker: visits and page views", () => {
       landingUrl: "https://shop.test/cart.html",
       referrer: "https://shop.test/",
     });
-    expect(next?.visitId).not.toBe(visit?.visitId);
-    expect(pageview?.visitId).toBe(next?.visitId);
+    expect(visitIdOf(next)).not.toBe(visitIdOf(visit));
+    expect(visitIdOf(pageview)).toBe(visitIdOf(next));
   });
 
   it("starts a new visit when a page brings another source, and only then", async () => {
@@ -169,7 +172,7 @@ describe("createTracker: visits and page views", () => {
         url: "https://shop.test/app.html?tab=shipping",
         title: "Shipping · Parley Demo Shop",
         referrer: "https://shop.test/app.html",
-        visitId: landing?.visitId,
+        visitId: visitIdOf(landing),
       },
     ]);
     expect(kinds(socket())).toEqual(["visit", "pageview", "engagement", "pageview"]);
@@ -271,7 +274,7 @@ describe("createTracker: visit timeout", () => {
     const [visit, ...rest] = quiet.socket().events();
     expect(visit?.kind).toBe("visit");
     expect(rest.map((event) => event.kind)).not.toContain("visit");
-    expect(rest.at(-1)).toMatchObject({ kind: "pageview", visitId: visit?.visitId });
+    expect(rest.at(-1)).toMatchObject({ kind: "pageview", visitId: visitIdOf(visit) });
   });
 });
 
@@ -438,6 +441,86 @@ describe("createTracker: privacy", () => {
     await expect(tracker.ready).resolves.toBeUndefined();
     expect(() => tracker.optOut()).not.toThrow();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("storage test: broken"));
+  });
+});
+
+describe("createTracker: the chat widget's channel", () => {
+  const welcome = {
+    type: "welcome",
+    visitorId: "v",
+    name: "Visitor 1",
+    settings: {
+      color: "#1d4ed8",
+      position: "right",
+      launcherText: "",
+      greeting: "",
+      prechat: { name: "off", email: "off", phone: "off" },
+      whenOffline: "form",
+    },
+  } as const;
+
+  it("is the visitor's identity, as the socket carries it", async () => {
+    const { tracker, socket } = await load();
+    expect(tracker.channel.visitorId).toBe(socket().options.room);
+    expect(tracker.channel.secret).toBe(socket().options.query.secret);
+  });
+
+  it("records chat events through the durable outbox, kept until acked", async () => {
+    const { tracker, socket, storage } = await load();
+    const message = { kind: "message", id: "message-01", at: Date.now(), text: "Hi" } as const;
+    tracker.channel.record(message);
+    await settle();
+    expect(tracker.channel.pending()).toContainEqual(message);
+    expect(await pending(storage)).toContain("message-01");
+
+    socket().open();
+    expect(socket().events()).toContainEqual(message);
+    socket().ackAll();
+    await settle();
+    expect(tracker.channel.pending()).toEqual([]);
+    expect(await pending(storage)).toEqual([]);
+  });
+
+  it("sends best-effort frames only while connected", async () => {
+    const { tracker, socket } = await load();
+    expect(tracker.channel.send({ type: "chat:typing", text: "Hel" })).toBe(false);
+    socket().open();
+    expect(tracker.channel.send({ type: "chat:typing", text: "Hello" })).toBe(true);
+    expect(socket().sent.at(-1)).toEqual({ type: "chat:typing", text: "Hello" });
+  });
+
+  it("hands the first listener what came before it (but acks), then every frame", async () => {
+    const { tracker, socket } = await load();
+    socket().open();
+    socket().receive(welcome);
+    socket().ackAll();
+    socket().receive({ type: "availability", online: true });
+
+    const first: string[] = [];
+    const second: string[] = [];
+    const stop = tracker.channel.on((frame) => first.push(frame.type));
+    tracker.channel.on((frame) => second.push(frame.type));
+    expect(first).toEqual(["welcome", "availability"]);
+    expect(second).toEqual([]);
+
+    socket().receive({ type: "chat:read", seq: 3 });
+    stop();
+    socket().receive({ type: "chat:read", seq: 4 });
+    expect(first).toEqual(["welcome", "availability", "chat:read"]);
+    expect(second).toEqual(["chat:read", "chat:read"]);
+  });
+
+  it("keeps tracking when a listener throws", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { tracker, socket } = await load();
+    tracker.channel.on(() => {
+      throw new Error("widget test: broken listener");
+    });
+    socket().open();
+    socket().ackAll();
+    await settle();
+    expect(tracker.channel.pending()).toEqual([]);
+    expect(console.warn).toHaveBeenCalledWith(expect.stringContaining("broken listener"));
   });
 });
 

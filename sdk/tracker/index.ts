@@ -1,6 +1,10 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import { LIMITS } from "../../protocol/limits.ts";
-import type { TrackingEvent, VisitorServerFrame } from "../../protocol/visitor.ts";
+import type {
+  TrackingEvent,
+  VisitorClientFrame,
+  VisitorServerFrame,
+} from "../../protocol/visitor.ts";
 import { createEngagement } from "../engagement/index.ts";
 import { guard, warnOnce } from "../guard/index.ts";
 import { watchNavigation } from "../navigation/index.ts";
@@ -60,9 +64,42 @@ export type TrackerOptions = {
   now?: () => number;
 };
 
+/**
+ * The chat widget's line to the relay over the tracker's socket, so that a tab keeps a single
+ * connection. What must not be lost goes through the durable outbox; the rest is best effort.
+ */
+export type VisitorChannel = {
+  /** The visitor's id, once known; undefined while starting and when not tracking. */
+  readonly visitorId: string | undefined;
+  /** The visitor's secret (for uploads), alongside {@link VisitorChannel.visitorId}. */
+  readonly secret: string | undefined;
+  /**
+   * Keeps `event` (a message, identify, custom data, an offline message) in the durable outbox
+   * until the relay acknowledges it; the `ack` frame names its id.
+   * @example channel.record({ kind: "message", id: randomId(), at: Date.now(), text: "Hi" })
+   */
+  record(event: TrackingEvent): void;
+  /**
+   * Sends `frame` at once if connected, else drops it and answers false.
+   * @example channel.send({ type: "chat:read", seq: 12 })
+   */
+  send(frame: VisitorClientFrame): boolean;
+  /**
+   * Calls `listener` with every frame the relay sends; the first listener is first given the
+   * frames other than acks that came before it (the widget loads after the socket opens).
+   * Answers a function that removes the listener.
+   * @example const off = channel.on((frame) => frame.type === "chat:message" && show(frame));
+   */
+  on(listener: (frame: VisitorServerFrame) => void): () => void;
+  /** Events of this tab's outbox still waiting for an ack, in no particular order. */
+  pending(): TrackingEvent[];
+};
+
 export type Tracker = {
   /** The visitor's id, once read from storage (after {@link Tracker.ready}). */
   readonly visitorId: string | undefined;
+  /** The chat widget's line to the relay (see {@link VisitorChannel}). */
+  readonly channel: VisitorChannel;
   /** Settles when the tracker has started, or has decided not to track. */
   readonly ready: Promise<void>;
   /** Stops tracking in this browser for good (remembered), forgetting pending events and identity. */
@@ -111,16 +148,16 @@ export function createTracker({
 
   const save = () =>
     storage.set(key("profile"), profile).catch((error) => warnOnce(`storage: ${error}`));
-  const outbox = createOutbox({
-    storage,
-    prefix: key("o:"),
-    send(frame) {
-      if (socket?.readyState !== 1) return false;
-      socket.send(frame);
-      return true;
-    },
-  });
+  const transmit = (data: string) => {
+    if (socket?.readyState !== 1) return false;
+    socket.send(data);
+    return true;
+  };
+  const outbox = createOutbox({ storage, prefix: key("o:"), send: transmit });
   const record = (event: TrackingEvent) => outbox.add(event);
+  const listeners = new Set<(frame: VisitorServerFrame) => void>();
+  // Frames that came before the widget listened; acks are left out (the outbox applied them).
+  let backlog: VisitorServerFrame[] | undefined = [];
 
   const engagement = createEngagement({
     now,
@@ -186,6 +223,8 @@ export function createTracker({
   };
 
   const receive = (frame: VisitorServerFrame) => {
+    if (frame.type !== "ack") backlog?.push(frame);
+    for (const listener of listeners) listener(frame);
     if (frame.type === "ack") {
       const rejected = frame.rejected ?? [];
       outbox.settle([...frame.ids, ...rejected.map((event) => event.id)]);
@@ -286,6 +325,24 @@ export function createTracker({
   return {
     get visitorId() {
       return profile?.visitorId;
+    },
+    channel: {
+      get visitorId() {
+        return profile?.visitorId;
+      },
+      get secret() {
+        return profile?.secret;
+      },
+      record,
+      send: (frame) => transmit(JSON.stringify(frame)),
+      on(listener) {
+        const guarded = guard(listener);
+        for (const frame of backlog ?? []) guarded(frame);
+        backlog = undefined;
+        listeners.add(guarded);
+        return () => listeners.delete(guarded);
+      },
+      pending: outbox.list,
     },
     ready,
     optOut: guard(() => {

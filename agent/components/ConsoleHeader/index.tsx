@@ -1,11 +1,19 @@
+import { useStore } from "@nanostores/preact";
+import { $requestCount } from "../../stores/chats/index.ts";
 import type { AgentSession } from "../../stores/session/index.ts";
 import { signOut } from "../../stores/session/index.ts";
 import { type ConsoleView, showView } from "../../stores/view/index.ts";
+import { AgentStatusToggle } from "../AgentStatusToggle/index.tsx";
 import { ConnectionStatus } from "../ConnectionStatus/index.tsx";
+import { NotificationsButton } from "../NotificationsButton/index.tsx";
 
-/** Site name, page switcher, connection state, who is signed in, and the way out. */
+/**
+ * Site name, page switcher (with the number of waiting requests), my status, notifications,
+ * connection state, who is signed in, and the way out.
+ */
 export function ConsoleHeader({ session, view }: { session: AgentSession; view: ConsoleView }) {
-  const tab = (target: ConsoleView, label: string) => (
+  const requests = useStore($requestCount);
+  const tab = (target: ConsoleView, label: string, badge?: number) => (
     <button
       type="button"
       class="nav-tab"
@@ -14,8 +22,17 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
       data-testid={`nav-${target}`}
     >
       {label}
+      {badge ? (
+        <>
+          <span class="visually-hidden">, waiting:</span>
+          <span class="count-badge" data-testid="requests-badge">
+            {badge}
+          </span>
+        </>
+      ) : null}
     </button>
   );
+  const admin = session.agent.role === "admin";
   return (
     <header class="topbar">
       <span class="brand">Parley</span>
@@ -24,9 +41,13 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
       </span>
       <nav class="nav" aria-label="Console">
         {tab("visitors", "Visitors")}
-        {session.agent.role === "admin" && tab("team", "Team")}
+        {tab("chats", "Chats", requests)}
+        {admin && tab("team", "Team")}
+        {admin && tab("settings", "Settings")}
       </nav>
       <span class="topbar-spacer" />
+      <NotificationsButton />
+      <AgentStatusToggle />
       <ConnectionStatus />
       <span class="agent-name" data-testid="agent-name" title={session.agent.email}>
         {session.agent.name}

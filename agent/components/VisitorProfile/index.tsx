@@ -1,12 +1,19 @@
+import { useStore } from "@nanostores/preact";
 import type { RosterEntry } from "../../../protocol/agent.ts";
 import { deviceLabel, formatDayTime, placeLabel, sourceLabel } from "../../format/index.ts";
+import { $chats } from "../../stores/chats/index.ts";
+import { showConversation } from "../../stores/conversation/index.ts";
 import { EngagedTime } from "../EngagedTime/index.tsx";
 import { StatusBadge } from "../StatusBadge/index.tsx";
 import { UrlText } from "../UrlText/index.tsx";
 
-/** What the console knows about a visitor: place, device, sources and visits. */
+/**
+ * What the console knows about a visitor: place, device, sources and visits; and the way to
+ * their chat when they have one (a chat's id is its visitor's id).
+ */
 export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
   const visit = visitor.visit;
+  const hasChat = useStore($chats).has(visitor.id);
   return (
     <section class="profile" aria-labelledby="profile-name" data-testid="visitor-profile">
       <header class="profile-head">
@@ -14,6 +21,15 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
           {visitor.name}
         </h2>
         <StatusBadge status={visitor.status} testId="profile-status" />
+        {hasChat && (
+          <button
+            type="button"
+            onClick={() => showConversation(visitor.id)}
+            data-testid="profile-open-chat"
+          >
+            Chat
+          </button>
+        )}
       </header>
       <dl class="facts">
         <dt>Location</dt>

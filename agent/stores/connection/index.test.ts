@@ -1,27 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentServerFrame } from "../../../protocol/agent.ts";
-import { $connection, type AgentSocket, connect, disconnect, sendFrame } from "./index.ts";
-
-/** A socket the test opens, closes and feeds by hand. */
-function fakeSocket() {
-  const target = new EventTarget();
-  const sent: string[] = [];
-  let closed = false;
-  const socket: AgentSocket = {
-    addEventListener: target.addEventListener.bind(target),
-    send: (data) => void sent.push(String(data)),
-    close: () => {
-      closed = true;
-    },
-  };
-  return {
-    socket,
-    sent,
-    isClosed: () => closed,
-    emit: (type: string, data?: string) =>
-      target.dispatchEvent(data === undefined ? new Event(type) : new MessageEvent(type, { data })),
-  };
-}
+import { fakeSocket } from "./fake-socket.ts";
+import { $connection, connect, disconnect, sendFrame } from "./index.ts";
 
 const address = { host: "relay.test", secure: false, siteId: "site-0001", token: "t" };
 

@@ -1,7 +1,7 @@
-import { atom } from "nanostores";
+import { atom, computed } from "nanostores";
 import type { HelloFrame } from "../../../protocol/agent.ts";
 import type { LoginResponse } from "../../../protocol/http.ts";
-import { relayApi } from "../../api/index.ts";
+import { type ApiResult, relayApi } from "../../api/index.ts";
 import { type KeyValueStore, localStore } from "../../storage/index.ts";
 
 /** The signed-in agent, their site and the token that proves it. */
@@ -30,6 +30,9 @@ function restoreSession(storage: KeyValueStore): AgentSession | null {
 
 /** The current session, or null on the login page. Survives reloads through localStorage. */
 export const $session = atom<AgentSession | null>(restoreSession(localStore));
+
+/** The signed-in agent's id, or null: tells "mine" from "a colleague's" in chats. */
+export const $agentId = computed($session, (session) => session?.agent.id ?? null);
 
 /** The login form's state: waiting for the relay, and the last error to show. */
 export const $login = atom<{ pending: boolean; error: string | null }>({
@@ -74,4 +77,10 @@ export function expireSession(): void {
 export function applyHello(frame: HelloFrame): void {
   const session = $session.get();
   if (session) setSession({ ...session, agent: frame.agent, site: frame.site });
+}
+
+/** The failure message of `result`, after sending the agent to the login page on a 401. */
+export function failureMessage(result: ApiResult<unknown> & { ok: false }): string {
+  if (result.status === 401) expireSession();
+  return result.message;
 }

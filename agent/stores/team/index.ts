@@ -1,8 +1,8 @@
 import { atom } from "nanostores";
 import type { AgentProfile } from "../../../protocol/agent.ts";
 import type { NewAgentBody } from "../../../protocol/http.ts";
-import { type ApiResult, relayApi } from "../../api/index.ts";
-import { $session, expireSession } from "../session/index.ts";
+import { relayApi } from "../../api/index.ts";
+import { $session, failureMessage } from "../session/index.ts";
 
 type TeamState = { agents: AgentProfile[]; loading: boolean; error: string | null };
 type NewAgentState = { pending: boolean; error: string | null; added: string | null };
@@ -19,12 +19,6 @@ export function resetTeam(): void {
   $newAgent.set({ pending: false, error: null, added: null });
 }
 
-/** The failure message of `result`, after sending the agent to the login page on a 401. */
-function failure(result: ApiResult<unknown> & { ok: false }): string {
-  if (result.status === 401) expireSession();
-  return result.message;
-}
-
 /** Loads the site's agents (admins only). */
 export async function loadTeam(): Promise<void> {
   const session = $session.get();
@@ -32,7 +26,7 @@ export async function loadTeam(): Promise<void> {
   $team.set({ ...$team.get(), loading: true, error: null });
   const result = await relayApi.listAgents(session.token);
   if (result.ok) $team.set({ agents: result.value, loading: false, error: null });
-  else $team.set({ ...$team.get(), loading: false, error: failure(result) });
+  else $team.set({ ...$team.get(), loading: false, error: failureMessage(result) });
 }
 
 /** Adds an agent to the site (admins only); true when the relay took it. */
@@ -43,7 +37,7 @@ export async function addAgent(body: NewAgentBody): Promise<boolean> {
   const result = await relayApi.addAgent(session.token, body);
   if (!result.ok) {
     const error =
-      result.status === 409 ? "An agent with that email already exists." : failure(result);
+      result.status === 409 ? "An agent with that email already exists." : failureMessage(result);
     $newAgent.set({ pending: false, error, added: null });
     return false;
   }

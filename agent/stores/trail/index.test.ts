@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RosterEntry, Trail } from "../../../protocol/agent.ts";
-import { connect, disconnect } from "../connection/index.ts";
+import { connectFakeSocket } from "../connection/fake-socket.ts";
+import { disconnect } from "../connection/index.ts";
 import { applyRosterFrame, resetRoster } from "../roster/index.ts";
 import { clearSelection, selectVisitor } from "../selection/index.ts";
 import { $trail, failTrail, receiveTrail, timelineOf } from "./index.ts";
@@ -33,24 +34,7 @@ function entry(id: string, pageviews: number): RosterEntry {
 const trailOf = (visitorId: string): Trail => ({ visitorId, visits: [] });
 
 /** Signs in with a fake socket and returns the frames the console sends. */
-function connectedConsole(): string[] {
-  const sent: string[] = [];
-  const target = new EventTarget();
-  connect({
-    host: "relay.test",
-    secure: false,
-    siteId: "site-0001",
-    token: "t",
-    onFrame: () => {},
-    openSocket: () => ({
-      addEventListener: target.addEventListener.bind(target),
-      send: (data) => void sent.push(String(data)),
-      close: () => {},
-    }),
-  });
-  target.dispatchEvent(new Event("open"));
-  return sent;
-}
+const connectedConsole = (): string[] => connectFakeSocket().sent;
 
 afterEach(() => {
   clearSelection();

@@ -34,12 +34,14 @@ export function receiveTrail(trail: Trail): void {
 }
 
 /**
- * Takes an error frame answering a trail request (`trail:get` is the only request an agent
- * sends, so an error while one is due is its answer).
+ * Takes an error frame that may answer a trail request: an error while one is due is taken
+ * as its answer. Returns whether it was.
  */
-export function failTrail(message: string): void {
+export function failTrail(message: string): boolean {
   const shown = $trail.get();
-  if (shown.loading) $trail.set({ ...shown, loading: false, error: message });
+  if (!shown.loading) return false;
+  $trail.set({ ...shown, loading: false, error: message });
+  return true;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { atom } from "nanostores";
 
-/** The console's pages once signed in. */
-export type ConsoleView = "visitors" | "team";
+/** The console's pages once signed in; Team and Settings are for admins. */
+export type ConsoleView = "visitors" | "chats" | "team" | "settings";
 
 /** Which page the console shows. */
 export const $view = atom<ConsoleView>("visitors");

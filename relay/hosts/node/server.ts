@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type Geo, LIMITS } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
@@ -15,6 +16,7 @@ import type {
   RoomContext,
 } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
+import { createFileBlobStore } from "./blob-store.ts";
 import { DEMO } from "./demo-site.ts";
 import { openSqliteDatabase } from "./sqlite-storage.ts";
 import { type Mount, serveStatic } from "./static-files.ts";
@@ -24,7 +26,7 @@ export type RelayOptions = {
   port: number;
   /** Address to bind. */
   host: string;
-  /** SQLite file; its folder is created when missing. */
+  /** SQLite file; its folder is created when missing. Uploads go to `uploads/` beside it. */
   dbPath: string;
   /** Built browser bundles (loader.js, sdk.js, agent/) to serve; none when left out. */
   publicDir?: string;
@@ -70,9 +72,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   mkdirSync(dirname(options.dbPath), { recursive: true });
   const db = openSqliteDatabase(options.dbPath);
   const env = { PARLEY_SECRET: db.meta("token-secret", () => randomBytes(32).toString("hex")) };
+  const blobs = createFileBlobStore(join(dirname(options.dbPath), "uploads"));
   const rooms = new Map<string, Room>();
   const mounts = staticMounts(options);
   let closing = false;
+  /** Frames and closes the rooms are still handling: `close` lets them finish first. */
+  const handling = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    handling.add(work);
+    void work.finally(() => handling.delete(work));
+  };
 
   function room(party: PartyName, id: string): Room {
     const key = `${party}/${id}`;
@@ -85,6 +94,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       party,
       env,
       storage: db.storage(key, (time) => scheduleAlarm(key, entry, time)),
+      blobs,
       broadcast(message, { tag, without } = {}) {
         for (const conn of connections.values()) {
           if (tag && !conn.tags.includes(tag)) continue;
@@ -148,7 +158,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (url.pathname === "/" || url.pathname === "/demo") return redirect(res, "/demo/");
     if (url.pathname === "/agent") return redirect(res, "/agent/");
     if (url.pathname.startsWith("/api/")) {
-      const body = await readBody(req);
+      const body = await apiBody(req, url.pathname);
       if (body === null) {
         // The rest of the body is never read: answer, then close the connection.
         res.setHeader("connection", "close");
@@ -163,9 +173,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         new Request(requestUrl(req), {
           method: req.method,
           headers: toHeaders(req),
-          body: body.length > 0 ? body : undefined,
-        }),
+          body,
+          duplex: "half",
+        } as RequestInit),
       );
+      // A refused upload is answered before its body is read: close rather than read it all.
+      if (!req.complete) res.setHeader("connection", "close");
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
       return;
@@ -174,8 +187,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found");
   }
 
+  /** The URL the client asked for: rooms make absolute links (uploads) from it. */
   function requestUrl(req: IncomingMessage): string {
-    return `http://${req.headers.host ?? "relay"}${req.url ?? "/"}`;
+    const forwarded = req.headers["x-forwarded-proto"];
+    const scheme =
+      options.trustProxy && (forwarded === "https" || forwarded === "http") ? forwarded : "http";
+    return `${scheme}://${req.headers.host ?? "relay"}${req.url ?? "/"}`;
   }
 
   function clientIp(req: IncomingMessage): string | null {
@@ -217,14 +234,18 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       else dispatch(message);
     });
     const dispatch = (message: string) =>
-      Promise.resolve(target.server.onMessage?.(conn, message)).catch((error) =>
-        log.error("onMessage failed", { room: target.context.id, error }),
+      track(
+        Promise.resolve(target.server.onMessage?.(conn, message)).catch((error) =>
+          log.error("onMessage failed", { room: target.context.id, error }),
+        ),
       );
     ws.on("close", (code, reason) => {
       // On shutdown the rooms are not told: as after a crash, they recover state on restart.
       if (!target.connections.delete(conn.id) || closing) return;
-      Promise.resolve(target.server.onClose?.(conn, code, reason.toString())).catch((error) =>
-        log.error("onClose failed", { room: target.context.id, error }),
+      track(
+        Promise.resolve(target.server.onClose?.(conn, code, reason.toString())).catch((error) =>
+          log.error("onClose failed", { room: target.context.id, error }),
+        ),
       );
     });
     try {
@@ -285,6 +306,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         http.closeAllConnections();
       });
       for (const client of wss.clients) client.terminate();
+      await Promise.allSettled(handling);
       db.close();
     },
   };
@@ -348,8 +370,24 @@ function nodeConnection(ws: WebSocket): Connection & { tags: string[] } {
   };
 }
 
-/** The body as text, or null when it is larger than LIMITS.bodyBytes. */
-function readBody(req: IncomingMessage): Promise<string | null> {
+/**
+ * The body of an `/api/*` request for the directory room. Uploads stream through as they come:
+ * the room checks who sends them before it reads a byte, and stops at LIMITS.uploadBytes.
+ * Anything else is read here, up to LIMITS.bodyBytes (null past that; undefined when empty).
+ */
+async function apiBody(
+  req: IncomingMessage,
+  pathname: string,
+): Promise<BodyInit | null | undefined> {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return undefined;
+  if (pathname === "/api/uploads") return Readable.toWeb(req) as ReadableStream<Uint8Array>;
+  const body = await readBody(req);
+  if (body === null) return null;
+  return body.length > 0 ? body : undefined;
+}
+
+/** The body, or null when it is larger than LIMITS.bodyBytes. */
+function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -361,7 +399,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
         resolve(null);
       } else chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
   });
 }

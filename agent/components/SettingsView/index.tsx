@@ -1,0 +1,49 @@
+import { useStore } from "@nanostores/preact";
+import { useEffect } from "preact/hooks";
+import { $canned, loadCanned } from "../../stores/canned/index.ts";
+import { $siteSettings, loadSiteSettings } from "../../stores/site-settings/index.ts";
+import { CannedEditor } from "../CannedEditor/index.tsx";
+import { WidgetSettingsForm } from "../WidgetSettingsForm/index.tsx";
+
+/** Admins only: routing and the widget, and the site's canned responses. */
+export function SettingsView() {
+  const site = useStore($siteSettings);
+  const canned = useStore($canned);
+  useEffect(() => {
+    void loadSiteSettings();
+    void loadCanned();
+  }, []);
+  return (
+    <main class="settings-view">
+      <section class="card" aria-labelledby="widget-settings-title">
+        <h2 id="widget-settings-title">Chat and widget</h2>
+        {site.settings ? (
+          <WidgetSettingsForm
+            key={JSON.stringify(site.settings)}
+            settings={site.settings}
+            state={site}
+          />
+        ) : site.error ? (
+          <p class="form-error" role="alert" data-testid="settings-error">
+            {site.error}
+          </p>
+        ) : (
+          <p class="muted">Loading…</p>
+        )}
+      </section>
+      <section class="card" aria-labelledby="canned-title">
+        <h2 id="canned-title">Canned responses</h2>
+        <p class="muted">Agents type / and the shortcut in a chat to insert the text.</p>
+        {canned.loaded ? (
+          <CannedEditor key={JSON.stringify(canned.responses)} state={canned} />
+        ) : canned.error ? (
+          <p class="form-error" role="alert" data-testid="canned-error">
+            {canned.error}
+          </p>
+        ) : (
+          <p class="muted">Loading…</p>
+        )}
+      </section>
+    </main>
+  );
+}

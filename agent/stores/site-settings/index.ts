@@ -1,0 +1,47 @@
+import { atom } from "nanostores";
+import type { SiteSettingsBody, SiteSettingsResponse } from "../../../protocol/http.ts";
+import { relayApi } from "../../api/index.ts";
+import { $session, failureMessage } from "../session/index.ts";
+
+/** The Settings page's state: the site's settings once loaded, and the last save's outcome. */
+export type SiteSettingsState = {
+  settings: SiteSettingsResponse | null;
+  saving: boolean;
+  error: string | null;
+  saved: boolean;
+};
+
+const empty: SiteSettingsState = { settings: null, saving: false, error: null, saved: false };
+
+/** The site's routing and widget settings (admins edit them). */
+export const $siteSettings = atom<SiteSettingsState>(empty);
+
+/** Loads the site's settings. */
+export async function loadSiteSettings(): Promise<void> {
+  const session = $session.get();
+  if (!session) return;
+  const result = await relayApi.getSite(session.token);
+  if (result.ok) $siteSettings.set({ ...$siteSettings.get(), settings: result.value, error: null });
+  else {
+    $siteSettings.set({ ...$siteSettings.get(), error: failureMessage(result) });
+  }
+}
+
+/** Saves settings (admins); true when the relay took them. */
+export async function saveSiteSettings(body: SiteSettingsBody): Promise<boolean> {
+  const session = $session.get();
+  if (!session) return false;
+  $siteSettings.set({ ...$siteSettings.get(), saving: true, error: null, saved: false });
+  const result = await relayApi.updateSite(session.token, body);
+  if (!result.ok) {
+    $siteSettings.set({ ...$siteSettings.get(), saving: false, error: failureMessage(result) });
+    return false;
+  }
+  $siteSettings.set({ settings: result.value, saving: false, error: null, saved: true });
+  return true;
+}
+
+/** Forgets the last session's settings. */
+export function resetSiteSettings(): void {
+  $siteSettings.set(empty);
+}

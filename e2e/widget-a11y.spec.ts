@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Page } from "@playwright/test";
+import { connectAgent } from "./agent-client.ts";
+import { expect, test } from "./fixtures.ts";
+import { startHostSite } from "./host-site.ts";
+import { watchWidget } from "./widget-page.ts";
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+  "utf8",
+);
+
+/** What axe-core finds wrong in the widget (its shadow tree included), one line per node. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window)))
+    await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const { axe } = window as unknown as {
+      axe: {
+        run(
+          context: Element | null,
+          options: object,
+        ): Promise<{
+          violations: { id: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
+        }>;
+      };
+    };
+    const { violations } = await axe.run(document.querySelector("parley-chat"), {
+      resultTypes: ["violations"],
+    });
+    return violations.flatMap((violation) =>
+      violation.nodes.map(
+        (node) => `${violation.id}: ${JSON.stringify(node.target)} ${node.failureSummary ?? ""}`,
+      ),
+    );
+  });
+}
+
+test("axe-core finds nothing wrong in the open chat window: pre-chat form, conversation, offline form", async ({
+  browser,
+  relay,
+}) => {
+  const site = await startHostSite(relay.url);
+  const agent = await connectAgent(relay.url);
+  const page = await (await browser.newContext()).newPage();
+  const widget = await watchWidget(page);
+  await page.goto(`${site.url}/demo/index.html`);
+  await widget.open();
+
+  // The demo site asks for a name and an email before the first message.
+  const prechat = widget.window.getByTestId("prechat-form");
+  await expect(prechat).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+  await prechat.getByLabel("Email").fill("not an email");
+  await prechat.getByRole("button", { name: "Start the chat" }).click();
+  await expect(prechat.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(prechat.getByLabel("Email")).toBeFocused();
+  expect(await axeViolations(page)).toEqual([]);
+  await prechat.getByLabel("Email").fill("ann@example.com");
+  await prechat.getByRole("button", { name: "Start the chat" }).click();
+
+  // A conversation: the visitor's message with its mark, the agent's reply, the agent typing.
+  await widget.send("Hello, is the lamp in stock? https://shop.test/lamp");
+  await expect(widget.messages.getByTestId("receipt")).toHaveAttribute("data-receipt", "delivered");
+  const visitor = await agent.waitForVisitor(() => true);
+  await agent.say(visitor.id, "Hi Ann, it is!");
+  agent.typing(visitor.id, true);
+  await expect(widget.window.getByTestId("agent-typing")).toContainText("is typing");
+  await widget.window.getByRole("button", { name: "Insert an emoji" }).click();
+  await expect(widget.window.getByTestId("emoji-picker")).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+  await expect(widget.window.getByTestId("emoji-picker")).toBeHidden();
+  await expect(widget.window).toBeVisible();
+
+  agent.close();
+
+  // Nobody online: a new visitor gets the offline form, here with its errors shown.
+  const later = await (await browser.newContext()).newPage();
+  const other = await watchWidget(later);
+  await later.goto(`${site.url}/demo/index.html`);
+  await other.open();
+  const offline = other.window.getByTestId("offline-form");
+  await expect(offline).toBeVisible();
+  await offline.getByRole("button", { name: "Send message" }).click();
+  await expect(offline.getByLabel("Message")).toHaveAttribute("aria-invalid", "true");
+  expect(await axeViolations(later)).toEqual([]);
+  await site.close();
+});
+
+test("the keyboard opens the chat, moves focus into it, and Escape brings focus back", async ({
+  browser,
+  relay,
+}) => {
+  const site = await startHostSite(relay.url);
+  const agent = await connectAgent(relay.url);
+  const page = await (await browser.newContext()).newPage();
+  const widget = await watchWidget(page);
+  await page.goto(`${site.url}/demo/index.html`);
+  await widget.launcher.focus();
+  await page.keyboard.press("Enter");
+  await expect(widget.window).toBeVisible();
+  await expect(widget.launcher).toHaveAttribute("aria-expanded", "true");
+  await expect(widget.window.getByLabel("Name")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(widget.window).toBeHidden();
+  await expect(widget.launcher).toBeFocused();
+  await expect(widget.launcher).toHaveAttribute("aria-expanded", "false");
+  agent.close();
+  await site.close();
+});
+
+test("under 480 px wide the chat window fills the screen", async ({ browser, relay }) => {
+  const site = await startHostSite(relay.url);
+  const page = await (
+    await browser.newContext({ viewport: { width: 375, height: 667 } })
+  ).newPage();
+  const widget = await watchWidget(page);
+  await page.goto(`${site.url}/demo/index.html`);
+  await widget.open();
+  await expect
+    .poll(async () => {
+      const box = await widget.window.boundingBox();
+      return box && [box.x, box.y, box.width, box.height].map(Math.round);
+    })
+    .toEqual([0, 0, 375, 667]);
+  await expect(widget.launcher).toBeHidden();
+  await widget.window.getByRole("button", { name: "Minimize chat" }).click();
+  await expect(widget.launcher).toBeVisible();
+  await site.close();
+});

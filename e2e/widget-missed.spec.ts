@@ -1,0 +1,44 @@
+import { loginDemoAgent } from "./agent-client.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
+import { setWidgetSettings, watchWidget } from "./widget-page.ts";
+
+test("a chat ignored through every escalation round is missed, and the visitor gets the offline form", async ({
+  browser,
+  relay,
+}) => {
+  await setWidgetSettings(relay.url, {
+    prechat: { name: "off", email: "off", phone: "off" },
+  });
+  const agent = await (await browser.newContext()).newPage();
+  await signInToConsole(agent, relay.url);
+  await agent.getByTestId("nav-chats").click();
+
+  const widget = await watchWidget(await (await browser.newContext()).newPage());
+  await widget.page.goto(`${relay.url}/demo/`);
+  await widget.open();
+  await widget.send("Is anyone there?");
+  await expect(widget.messages).toHaveCount(1);
+
+  const toast = agent.getByTestId("toast");
+  for (const round of ["1", "2", "3"]) {
+    await expect(agent.getByTestId("chat-row")).toHaveAttribute("data-round", round);
+    await toast.getByTestId("toast-ignore").click();
+  }
+
+  const form = widget.window.getByTestId("offline-form");
+  await expect(form).toContainText("Sorry we missed you");
+  await form.getByLabel("Name").fill("Bo Chen");
+  await form.getByLabel("Email").fill("bo@example.com");
+  await form.getByLabel("Message").fill("Please call me back about my order.");
+  await form.getByRole("button", { name: "Send message" }).click();
+  await expect(widget.window.getByTestId("offline-sent")).toBeVisible();
+
+  const { token } = await loginDemoAgent(relay.url);
+  const response = await fetch(`${relay.url}/api/offline-messages`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const { messages } = (await response.json()) as { messages: { email: string; text: string }[] };
+  expect(messages).toMatchObject([
+    { email: "bo@example.com", text: "Please call me back about my order." },
+  ]);
+});

@@ -1,0 +1,68 @@
+/**
+ * What the loader's facade launcher and the widget's real launcher share, so that the swap
+ * from one to the other on load cannot be seen: the launcher's styles, its icon, how a colour
+ * picks its text colour, and where the widget remembers the site's look for the next page.
+ */
+
+/** The launcher, in the facade and in the widget. `--c` is the site's colour, `--on` its text. */
+export const LAUNCHER_CSS =
+  ":host{all:initial!important}" +
+  ".launcher{all:initial;position:fixed;z-index:2147483000;bottom:20px;right:20px;" +
+  "box-sizing:border-box;display:flex;align-items:center;justify-content:center;gap:8px;" +
+  "min-width:56px;height:56px;padding:0 16px;border-radius:28px;cursor:pointer;" +
+  "background:var(--c,#2563eb);color:var(--on,#fff);box-shadow:0 4px 14px rgba(0,0,0,.25);" +
+  "font:600 15px/1 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
+  ".launcher.left{right:auto;left:20px}" +
+  ".launcher:focus-visible{outline:3px solid #111;outline-offset:3px}" +
+  ".launcher svg{width:26px;height:26px;flex:none}" +
+  ".launcher[hidden]{display:none}";
+
+/** The launcher's chat-bubble icon (decorative: the button carries the label). */
+export const LAUNCHER_ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
+
+/**
+ * Black or white, whichever reads better on `color` (`#rrggbb`), by the colour's perceived
+ * brightness; a site's colour is whatever its owner chose.
+ * @example textOn("#ffd400") // "#000"
+ */
+export const textOn = (color: string): string => {
+  const value = Number.parseInt(color.slice(1), 16);
+  const brightness = (value >> 16) * 299 + ((value >> 8) & 255) * 587 + (value & 255) * 114;
+  return brightness > 150_000 ? "#000" : "#fff";
+};
+
+/** The look of the launcher as the widget last saw it, kept for the next page's facade. */
+export type FacadeLook = {
+  color?: string;
+  position?: "left" | "right";
+  /** The launcher's label (empty: icon only). */
+  text?: string;
+  /** True when the widget will not show (tracking refused): no facade either. */
+  off?: boolean;
+};
+
+/**
+ * The localStorage key of one of the widget's preferences for `site`; `"facade"` holds the
+ * {@link FacadeLook}.
+ * @example prefKey("demo", "muted") // "parley:demo:widget:muted"
+ */
+export const prefKey = (site: string, name: string): string => `parley:${site}:widget:${name}`;
+
+/**
+ * Gives a shadow root its stylesheet: a constructable stylesheet, which a strict
+ * Content-Security-Policy allows, or where that is unsupported a `<style>` with the snippet's
+ * nonce.
+ */
+export const adoptStyles = (root: ShadowRoot, css: string, nonce?: string): void => {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = document.createElement("style");
+    if (nonce) style.nonce = nonce;
+    style.textContent = css;
+    root.prepend(style);
+  }
+};

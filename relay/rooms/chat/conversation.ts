@@ -1,0 +1,225 @@
+/**
+ * A visitor's conversation as the visitor room keeps it: the message log (one key per message,
+ * numbered by `seq`), an index of message ids so a re-sent message is stored once, and the
+ * conversation's state (status and agents as the site room last said, read marks). Like the
+ * trail, changes are collected in memory and written by the room in one transaction with the
+ * rest of a frame's events ({@link Conversation.takeChanges}).
+ */
+import type {
+  ChatAgent,
+  ChatAuthor,
+  ChatFile,
+  ChatMessage,
+  ChatStateFrame,
+  ChatStatus,
+} from "../../../protocol/index.ts";
+import { LIMITS } from "../../../protocol/index.ts";
+import type { Json, RoomStorage } from "../../party.ts";
+
+/** The conversation's state, stored under "chat" once the first message is. */
+export type ChatMeta = {
+  /** The last `seq` given out. */
+  seq: number;
+  /** As the site room last said; null until it has. */
+  status: ChatStatus | null;
+  agents: ChatAgent[];
+  agentReadSeq: number;
+  visitorReadSeq: number;
+  /** Visitor messages up to this `seq` have reached the site room. */
+  forwardedSeq: number;
+};
+
+/** A message before the conversation numbers it. */
+export type MessageDraft = {
+  id: string;
+  author: ChatAuthor;
+  text: string;
+  file?: ChatFile;
+  note?: boolean;
+};
+
+export type Conversation = {
+  /** Null before the first message. */
+  readonly meta: ChatMeta | null;
+  /** Whether a message with this id is stored, or added since the last `takeChanges`. */
+  has(id: string): Promise<boolean>;
+  /** Numbers and keeps a new message (check `has` first); `at` is relay time. */
+  add(draft: MessageDraft, at: number): ChatMessage;
+  /** Takes the site room's word on status and agents; true when it changed. */
+  setState(status: ChatStatus, agents: ChatAgent[]): boolean;
+  /** Raises the visitor's read mark (never past the last message); true when it moved. */
+  markVisitorRead(seq: number): boolean;
+  /** Raises the agents' read mark; true when it moved. */
+  markAgentRead(seq: number): boolean;
+  /** Visitor messages up to `seq` have reached the site room. */
+  markForwarded(seq: number): void;
+  /** The writes that store every change since the last call. */
+  takeChanges(): Record<string, Json>;
+  /** The latest messages (LIMITS.historyMessages at most), oldest first; notes only if asked. */
+  latest(options: { notes: boolean }): Promise<ChatMessage[]>;
+  /** Visitor messages the site room has not taken yet, oldest first. */
+  unforwarded(): Promise<ChatMessage[]>;
+  /** `chat:state` for the visitor, with `messages` when given. */
+  stateFrame(messages?: ChatMessage[]): ChatStateFrame;
+};
+
+const META_KEY = "chat";
+const messageKey = (seq: number) => `msg:${String(seq).padStart(12, "0")}`;
+const idKey = (id: string) => `msgid:${id}`;
+
+/** Reads a stored conversation (or none yet). */
+export async function loadConversation(
+  storage: RoomStorage,
+  chatId: string,
+): Promise<Conversation> {
+  return createConversation(storage, chatId, (await storage.get<ChatMeta>(META_KEY)) ?? null);
+}
+
+/**
+ * The conversation `chatId` (the visitor's id) over `storage`, from its stored state.
+ * @example const chat = await loadConversation(storage, visitorId); if (!(await chat.has(id))) chat.add(draft, Date.now());
+ */
+export function createConversation(
+  storage: RoomStorage,
+  chatId: string,
+  stored: ChatMeta | null,
+): Conversation {
+  let meta = stored;
+  let metaChanged = false;
+  const added = new Map<string, ChatMessage>();
+
+  function ensureMeta(): ChatMeta {
+    meta ??= {
+      seq: 0,
+      status: null,
+      agents: [],
+      agentReadSeq: 0,
+      visitorReadSeq: 0,
+      forwardedSeq: 0,
+    };
+    metaChanged = true;
+    return meta;
+  }
+
+  /** Moves a mark forward to `seq` (never past the last message); true when it moved. */
+  function raise(mark: "visitorReadSeq" | "agentReadSeq" | "forwardedSeq", seq: number): boolean {
+    if (!meta) return false;
+    const next = Math.min(seq, meta.seq);
+    if (next <= meta[mark]) return false;
+    meta[mark] = next;
+    metaChanged = true;
+    return true;
+  }
+
+  /** Messages newest first from the end of the log, while `keep` wants them, up to `limit`. */
+  async function fromEnd(
+    limit: number,
+    keep: (message: ChatMessage) => boolean,
+    stopAt: (message: ChatMessage) => boolean = () => false,
+  ): Promise<ChatMessage[]> {
+    const found: ChatMessage[] = [];
+    let end: string | undefined;
+    const page = Math.min(limit * 2, 500);
+    for (;;) {
+      const batch = await storage.list<ChatMessage>({
+        prefix: "msg:",
+        end,
+        reverse: true,
+        limit: page,
+      });
+      for (const [key, message] of batch) {
+        end = key;
+        if (stopAt(message)) return found.reverse();
+        if (!keep(message)) continue;
+        found.push(message);
+        if (found.length === limit) return found.reverse();
+      }
+      if (batch.size < page) return found.reverse();
+    }
+  }
+
+  return {
+    get meta() {
+      return meta;
+    },
+
+    async has(id) {
+      return added.has(id) || (await storage.get<number>(idKey(id))) !== undefined;
+    },
+
+    add(draft, at) {
+      const current = ensureMeta();
+      current.seq += 1;
+      const message: ChatMessage = {
+        id: draft.id,
+        chatId,
+        seq: current.seq,
+        at,
+        author: draft.author,
+        text: draft.text,
+      };
+      if (draft.file) message.file = draft.file;
+      if (draft.note) message.note = true;
+      added.set(draft.id, message);
+      return message;
+    },
+
+    setState(status, agents) {
+      const current = ensureMeta();
+      if (current.status === status && JSON.stringify(current.agents) === JSON.stringify(agents)) {
+        return false;
+      }
+      current.status = status;
+      current.agents = agents;
+      return true;
+    },
+
+    markVisitorRead(seq) {
+      return raise("visitorReadSeq", seq);
+    },
+
+    markAgentRead(seq) {
+      return raise("agentReadSeq", seq);
+    },
+
+    markForwarded(seq) {
+      raise("forwardedSeq", seq);
+    },
+
+    takeChanges() {
+      const put: Record<string, Json> = {};
+      for (const message of added.values()) {
+        put[messageKey(message.seq)] = message;
+        put[idKey(message.id)] = message.seq;
+      }
+      if (meta && metaChanged) put[META_KEY] = meta;
+      added.clear();
+      metaChanged = false;
+      return put;
+    },
+
+    latest({ notes }) {
+      return fromEnd(LIMITS.historyMessages, (message) => notes || !message.note);
+    },
+
+    unforwarded() {
+      const forwarded = meta?.forwardedSeq ?? 0;
+      return fromEnd(
+        Number.MAX_SAFE_INTEGER,
+        (message) => message.author.kind === "visitor",
+        (message) => message.seq <= forwarded,
+      );
+    },
+
+    stateFrame(messages) {
+      const frame: ChatStateFrame = {
+        type: "chat:state",
+        status: meta?.status ?? null,
+        agents: meta?.agents ?? [],
+        agentReadSeq: meta?.agentReadSeq ?? 0,
+      };
+      if (messages) frame.messages = messages;
+      return frame;
+    },
+  };
+}

@@ -1,0 +1,410 @@
+/**
+ * The visitor's side of chat, inside the visitor's room: chat events of `track` frames
+ * (messages, identify, custom data, offline messages), the visitor's typing and read marks,
+ * what a tab gets after `welcome`, and the internal routes the site room's desk calls to store
+ * agents' messages and tell the visitor's tabs.
+ *
+ * Visitor messages are stored here first (acknowledged once stored), then forwarded to the site
+ * room; `forwardedSeq` remembers how far, so a failed forward is retried by the next message or
+ * the next start, and the site room drops what it has seen.
+ *
+ * Internal routes (bodies carry `siteId`, which must be the visitor's site):
+ * - `POST /chat/append` {messages: MessageDraft[], state?, guardId?} -> {duplicate, messages}
+ * - `POST /chat/history` -> {messages, visitorReadSeq} (notes included)
+ * - `POST /chat/read` {seq}: the agents' read mark
+ * - `POST /chat/typing` {agent, typing}
+ * - `POST /availability` {online}
+ */
+import * as v from "valibot";
+import {
+  type AvailabilityFrame,
+  type ChatAgent,
+  type ChatMessage,
+  type ChatMessageEvent,
+  type CustomDataEvent,
+  type IdentifyEvent,
+  IdSchema,
+  LIMITS,
+  type OfflineMessageEvent,
+  type VisitorChatMessageFrame,
+  type VisitorChatReadFrame,
+  type VisitorChatTypingFrame,
+  type VisitorContact,
+} from "../../../protocol/index.ts";
+import { sendFrame } from "../../guard.ts";
+import {
+  httpError,
+  INTERNAL_BODY_BYTES,
+  internalRequest,
+  json,
+  type Routes,
+  readJsonBody,
+} from "../../http.ts";
+import { log } from "../../log.ts";
+import type { Connection, Json, RoomContext } from "../../party.ts";
+import { createThrottle } from "../../throttle.ts";
+import { attachableFile } from "../../uploads.ts";
+import type { ApplyOutcome } from "../trail.ts";
+import {
+  type Conversation,
+  createConversation,
+  loadConversation,
+  type MessageDraft,
+} from "./conversation.ts";
+import { type CustomData, mergeContact, mergeCustomData } from "./profile.ts";
+
+/** The visitor's typing preview reaches the site room at most this often. */
+export const TYPING_PUSH_MS = 250;
+/** Visitor messages forwarded to the site room in one request, at most. */
+const FORWARD_BATCH = 50;
+
+/** The chat events a `track` frame may carry. */
+export type ChatEvent = ChatMessageEvent | IdentifyEvent | CustomDataEvent | OfflineMessageEvent;
+
+/** What the visitor room's record holds about who the visitor is. */
+export type VisitorProfile = {
+  siteId: string;
+  name: string;
+  contact?: VisitorContact;
+  customData?: CustomData;
+};
+
+/** What the visitor's chat needs from its room. */
+export type VisitorChatHost = {
+  room: RoomContext;
+  /** The visitor's record, changed in place by `identify`; undefined before the first contact. */
+  visitor(): VisitorProfile | undefined;
+  /** The visitor's accepted tabs. */
+  tabs(): Iterable<Connection>;
+  /** Runs `task` after every other connect, frame and route of the room. */
+  serially<T>(task: () => Promise<T> | T): Promise<T>;
+};
+
+const AgentSchema = v.object({ id: v.string(), name: v.string() });
+
+const AppendBodySchema = v.object({
+  siteId: v.string(),
+  // Made by the site room's desk from checked frames; the shape is checked, not the content.
+  messages: v.array(
+    v.looseObject({
+      id: IdSchema,
+      author: v.looseObject({ kind: v.picklist(["visitor", "agent", "system"]) }),
+      text: v.string(),
+    }),
+  ),
+  state: v.optional(
+    v.object({
+      status: v.picklist(["requested", "active", "resolved", "missed"]),
+      agents: v.array(AgentSchema),
+    }),
+  ),
+  guardId: v.optional(v.string()),
+});
+const SiteBodySchema = v.object({ siteId: v.string() });
+const ReadBodySchema = v.object({ siteId: v.string(), seq: v.number() });
+const TypingBodySchema = v.object({ siteId: v.string(), agent: AgentSchema, typing: v.boolean() });
+const AvailabilityBodySchema = v.object({ siteId: v.string(), online: v.boolean() });
+
+export type VisitorChat = ReturnType<typeof createVisitorChat>;
+
+/**
+ * @example
+ * const chat = createVisitorChat({ room, visitor: () => record, tabs, serially });
+ * await chat.load();
+ */
+export function createVisitorChat(host: VisitorChatHost) {
+  const { room } = host;
+  let conversation: Conversation = createConversation(room.storage, room.id, null);
+  /** Messages stored by the frame being handled, broadcast once its writes commit. */
+  let pending: ChatMessage[] = [];
+  let typingText = "";
+  const forward = createThrottle(0, () => forwardMessages());
+  const typingPush = createThrottle(TYPING_PUSH_MS, () => pushTyping());
+
+  function broadcast(frame: object): void {
+    const message = JSON.stringify(frame);
+    for (const tab of host.tabs()) tab.send(message);
+  }
+
+  function toSite(path: string, body: object): Promise<Response> {
+    const visitor = host.visitor();
+    if (!visitor) return Promise.resolve(new Response(null, { status: 404 }));
+    return room.fetchRoom("site", visitor.siteId, internalRequest("POST", path, body));
+  }
+
+  /** Sends stored visitor messages the site room has not taken yet. */
+  async function forwardMessages(): Promise<void> {
+    const visitor = host.visitor();
+    const messages = (await conversation.unforwarded()).slice(0, FORWARD_BATCH);
+    const last = messages.at(-1);
+    if (!visitor || !last) return;
+    const response = await toSite("/chat/messages", {
+      chatId: room.id,
+      visitorName: visitor.name,
+      messages,
+    });
+    if (!response.ok) {
+      log.error("forwarding messages failed", {
+        room: `visitor/${room.id}`,
+        status: response.status,
+      });
+      return;
+    }
+    await host.serially(async () => {
+      conversation.markForwarded(last.seq);
+      await room.storage.putMany(conversation.takeChanges());
+    });
+    if (messages.length === FORWARD_BATCH) forward.request();
+  }
+
+  async function pushTyping(): Promise<void> {
+    await toSite("/chat/typing", { chatId: room.id, text: typingText });
+  }
+
+  async function applyMessage(event: ChatMessageEvent, now: number): Promise<ApplyOutcome> {
+    if (await conversation.has(event.id)) return "duplicate";
+    if (!event.text.trim() && !event.fileId) {
+      return { code: "invalid_event", message: "A message needs text or a file" };
+    }
+    const draft: MessageDraft = { id: event.id, author: { kind: "visitor" }, text: event.text };
+    if (event.fileId) {
+      const file = await attachableFile(room.blobs, host.visitor()?.siteId ?? "", event.fileId);
+      if (!file) return { code: "invalid_event", message: `No uploaded file ${event.fileId}` };
+      draft.file = file;
+    }
+    pending.push(conversation.add(draft, now));
+    return "stored";
+  }
+
+  async function applyIdentify(event: IdentifyEvent, visitor: VisitorProfile) {
+    let verified = false;
+    if (event.userId && event.userHash) {
+      const response = await toSite("/identity/verify", {
+        userId: event.userId,
+        userHash: event.userHash,
+      });
+      if (!response.ok) throw new Error(`identity check answered ${response.status}`);
+      verified = ((await response.json()) as { verified: boolean }).verified;
+      if (!verified) {
+        return {
+          code: "invalid_event" as const,
+          message:
+            "userHash does not match userId: sign the user id with HMAC-SHA256 under the site's identity secret (hex)",
+        };
+      }
+    }
+    return updateContact(visitor, event, verified);
+  }
+
+  function updateContact(
+    visitor: VisitorProfile,
+    update: Parameters<typeof mergeContact>[1],
+    verified: boolean,
+  ): ApplyOutcome {
+    const contact = mergeContact(visitor.contact, update, verified);
+    if (JSON.stringify(contact) === JSON.stringify(visitor.contact ?? {})) return "duplicate";
+    visitor.contact = contact;
+    if (contact.name) visitor.name = contact.name;
+    return "stored";
+  }
+
+  async function applyOfflineMessage(
+    event: OfflineMessageEvent,
+    visitor: VisitorProfile,
+  ): Promise<ApplyOutcome | "later"> {
+    const message = {
+      id: event.id,
+      visitorId: room.id,
+      visitorName: visitor.name,
+      name: event.name,
+      email: event.email,
+      text: event.text,
+      ...(event.phone ? { phone: event.phone } : {}),
+    };
+    const response = await toSite("/offline-messages", { message });
+    if (!response.ok) {
+      log.error("storing an offline message failed", { room: `visitor/${room.id}` });
+      return "later";
+    }
+    updateContact(visitor, event, false);
+    return "stored";
+  }
+
+  /** Checks an internal request's body and that it comes from the visitor's site. */
+  async function siteBody<S extends v.GenericSchema<unknown, { siteId: string }>>(
+    request: Request,
+    schema: S,
+  ): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; response: Response }> {
+    const body = await readJsonBody(request, schema, { maxBytes: INTERNAL_BODY_BYTES });
+    if (!body.ok) return body;
+    const visitor = host.visitor();
+    if (!visitor) return { ok: false, response: httpError(404, "not_found", "No such visitor") };
+    if (body.value.siteId !== visitor.siteId) {
+      return { ok: false, response: httpError(403, "forbidden", "Another site's visitor") };
+    }
+    return body;
+  }
+
+  async function append(body: v.InferOutput<typeof AppendBodySchema>): Promise<Response> {
+    if (body.guardId && (await conversation.has(body.guardId))) {
+      return json({ duplicate: true, messages: [] });
+    }
+    const now = Date.now();
+    const added: ChatMessage[] = [];
+    for (const draft of body.messages as MessageDraft[]) {
+      if (!(await conversation.has(draft.id))) added.push(conversation.add(draft, now));
+    }
+    const stateChanged = body.state
+      ? conversation.setState(body.state.status, body.state.agents)
+      : false;
+    // An agent who replies has read everything before the reply.
+    const reply = [...added]
+      .reverse()
+      .find((message) => message.author.kind === "agent" && !message.note);
+    const readMoved = reply ? conversation.markAgentRead(reply.seq) : false;
+    await room.storage.putMany(conversation.takeChanges());
+    if (stateChanged) broadcast(conversation.stateFrame());
+    for (const message of added.filter((stored) => !stored.note)) {
+      broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
+    }
+    if (readMoved && reply) {
+      broadcast({ type: "chat:read", seq: reply.seq } satisfies VisitorChatReadFrame);
+    }
+    return json({ duplicate: false, messages: added });
+  }
+
+  const routes: Routes = {
+    "/chat/append": {
+      POST: async (request) => {
+        const body = await siteBody(request, AppendBodySchema);
+        if (!body.ok) return body.response;
+        return host.serially(() => append(body.value));
+      },
+    },
+    "/chat/history": {
+      POST: async (request) => {
+        const body = await siteBody(request, SiteBodySchema);
+        if (!body.ok) return body.response;
+        return host.serially(async () =>
+          json({
+            messages: await conversation.latest({ notes: true }),
+            visitorReadSeq: conversation.meta?.visitorReadSeq ?? 0,
+          }),
+        );
+      },
+    },
+    "/chat/read": {
+      POST: async (request) => {
+        const body = await siteBody(request, ReadBodySchema);
+        if (!body.ok) return body.response;
+        return host.serially(async () => {
+          if (conversation.markAgentRead(body.value.seq)) {
+            await room.storage.putMany(conversation.takeChanges());
+            const seq = conversation.meta?.agentReadSeq ?? 0;
+            broadcast({ type: "chat:read", seq } satisfies VisitorChatReadFrame);
+          }
+          return new Response(null, { status: 204 });
+        });
+      },
+    },
+    "/chat/typing": {
+      POST: async (request) => {
+        const body = await siteBody(request, TypingBodySchema);
+        if (!body.ok) return body.response;
+        const agent: ChatAgent = body.value.agent;
+        broadcast({
+          type: "chat:typing",
+          agent,
+          typing: body.value.typing,
+        } satisfies VisitorChatTypingFrame);
+        return new Response(null, { status: 204 });
+      },
+    },
+    "/availability": {
+      POST: async (request) => {
+        const body = await siteBody(request, AvailabilityBodySchema);
+        if (!body.ok) return body.response;
+        broadcast({ type: "availability", online: body.value.online } satisfies AvailabilityFrame);
+        return new Response(null, { status: 204 });
+      },
+    },
+  };
+
+  return {
+    routes,
+
+    /** Reads the stored conversation; forwards what an earlier run could not. */
+    async load(): Promise<void> {
+      conversation = await loadConversation(room.storage, room.id);
+      pending = [];
+      if (conversation.meta && conversation.meta.forwardedSeq < conversation.meta.seq) {
+        forward.request();
+      }
+    },
+
+    /**
+     * Applies one chat event of a `track` frame, like `trail.apply`; "later" when it cannot be
+     * stored now (the site room did not answer) and must not be acknowledged.
+     */
+    async apply(event: ChatEvent, now: number): Promise<ApplyOutcome | "later"> {
+      const visitor = host.visitor();
+      if (!visitor) return "later";
+      switch (event.kind) {
+        case "message":
+          return applyMessage(event, now);
+        case "identify":
+          return applyIdentify(event, visitor);
+        case "custom-data": {
+          const merged = mergeCustomData(visitor.customData, event.data);
+          if (!merged.ok) return merged;
+          if (JSON.stringify(merged.value) === JSON.stringify(visitor.customData ?? {})) {
+            return "duplicate";
+          }
+          visitor.customData = merged.value;
+          return "stored";
+        }
+        case "offline-message":
+          return applyOfflineMessage(event, visitor);
+      }
+    },
+
+    /** The writes that store the frame's chat changes (the visitor record is the room's). */
+    takeChanges(): Record<string, Json> {
+      return conversation.takeChanges();
+    },
+
+    /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
+    committed(): void {
+      const messages = pending;
+      pending = [];
+      for (const message of messages) {
+        broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
+      }
+      if (messages.length > 0) forward.request();
+    },
+
+    /** What a tab gets right after `welcome`: the conversation, and whether agents are here. */
+    async greet(conn: Connection, available: boolean): Promise<void> {
+      if (conversation.meta) {
+        sendFrame(conn, conversation.stateFrame(await conversation.latest({ notes: false })));
+      }
+      sendFrame(conn, { type: "availability", online: available } satisfies AvailabilityFrame);
+    },
+
+    /** `chat:typing` from a tab: agents see the first characters, a few times a second. */
+    typing(text: string): void {
+      typingText = text.slice(0, LIMITS.typingPreviewLength);
+      typingPush.request();
+    },
+
+    /** `chat:read` from a tab (run serially by the room). */
+    async read(seq: number): Promise<void> {
+      if (!conversation.markVisitorRead(seq)) return;
+      await room.storage.putMany(conversation.takeChanges());
+      const visitorSeq = conversation.meta?.visitorReadSeq ?? 0;
+      void toSite("/chat/read", { chatId: room.id, seq: visitorSeq }).catch((error: unknown) =>
+        log.error("read mark not forwarded", { room: `visitor/${room.id}`, error }),
+      );
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { useStore } from "@nanostores/preact";
+import type { RefObject } from "preact";
+import { useRef } from "preact/hooks";
+import { useDialogFocus } from "../../hooks/useDialogFocus.ts";
+import { useReadWhileOpen } from "../../hooks/useReadWhileOpen.ts";
+import { $settings } from "../../stores/settings/index.ts";
+import { $panel, closeChat } from "../../stores/ui/index.ts";
+import { Composer } from "../Composer/index.tsx";
+import { Header } from "../Header/index.tsx";
+import { MessageList } from "../MessageList/index.tsx";
+import { OfflineForm } from "../OfflineForm/index.tsx";
+import { PrechatForm } from "../PrechatForm/index.tsx";
+
+/** The id of the window, for the launcher's `aria-controls`. */
+export const WINDOW_ID = "parley-window";
+
+/**
+ * The open chat: header, conversation, and under it the composer, the pre-chat form or the
+ * offline form. A non-modal dialog: focus moves in when it opens and back to the launcher when
+ * it closes; Escape closes it. Full screen on narrow screens.
+ */
+export function ChatWindow({ launcher }: { launcher: RefObject<HTMLButtonElement> }) {
+  const { position } = useStore($settings);
+  const panel = useStore($panel);
+  const dialog = useRef<HTMLElement>(null);
+  useDialogFocus(dialog, launcher);
+  useReadWhileOpen();
+  return (
+    <section
+      id={WINDOW_ID}
+      ref={dialog}
+      class={`window ${position}`}
+      role="dialog"
+      aria-labelledby="parley-title"
+      tabIndex={-1}
+      data-testid="chat-window"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") closeChat();
+      }}
+    >
+      <Header titleId="parley-title" />
+      <MessageList />
+      {panel === "offline" ? <OfflineForm /> : panel === "prechat" ? <PrechatForm /> : <Composer />}
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+import { atom, computed } from "nanostores";
+import { $status } from "../chat/index.ts";
+import { $prechatNeeded } from "../prechat/index.ts";
+import { prefs } from "../session/index.ts";
+import { $online, $settings } from "../settings/index.ts";
+
+/** The chat window is open. */
+export const $open = atom(false);
+/** The host page hid the widget (`parley("hide")`). */
+export const $hiddenByHost = atom(false);
+/** The widget cannot chat here: tracking is refused (Do Not Track, Global Privacy Control, opt-out). */
+export const $off = atom(false);
+/** Sounds are muted (remembered). */
+export const $muted = atom(false);
+
+/**
+ * The launcher shows unless the host hid it, the widget is off, or nobody is online and the
+ * site hides the widget then (a visitor in an active chat keeps it).
+ */
+export const $launcherVisible = computed(
+  [$hiddenByHost, $off, $settings, $online, $status],
+  (hidden, off, settings, online, status) =>
+    !hidden &&
+    !off &&
+    !(settings.whenOffline === "hide" && online === false && status !== "active"),
+);
+
+/**
+ * What the window shows under the conversation: the offline form (a missed chat, or nobody
+ * online and the site asks for one), the pre-chat form, or the composer.
+ */
+export const $panel = computed(
+  [$settings, $online, $status, $prechatNeeded],
+  (settings, online, status, prechat): "offline" | "prechat" | "composer" =>
+    status === "missed" ||
+    (online === false && settings.whenOffline === "form" && status !== "active")
+      ? "offline"
+      : prechat
+        ? "prechat"
+        : "composer",
+);
+
+/** Opens the chat window (not when the widget is off). */
+export function openChat(): void {
+  if (!$off.get()) $open.set(true);
+}
+
+/** Closes the chat window. */
+export function closeChat(): void {
+  $open.set(false);
+}
+
+/** Opens the chat window if closed, closes it if open. */
+export function toggleChat(): void {
+  $open.get() ? closeChat() : openChat();
+}
+
+/** Shows or hides the whole widget, as the host page asks; hiding closes the window too. */
+export function setHiddenByHost(hidden: boolean): void {
+  $hiddenByHost.set(hidden);
+  if (hidden) closeChat();
+}
+
+/** Turns the widget off for this page (tracking refused): nothing shows. */
+export function turnOff(): void {
+  closeChat();
+  $off.set(true);
+  prefs().set("facade", { off: true });
+}
+
+/** Mutes or unmutes the new-message sound, for this site's later pages too. */
+export function setMuted(muted: boolean): void {
+  $muted.set(muted);
+  prefs().set("muted", muted);
+}
+
+/** Reads the remembered preferences of the interface. */
+export function restoreUi(): void {
+  $muted.set(prefs().get<boolean>("muted") === true);
+}
