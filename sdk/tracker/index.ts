@@ -113,8 +113,9 @@ const clip = (url: string) => url.slice(0, LIMITS.urlLength);
 /**
  * Starts tracking this page for `site`: the visitor's identity and visits, every page view
  * (client-side navigations included), where the visit came from and the engaged time, all
- * delivered to the relay through a durable outbox. Does nothing under Do Not Track, Global
- * Privacy Control, or after {@link Tracker.optOut}. Never throws into the page.
+ * delivered to the relay through a durable outbox. Under Do Not Track or Global Privacy Control
+ * it records none of that, but still connects so that the visitor can chat; after
+ * {@link Tracker.optOut} it does nothing at all. Never throws into the page.
  *
  * @example
  * import { createTracker } from "./sdk/index.ts";
@@ -136,6 +137,10 @@ export function createTracker({
   let page: { id: string; visitId: string } | undefined;
   let socket: VisitorSocket | undefined;
   let renewed = false;
+  const privacy = navigator as { doNotTrack?: string | null; globalPrivacyControl?: boolean };
+  // Do Not Track and Global Privacy Control turn tracking off, not the chat a visitor asks for:
+  // the socket still opens, but no visit, page view, source or engaged time is recorded.
+  const tracked = privacy.doNotTrack !== "1" && !privacy.globalPrivacyControl;
 
   // Tasks run one after another: each reads and writes the profile and must not interleave.
   let chain = Promise.resolve();
@@ -242,7 +247,7 @@ export function createTracker({
           page = undefined;
           await save();
           connect();
-          await recordPageView(document.referrer);
+          if (tracked) await recordPageView(document.referrer);
         });
       } else if (
         code === "bad_secret" ||
@@ -283,18 +288,12 @@ export function createTracker({
       handler: (event: Event) => void,
       capture = false,
     ) => target.addEventListener(type, guard(handler), { signal, capture, passive: true });
-    // Captured on window so that scrolls inside any element count too.
-    for (const type of ["pointerdown", "pointermove", "keydown", "scroll", "touchstart"])
-      on(window, type, engagement.activity, true);
     on(document, "visibilitychange", () => {
       const visible = document.visibilityState === "visible";
       engagement.visible(visible);
       // A hidden tab may be discarded without pagehide (mobile): deliver now.
       if (!visible) outbox.flush();
     });
-    on(window, "focus", () => engagement.focus(true));
-    // Focus moving into an iframe of the page (a video, our chat) still counts as focused.
-    on(window, "blur", () => engagement.focus(document.activeElement?.tagName === "IFRAME"));
     on(window, "pagehide", () => {
       engagement.end();
       outbox.flush();
@@ -304,13 +303,18 @@ export function createTracker({
     on(window, "pageshow", (event) => {
       if (!(event as PageTransitionEvent).persisted) return;
       socket?.reconnect();
-      run(() => recordPageView(document.referrer));
+      if (tracked) run(() => recordPageView(document.referrer));
     });
+    if (!tracked) return;
+    // Captured on window so that scrolls inside any element count too.
+    for (const type of ["pointerdown", "pointermove", "keydown", "scroll", "touchstart"])
+      on(window, type, engagement.activity, true);
+    on(window, "focus", () => engagement.focus(true));
+    // Focus moving into an iframe of the page (a video, our chat) still counts as focused.
+    on(window, "blur", () => engagement.focus(document.activeElement?.tagName === "IFRAME"));
     watchNavigation((_url, previous) => run(() => recordPageView(previous)), signal);
   };
 
-  const privacy = navigator as { doNotTrack?: string | null; globalPrivacyControl?: boolean };
-  if (privacy.doNotTrack === "1" || privacy.globalPrivacyControl) stop();
 
   const ready = run(async () => {
     if (await storage.get(key("optout"))) return stop();
@@ -318,7 +322,7 @@ export function createTracker({
     // Whatever earlier page loads left undelivered goes out with this page's events.
     await outbox.load();
     connect();
-    await recordPageView(document.referrer);
+    if (tracked) await recordPageView(document.referrer);
     listen();
   });
 
