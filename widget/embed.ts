@@ -39,7 +39,7 @@ export type MountConfig = {
   position?: string;
 };
 
-/** A channel that goes nowhere: the widget is off when tracking is refused. */
+/** A channel that goes nowhere: the widget is off once the visitor opted out. */
 const nowhere: Session["channel"] = {
   visitorId: undefined,
   secret: undefined,

@@ -8,7 +8,7 @@ import { $online, $settings } from "../settings/index.ts";
 export const $open = atom(false);
 /** The host page hid the widget (`parley("hide")`). */
 export const $hiddenByHost = atom(false);
-/** The widget cannot chat here: tracking is refused (Do Not Track, Global Privacy Control, opt-out). */
+/** The widget cannot chat here: the visitor opted out (`parley("optOut")`). */
 export const $off = atom(false);
 /** Sounds are muted (remembered). */
 export const $muted = atom(false);
