@@ -413,23 +413,23 @@ describe("createTracker: privacy", () => {
   it.each([
     ["Do Not Track", { doNotTrack: "1" }],
     ["Global Privacy Control", { globalPrivacyControl: true }],
-  ])("records no visit, page view or engaged time under %s, but the visitor can chat", async (
-    _name,
-    setting,
-  ) => {
-    const { tracker, socket, page } = await load(undefined, undefined, undefined, setting);
-    socket().open();
-    history.pushState({}, "", "/next");
-    page.pagehide();
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(kinds(socket())).toEqual([]);
+  ])(
+    "records no visit, page view or engaged time under %s, but the visitor can chat",
+    async (_name, setting) => {
+      const { tracker, socket, page } = await load(undefined, undefined, undefined, setting);
+      socket().open();
+      history.pushState({}, "", "/next");
+      page.pagehide();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(kinds(socket())).toEqual([]);
 
-    const message = { kind: "message", id: "message-01", at: Date.now(), text: "Hi" } as const;
-    tracker.channel.record(message);
-    socket().open();
-    await settle();
-    expect(kinds(socket())).toEqual(["message"]);
-  });
+      const message = { kind: "message", id: "message-01", at: Date.now(), text: "Hi" } as const;
+      tracker.channel.record(message);
+      socket().open();
+      await settle();
+      expect(kinds(socket())).toEqual(["message"]);
+    },
+  );
 
   it("opts out for good: stops, forgets pending events and the visitor", async () => {
     const { tracker, socket, storage } = await load();

@@ -315,7 +315,6 @@ export function createTracker({
     watchNavigation((_url, previous) => run(() => recordPageView(previous)), signal);
   };
 
-
   const ready = run(async () => {
     if (await storage.get(key("optout"))) return stop();
     profile = (await storage.get<Profile>(key("profile"))) ?? createProfile();
