@@ -111,6 +111,34 @@ test("the keyboard opens the chat, moves focus into it, and Escape brings focus 
   await site.close();
 });
 
+test("focus follows the window's form when the site's settings arrive after it opened", async ({
+  browser,
+  relay,
+}) => {
+  const agent = await connectAgent(relay.url);
+  const page = await (await browser.newContext()).newPage();
+  // The relay's frames (welcome with the settings) wait until the visitor has opened the chat.
+  let holding = true;
+  const held: (string | Buffer)[] = [];
+  let release = () => {};
+  await page.routeWebSocket(/\/parties\/visitor\//, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => (holding ? held.push(message) : ws.send(message)));
+    release = () => {
+      holding = false;
+      for (const message of held.splice(0)) ws.send(message);
+    };
+  });
+  const widget = await watchWidget(page);
+  await page.goto(`${relay.url}/demo/`);
+  await widget.open();
+  await expect(widget.composer).toBeFocused();
+  release();
+  // The site asks for the pre-chat form: it replaces the composer, and focus goes with it.
+  await expect(widget.window.getByLabel("Name")).toBeFocused();
+  agent.close();
+});
+
 test("under 480 px wide the chat window fills the screen", async ({ browser, relay }) => {
   const site = await startHostSite(relay.url);
   const page = await (

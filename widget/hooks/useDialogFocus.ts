@@ -1,23 +1,39 @@
 import type { RefObject } from "preact";
 import { useEffect } from "preact/hooks";
 
+/** The dialog's first field (the composer, or a form's first input), else the dialog itself. */
+const firstField = (dialog: HTMLElement) =>
+  dialog.querySelector<HTMLElement>("input:not([type=file]), textarea") ?? dialog;
+
 /**
- * Moves focus into `dialog` when it mounts (to its first field: the composer, or a form's first
- * input; else the dialog itself), and back to `returnTo` when it unmounts with focus inside, so that keyboard
- * and screen reader users are never left on a vanished element.
+ * Moves focus into `dialog` when it mounts (to its first field), and back to `returnTo` when it
+ * unmounts with focus inside, so that keyboard and screen reader users are never left on a
+ * vanished element. `content` names what the dialog shows: when it changes under the visitor
+ * (the site's settings arrive and ask for the pre-chat form instead of the composer), focus
+ * that fell to the page with the removed field moves to the new first field.
  */
 export function useDialogFocus(
   dialog: RefObject<HTMLElement>,
   returnTo: RefObject<HTMLElement>,
+  content: string,
 ): void {
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
-    (element.querySelector<HTMLElement>("input:not([type=file]), textarea") ?? element).focus();
+    firstField(element).focus();
     return () => {
       const root = element.getRootNode() as ShadowRoot | Document;
       // The launcher may be hidden until this render has finished (full screen on phones).
       if (element.contains(root.activeElement)) queueMicrotask(() => returnTo.current?.focus());
     };
   }, [dialog, returnTo]);
+
+  useEffect(() => {
+    const element = dialog.current;
+    const active = element?.ownerDocument.activeElement;
+    // Only focus that was lost (it is on the page's body now), never focus the visitor moved.
+    if (element && content && (!active || active === element.ownerDocument.body)) {
+      firstField(element).focus();
+    }
+  }, [dialog, content]);
 }

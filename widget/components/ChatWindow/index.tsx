@@ -23,7 +23,7 @@ export function ChatWindow({ launcher }: { launcher: RefObject<HTMLButtonElement
   const { position } = useStore($settings);
   const panel = useStore($panel);
   const dialog = useRef<HTMLElement>(null);
-  useDialogFocus(dialog, launcher);
+  useDialogFocus(dialog, launcher, panel);
   useReadWhileOpen();
   return (
     <section
