@@ -1,0 +1,266 @@
+/**
+ * Sections 3 and 4: the relay under load, beside two baselines measured in the same run. Each
+ * step starts a fresh relay process, forks the load generator (bench/load-generator.ts) as a
+ * separate process, reads the relay's resident memory before and after the visitors connect,
+ * and stops both.
+ */
+import { type ChildProcess, fork, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LoadConfig, LoadResult, TargetKind } from "./load-generator.ts";
+import { count, ms, type Row, verdict } from "./table.ts";
+
+const root = join(import.meta.dirname, "..");
+const tsx = ["--import", "tsx"];
+
+/** What each target is and how to start it. */
+const TARGETS: Record<TargetKind, { label: string; args: string[] }> = {
+  parley: { label: "Parley relay", args: [join(root, "dist/relay/main.js")] },
+  socketio: {
+    label: "Socket.IO + SQLite",
+    args: [...tsx, join(root, "bench/baselines/socketio-relay.ts")],
+  },
+  "ws-forwarder": {
+    label: "bare ws forwarder",
+    args: [...tsx, join(root, "bench/baselines/ws-forwarder.ts")],
+  },
+};
+
+export const VISITOR_STEPS = [1000, 5000, 10000];
+const GOAL_VISITORS = 5000;
+const GOAL_P99_MS = 50;
+const AGENTS = 2;
+const RATE_PER_VISITOR = 1;
+const STEP_MS = 15_000;
+const DRAIN_MS = 3_000;
+const START_TIMEOUT_MS = 20_000;
+
+type Target = { url: string; pid: number; stop(): Promise<void> };
+
+function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+async function startTarget(kind: TargetKind): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), "parley-bench-"));
+  const child = spawn(process.execPath, TARGETS[kind].args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      PARLEY_DB: join(dir, "relay.sqlite"),
+      PARLEY_LOG: "silent",
+      BASELINE_DB: join(dir, "baseline.sqlite"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(
+      () => reject(new Error(`${kind} did not start:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${kind} exited (${code}):\n${output}`)));
+  });
+  return {
+    url,
+    pid: child.pid as number,
+    async stop() {
+      await stopProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within five seconds. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export type StepResult = LoadResult & {
+  kind: TargetKind;
+  visitors: number;
+  bytesPerConnection: number;
+};
+
+/** One load step: a fresh target, the generator in its own process, both stopped after. */
+export async function runStep(kind: TargetKind, visitors: number): Promise<StepResult> {
+  const target = await startTarget(kind);
+  try {
+    const config: LoadConfig = {
+      target: kind,
+      url: target.url,
+      visitors,
+      agents: AGENTS,
+      ratePerVisitor: RATE_PER_VISITOR,
+      durationMs: STEP_MS,
+      drainMs: DRAIN_MS,
+    };
+    const before = residentBytes(target.pid);
+    let after = before;
+    const generator = fork(join(root, "bench/load-generator.ts"), [JSON.stringify(config)], {
+      execArgv: tsx,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const timeout = RAMP_AND_RUN_LIMIT_MS(visitors);
+    const result = await new Promise<LoadResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        generator.kill("SIGKILL");
+        reject(new Error(`${kind} at ${visitors} visitors: no result within ${timeout} ms`));
+      }, timeout);
+      generator.on(
+        "message",
+        (message: { type: string; result?: LoadResult; message?: string }) => {
+          if (message.type === "ramped") {
+            after = residentBytes(target.pid);
+            generator.send({ type: "go" });
+          } else if (message.type === "result" && message.result) {
+            clearTimeout(timer);
+            resolve(message.result);
+          } else if (message.type === "error") {
+            clearTimeout(timer);
+            reject(new Error(message.message));
+          }
+        },
+      );
+      generator.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`load generator exited (${code}) before reporting`));
+      });
+    });
+    await stopProcess(generator);
+    return { ...result, kind, visitors, bytesPerConnection: (after - before) / visitors };
+  } finally {
+    await target.stop();
+  }
+}
+
+function RAMP_AND_RUN_LIMIT_MS(visitors: number): number {
+  return 150_000 + STEP_MS + DRAIN_MS + visitors * 5;
+}
+
+function healthy(step: StepResult): boolean {
+  return step.latency.p99 < GOAL_P99_MS && step.lost === 0 && step.duplicated === 0;
+}
+
+function stepFigures(step: StepResult): string {
+  return `p50 ${ms(step.latency.p50)} / p99 ${ms(step.latency.p99)} / max ${ms(step.latency.max)}`;
+}
+
+function deliveryFigures(step: StepResult): string {
+  const coalesced = step.superseded ? `, coalesced ${count(step.superseded)}` : "";
+  return `${count(step.deliveredPerSecond)}/s; lost ${count(step.lost)}, dup ${count(step.duplicated)}${coalesced}`;
+}
+
+/** The highest offered load (events/s) a target carried with p99 under 50 ms and nothing lost. */
+function sustained(steps: StepResult[]): number {
+  return Math.max(0, ...steps.filter(healthy).map((step) => step.visitors * RATE_PER_VISITOR));
+}
+
+/** Runs every step for Parley and both baselines and returns the table rows. */
+export async function benchRelayLoad(log: (line: string) => void): Promise<Row[]> {
+  const results: StepResult[] = [];
+  for (const visitors of VISITOR_STEPS) {
+    for (const kind of ["parley", "socketio", "ws-forwarder"] as const) {
+      log(`relay load: ${TARGETS[kind].label}, ${count(visitors)} visitors`);
+      const step = await runStep(kind, visitors);
+      log(`  ${stepFigures(step)}; ${deliveryFigures(step)}; ramp ${ms(step.rampMs)}`);
+      results.push(step);
+    }
+  }
+  const of = (kind: TargetKind) => results.filter((step) => step.kind === kind);
+  const rows: Row[] = [];
+  for (const visitors of VISITOR_STEPS) {
+    const at = (kind: TargetKind) =>
+      results.find((step) => step.kind === kind && step.visitors === visitors) as StepResult;
+    const parley = at("parley");
+    const baselines = (figures: (step: StepResult) => string) =>
+      `Socket.IO: ${figures(at("socketio"))}; ws: ${figures(at("ws-forwarder"))}`;
+    const goal = visitors === GOAL_VISITORS;
+    const section = `3. Relay, ${count(visitors)} visitors × ${RATE_PER_VISITOR}/s, ${AGENTS} agents`;
+    rows.push(
+      {
+        section,
+        measure: "visitor→agent latency",
+        value: stepFigures(parley),
+        baseline: baselines(stepFigures),
+        ...(goal
+          ? {
+              goal: `p99 < ${GOAL_P99_MS} ms`,
+              result: verdict(parley.latency.p99 < GOAL_P99_MS, false),
+            }
+          : {}),
+      },
+      {
+        section,
+        measure: "delivered events/s per agent; lost; duplicated",
+        value: deliveryFigures(parley),
+        baseline: baselines(deliveryFigures),
+        goal: "nothing lost or duplicated",
+        result: verdict(parley.lost === 0 && parley.duplicated === 0, false),
+      },
+      {
+        section,
+        measure: "relay memory per visitor connection (RSS)",
+        value: `${(parley.bytesPerConnection / 1024).toFixed(1)} KiB`,
+        baseline: baselines((step) => `${(step.bytesPerConnection / 1024).toFixed(1)} KiB`),
+      },
+    );
+  }
+  const parleySustained = sustained(of("parley"));
+  const top = Math.max(...VISITOR_STEPS) * RATE_PER_VISITOR;
+  const ratio = (baseline: number) => {
+    if (baseline === 0) return parleySustained > 0 ? "∞ (baseline sustained no step)" : "n/a";
+    const bound = parleySustained === top ? " (lower bound: top step)" : "";
+    return `${(parleySustained / baseline).toFixed(2)}×${bound}`;
+  };
+  const socketio = sustained(of("socketio"));
+  const forwarder = sustained(of("ws-forwarder"));
+  rows.push(
+    {
+      section: "4. Baselines",
+      measure: "highest step sustained (p99 < 50 ms, nothing lost), events/s",
+      value: count(parleySustained),
+      baseline: `Socket.IO: ${count(socketio)}; ws: ${count(forwarder)}`,
+    },
+    {
+      section: "4. Baselines",
+      measure: "throughput vs Socket.IO + SQLite",
+      value: ratio(socketio),
+      goal: "≥ 2×",
+      result: verdict(
+        socketio === 0 ? parleySustained > 0 : parleySustained / socketio >= 2,
+        false,
+      ),
+    },
+    {
+      section: "4. Baselines",
+      measure: "throughput vs bare ws forwarder",
+      value: ratio(forwarder),
+      goal: "≥ 0.7×",
+      result: verdict(forwarder === 0 ? true : parleySustained / forwarder >= 0.7, false),
+    },
+  );
+  return rows;
+}
