@@ -592,10 +592,12 @@ export class SiteRoom implements PartyServer {
     } else if (this.goneAt.has(entry.id)) {
       deleted.push(keys.gone(entry.id));
     }
-    await this.room.storage.transaction(async (txn) => {
-      await txn.putMany(put);
-      if (deleted.length > 0) await txn.deleteMany(deleted);
-    });
+    // The roster is a live copy of what visitor rooms have already stored: it is kept for
+    // restarts, not acknowledged to anyone, so it neither waits for its write nor takes a
+    // transaction (which would let this room take one roster update per storage commit).
+    // Writes made in the same turn land together, on SQLite as in Durable Objects.
+    const written: Promise<unknown>[] = [this.room.storage.putMany(put)];
+    if (deleted.length > 0) written.push(this.room.storage.deleteMany(deleted));
     this.roster.set(entry.id, entry);
     if (entry.status !== "gone") this.goneAt.delete(entry.id);
     else if (!this.goneAt.has(entry.id)) this.goneAt.set(entry.id, now);
@@ -603,7 +605,7 @@ export class SiteRoom implements PartyServer {
     this.changed.add(entry.id);
     this.rosterBroadcast.request();
     this.desk.rosterChanged(entry);
-    await this.scheduleAlarm();
+    await Promise.all([...written, this.scheduleAlarm()]);
     return new Response(null, { status: 204 });
   }
 
