@@ -5,6 +5,7 @@
  */
 import { chromium, type Page } from "playwright-core";
 import { connectAgent } from "../e2e/agent-client.ts";
+import { chromiumLaunchOptions } from "../e2e/chromium-launch.ts";
 import { startRelayProcess } from "../e2e/relay-process.ts";
 import { kb, ms, type Row, verdict } from "./table.ts";
 
@@ -160,17 +161,7 @@ export async function benchHostCost(log: (line: string) => void): Promise<HostCo
   const relay = await startRelayProcess();
   // With an agent online the launcher opens the chat itself, not the offline form.
   const agent = await connectAgent(relay.url);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const browserVersion = browser.version();
   const url = `${relay.url}/demo/index.html`;
   const withSnippet: PageRun[] = [];
