@@ -1,5 +1,12 @@
 import WebSocket from "ws";
-import type { ChatMessage, LoginResponse, RosterEntry, Trail } from "../protocol/index.ts";
+import type {
+  ChatMessage,
+  LoginResponse,
+  OfflineMessage,
+  OfflineMessagesResponse,
+  RosterEntry,
+  Trail,
+} from "../protocol/index.ts";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
 
 /** An agent of the demo site speaking the wire protocol, to check what the relay stored. */
@@ -103,4 +110,13 @@ export async function connectAgent(relayUrl: string): Promise<AgentClient> {
     },
     close: () => ws.close(),
   };
+}
+
+/** The demo site's offline-form messages, newest first, as an agent reads them. */
+export async function offlineMessages(relayUrl: string): Promise<OfflineMessage[]> {
+  const { token } = await loginDemoAgent(relayUrl);
+  const response = await fetch(`${relayUrl}/api/offline-messages`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await response.json()) as OfflineMessagesResponse).messages;
 }

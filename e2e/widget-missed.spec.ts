@@ -1,4 +1,4 @@
-import { loginDemoAgent } from "./agent-client.ts";
+import { offlineMessages } from "./agent-client.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
 import { setWidgetSettings, watchWidget } from "./widget-page.ts";
 
@@ -33,12 +33,7 @@ test("a chat ignored through every escalation round is missed, and the visitor g
   await form.getByRole("button", { name: "Send message" }).click();
   await expect(widget.window.getByTestId("offline-sent")).toBeVisible();
 
-  const { token } = await loginDemoAgent(relay.url);
-  const response = await fetch(`${relay.url}/api/offline-messages`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const { messages } = (await response.json()) as { messages: { email: string; text: string }[] };
-  expect(messages).toMatchObject([
+  expect(await offlineMessages(relay.url)).toMatchObject([
     { email: "bo@example.com", text: "Please call me back about my order." },
   ]);
 });
