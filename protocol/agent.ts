@@ -16,6 +16,8 @@ import {
   InviteFrameSchema,
   JoinFrameSchema,
   type NotifyFrame,
+  OfflineMarkFrameSchema,
+  type OfflineMessagesFrame,
   OpenChatFrameSchema,
   ResolveFrameSchema,
   TransferFrameSchema,
@@ -132,6 +134,7 @@ export const AgentClientFrameSchema = v.variant("type", [
   AgentTypingFrameSchema,
   AgentReadFrameSchema,
   AgentStatusFrameSchema,
+  OfflineMarkFrameSchema,
 ]);
 export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
 
@@ -174,4 +177,5 @@ export type AgentServerFrame =
   | AgentChatTypingFrame
   | AgentChatReadFrame
   | AgentsFrame
-  | NotifyFrame;
+  | NotifyFrame
+  | OfflineMessagesFrame;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { BusinessHoursSchema } from "./business-hours.ts";
 import { IdSchema, TimestampSchema, text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
@@ -341,10 +342,18 @@ export const ChatSettingsBodySchema = v.object({
       }),
     ),
   ),
+  /** The weekly schedule, replaced as a whole. */
+  businessHours: v.optional(BusinessHoursSchema),
 });
 
 /** `GET /api/canned` and `PUT /api/canned`: the site's canned responses. */
 export type CannedResponsesResponse = { canned: CannedResponse[] };
+
+/**
+ * Where an offline message is for the agents, shared by all of them: `unread` until an agent
+ * opens it, `read`, then `done` once handled (undone back to `read`).
+ */
+export type OfflineMessageStatus = "unread" | "read" | "done";
 
 /** An offline-form submission as agents see it (`GET /api/offline-messages`). */
 export type OfflineMessage = {
@@ -360,10 +369,33 @@ export type OfflineMessage = {
   at: number;
   /** The page the visitor was on, when known. */
   page: { url: string; title: string } | null;
+  status: OfflineMessageStatus;
 };
 
-/** `GET /api/offline-messages` (agents): the latest submissions, newest first. */
-export type OfflineMessagesResponse = { messages: OfflineMessage[] };
+/**
+ * `GET /api/offline-messages` (agents): the latest submissions, newest first, and how many of
+ * all the site's submissions are unread.
+ */
+export type OfflineMessagesResponse = { messages: OfflineMessage[]; unread: number };
+
+/** Agent to relay: set an offline message's status (opening one marks it read). */
+export const OfflineMarkFrameSchema = v.object({
+  type: v.literal("offline:mark"),
+  id: IdSchema,
+  status: v.picklist(["unread", "read", "done"]),
+});
+
+/**
+ * Relay to agent: offline messages. After connecting, `full: true` with the latest ones
+ * (newest first); then `full: false` with each new or changed one. `unread` counts every
+ * unread submission of the site.
+ */
+export type OfflineMessagesFrame = {
+  type: "offline-messages";
+  full: boolean;
+  messages: OfflineMessage[];
+  unread: number;
+};
 
 /** `POST /api/uploads` answers with the stored file. */
 export type UploadResponse = ChatFile;

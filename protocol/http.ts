@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import type { AgentProfile } from "./agent.ts";
+import type { BusinessHours } from "./business-hours.ts";
 import { ChatSettingsBodySchema, type WidgetSettings } from "./chat.ts";
 import { text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
@@ -59,6 +60,7 @@ export type SiteSettingsResponse = {
   allowedOrigins: string[];
   routing: "manual" | "auto";
   widget: WidgetSettings;
+  businessHours: BusinessHours;
   /**
    * Admins only: the key the host's server signs user ids with for identity verification,
    * `userHash = hex(HMAC-SHA256(identitySecret, userId))`. Keep it on the server.

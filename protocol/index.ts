@@ -1,4 +1,5 @@
 export * from "./agent.ts";
+export * from "./business-hours.ts";
 export * from "./chat.ts";
 export * from "./http.ts";
 export * from "./ids.ts";

@@ -31,7 +31,7 @@ import {
   type LoginResponse,
   NewAgentBodySchema,
   type OfflineMessage,
-  type OfflineMessagesResponse,
+  type OfflineMessagesFrame,
   type RosterEntry,
   type RosterFrame,
   SiteSettingsBodySchema,
@@ -71,12 +71,9 @@ import {
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
 import { createThrottle } from "../throttle.ts";
+import { isOpenAt, nextOpeningChange } from "./chat/business-hours.ts";
 import { type ChatDesk, createChatDesk } from "./chat/desk.ts";
-import {
-  listOfflineMessages,
-  OfflineMessageBodySchema,
-  storeOfflineMessage,
-} from "./chat/offline.ts";
+import { createOfflineInbox, type OfflineInbox, OfflineMessageBodySchema } from "./chat/offline.ts";
 import {
   type ChatSettings,
   chatSettingsOf,
@@ -189,6 +186,7 @@ export class SiteRoom implements PartyServer {
     "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
   };
   private readonly desk: ChatDesk;
+  private readonly inbox: OfflineInbox;
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
@@ -201,11 +199,16 @@ export class SiteRoom implements PartyServer {
       rosterEntry: (visitorId) => this.roster.get(visitorId),
       presentVisitors: () =>
         [...this.roster.values()].filter((entry) => entry.status !== "gone").map((e) => e.id),
+      open: () => !this.site || isOpenAt(this.site.businessHours, Date.now()),
       knowsVisitor: async (visitorId) =>
         this.roster.has(visitorId) ||
         (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined,
       refuse: (conn, refusal) => this.guards.refuse(conn, refusal, { strike: false }),
       deadlinesChanged: () => this.scheduleAlarm(),
+    });
+    this.inbox = createOfflineInbox({
+      storage: room.storage,
+      tellAgents: (frame: OfflineMessagesFrame) => this.tellAgents(frame),
     });
     this.routes = { ...this.ownRoutes, ...this.desk.routes };
   }
@@ -225,7 +228,7 @@ export class SiteRoom implements PartyServer {
     for (const entry of roster.values()) this.roster.set(entry.id, entry);
     for (const [key, at] of gone) this.goneAt.set(key.slice("gone:".length), at);
     this.alarmAt = alarmAt;
-    await this.desk.load();
+    await Promise.all([this.desk.load(), this.inbox.load()]);
     if (site) {
       const complete = completeSite(site);
       if (JSON.stringify(complete) !== JSON.stringify(site)) {
@@ -233,6 +236,8 @@ export class SiteRoom implements PartyServer {
       }
       this.site = complete;
       await this.publishOrigins();
+      // Hours may have opened or closed while the room was down.
+      await this.scheduleAlarm();
     }
   }
 
@@ -258,6 +263,11 @@ export class SiteRoom implements PartyServer {
       visitors: [...this.roster.values()],
     } satisfies RosterFrame);
     this.desk.connect(conn, agent.id);
+    sendFrame(conn, {
+      type: "offline-messages",
+      full: true,
+      ...(await this.inbox.list()),
+    } satisfies OfflineMessagesFrame);
   }
 
   async onMessage(conn: Connection, message: string): Promise<void> {
@@ -265,6 +275,11 @@ export class SiteRoom implements PartyServer {
     if (!state) return;
     const frame = this.guards.receive(conn, message, AgentClientFrameSchema);
     if (!frame) return;
+    if (frame.type === "offline:mark") {
+      if (await this.inbox.mark(frame.id, frame.status)) return;
+      const message = `No offline message ${frame.id}`;
+      return this.guards.refuse(conn, { code: "not_found", message }, { strike: false });
+    }
     if (frame.type !== "trail:get") return this.desk.handle(conn, state.agentId, frame);
     const trail = await this.trailOf(frame.visitorId);
     if (!trail.ok) return this.guards.refuse(conn, trail, { strike: false });
@@ -285,6 +300,7 @@ export class SiteRoom implements PartyServer {
     this.alarmAt = null;
     const now = Date.now();
     await this.desk.expireRounds(now);
+    this.desk.availabilityChanged();
     const prunedVisitors = [...this.goneAt]
       .filter(([, at]) => now - at >= ROSTER_KEEP_GONE_MS)
       .map(([id]) => id);
@@ -478,6 +494,10 @@ export class SiteRoom implements PartyServer {
     await this.room.storage.put(keys.site, next);
     this.site = next;
     if (body.value.allowedOrigins) await this.publishOrigins();
+    if (body.value.businessHours) {
+      this.desk.availabilityChanged();
+      await this.scheduleAlarm();
+    }
     return json(settingsResponse(next, session.value.agent));
   }
 
@@ -522,21 +542,20 @@ export class SiteRoom implements PartyServer {
   private async listOfflineMessages(request: Request): Promise<Response> {
     const session = await this.authorize(request, "any");
     if (!session.ok) return session.response;
-    const messages = await listOfflineMessages(this.room.storage);
-    return json({ messages } satisfies OfflineMessagesResponse);
+    return json(await this.inbox.list());
   }
 
   /** A visitor room passes on an offline-form submission; stored once by its id. */
   private async storeOfflineMessage(request: Request): Promise<Response> {
     const body = await readJsonBody(request, OfflineMessageBodySchema, internalBody);
     if (!body.ok) return body.response;
-    const sent = body.value.message as Omit<OfflineMessage, "at" | "page">;
-    const message: OfflineMessage = {
+    const sent = body.value.message as Omit<OfflineMessage, "at" | "page" | "status">;
+    const message: Omit<OfflineMessage, "status"> = {
       ...sent,
       at: Date.now(),
       page: this.roster.get(sent.visitorId)?.page ?? null,
     };
-    await storeOfflineMessage(this.room.storage, message);
+    await this.inbox.store(message);
     return new Response(null, { status: 204 });
   }
 
@@ -641,6 +660,11 @@ export class SiteRoom implements PartyServer {
     if (this.removed.size > 0) frame.removed = [...this.removed];
     this.changed.clear();
     this.removed.clear();
+    this.tellAgents(frame);
+  }
+
+  /** Sends `frame` to every signed-in agent. */
+  private tellAgents(frame: RosterFrame | OfflineMessagesFrame): void {
     const message = JSON.stringify(frame);
     // Not `room.broadcast`: a socket still proving its token carries the tag already.
     for (const conn of this.room.getConnections("agent")) {
@@ -654,6 +678,10 @@ export class SiteRoom implements PartyServer {
     for (const at of this.goneAt.values()) next = Math.min(next, at + ROSTER_KEEP_GONE_MS);
     for (const exp of this.revoked.values()) next = Math.min(next, exp);
     next = Math.min(next, this.desk.nextDeadline() ?? Number.POSITIVE_INFINITY);
+    if (this.site) {
+      const hoursChange = nextOpeningChange(this.site.businessHours, Date.now());
+      next = Math.min(next, hoursChange ?? Number.POSITIVE_INFINITY);
+    }
     if (next === Number.POSITIVE_INFINITY) return;
     if (this.alarmAt !== null && this.alarmAt <= next) return;
     this.alarmAt = next;
@@ -683,6 +711,7 @@ function settingsResponse(site: StoredSite, agent: StoredAgent): SiteSettingsRes
     allowedOrigins: site.allowedOrigins,
     routing: site.routing,
     widget: site.widget,
+    businessHours: site.businessHours,
   };
   if (agent.role === "admin") response.identitySecret = site.identitySecret;
   return response;

@@ -73,6 +73,8 @@ export type DeskHost = {
   rosterEntry(visitorId: string): RosterEntry | undefined;
   /** Visitors with a tab open (online or idle): they are told when availability changes. */
   presentVisitors(): string[];
+  /** Whether the site is within its business hours now. */
+  open(): boolean;
   /** Whether the visitor ever connected to this site. */
   knowsVisitor(visitorId: string): Promise<boolean>;
   /** Answers a refused frame (no strike: races between agents are nobody's fault). */
@@ -92,7 +94,7 @@ const VisitorMessagesBodySchema = v.object({
 const VisitorTypingBodySchema = v.object({ chatId: IdSchema, text: v.string() });
 const VisitorReadBodySchema = v.object({ chatId: IdSchema, seq: v.number() });
 
-type ChatFrame = Exclude<AgentClientFrame, { type: "trail:get" }>;
+type ChatFrame = Exclude<AgentClientFrame, { type: "trail:get" | "offline:mark" }>;
 
 /** What the visitor room answers `POST /chat/append` with. */
 type AppendResult = { duplicate: boolean; messages: ChatMessage[] };
@@ -211,15 +213,25 @@ export function createChatDesk(host: DeskHost) {
     return { type: "agents", agents };
   }
 
+  /** Chats are taken while an agent is online (not away) within business hours. */
+  function available(): boolean {
+    return host.open() && [...presence.values()].includes("online");
+  }
+
   /** Tells every agent who is here, and visitors whether anyone is. */
   function presenceChanged(): void {
     const frame = agentsFrame();
     for (const [conn] of agentConnections()) sendFrame(conn, frame);
-    const available = [...presence.values()].includes("online");
-    if (available === lastAvailable) return;
-    lastAvailable = available;
+    availabilityChanged();
+  }
+
+  /** Tells present visitors when chats become available or stop being so. */
+  function availabilityChanged(): void {
+    const now = available();
+    if (now === lastAvailable) return;
+    lastAvailable = now;
     for (const visitorId of host.presentVisitors()) {
-      void toVisitor(visitorId, "/availability", { online: available }).catch(() => undefined);
+      void toVisitor(visitorId, "/availability", { online: now }).catch(() => undefined);
     }
   }
 
@@ -541,10 +553,11 @@ export function createChatDesk(host: DeskHost) {
       for (const [conn] of agentConnections()) sendFrame(conn, frame);
     },
 
-    /** Whether any agent is online and not away. */
-    available(): boolean {
-      return [...presence.values()].includes("online");
-    },
+    /** Whether any agent is online and not away, within business hours. */
+    available,
+
+    /** Business hours opened, closed or changed: visitors learn whether chats are taken. */
+    availabilityChanged,
 
     /** Handles one of an agent's chat frames. */
     async handle(conn: Connection, agentId: string, frame: ChatFrame): Promise<void> {

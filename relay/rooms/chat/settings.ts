@@ -1,13 +1,15 @@
 /**
- * A site's chat settings: how chats are routed, how the widget looks, and the canned
- * responses. Defaults apply to sites made before a setting existed.
+ * A site's chat settings: how chats are routed, how the widget looks, its business hours, and
+ * the canned responses. Defaults apply to sites made before a setting existed.
  */
 import type * as v from "valibot";
 import type {
+  BusinessHours,
   CannedResponse,
   ChatSettingsBodySchema,
   WidgetSettings,
 } from "../../../protocol/index.ts";
+import { DEFAULT_BUSINESS_HOURS } from "./business-hours.ts";
 import type { Routing } from "./queue.ts";
 
 /** What a new site's widget looks like. */
@@ -24,13 +26,18 @@ export const DEFAULT_WIDGET: WidgetSettings = {
 export const DEFAULT_ROUTING: Routing = "manual";
 
 /** The chat settings a site keeps. */
-export type ChatSettings = { routing: Routing; widget: WidgetSettings };
+export type ChatSettings = {
+  routing: Routing;
+  widget: WidgetSettings;
+  businessHours: BusinessHours;
+};
 
 /** Settings with defaults for whatever a stored site lacks. */
 export function chatSettingsOf(stored: Partial<ChatSettings>): ChatSettings {
   return {
     routing: stored.routing ?? DEFAULT_ROUTING,
     widget: { ...DEFAULT_WIDGET, ...stored.widget },
+    businessHours: stored.businessHours ?? DEFAULT_BUSINESS_HOURS,
   };
 }
 
@@ -42,6 +49,7 @@ export function updateChatSettings(
   return {
     routing: body.routing ?? current.routing,
     widget: { ...current.widget, ...body.widget },
+    businessHours: body.businessHours ?? current.businessHours,
   };
 }
 

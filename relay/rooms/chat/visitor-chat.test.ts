@@ -220,6 +220,7 @@ describe("offline messages", () => {
         text: "Call me",
         at: expect.any(Number),
         page: null,
+        status: "unread",
       },
       expect.objectContaining({ id: first.id, text: "Do you sell gift cards?" }),
     ]);
