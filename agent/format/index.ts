@@ -1,4 +1,5 @@
 import type { Device, Geo, VisitorStatus } from "../../protocol/agent.ts";
+import type { OfflineMessageStatus } from "../../protocol/chat.ts";
 import type { Channel, Source } from "../../protocol/source.ts";
 
 const SECOND = 1000;
@@ -90,6 +91,13 @@ export const STATUS_LABELS: Readonly<Record<VisitorStatus, string>> = {
   online: "Online",
   idle: "Idle",
   gone: "Gone",
+};
+
+/** An offline message's status, as the console names it. */
+export const OFFLINE_STATUS_LABELS: Readonly<Record<OfflineMessageStatus, string>> = {
+  unread: "Unread",
+  read: "Read",
+  done: "Done",
 };
 
 /**

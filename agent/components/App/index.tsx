@@ -5,6 +5,7 @@ import { $view } from "../../stores/view/index.ts";
 import { ChatsView } from "../ChatsView/index.tsx";
 import { ConsoleHeader } from "../ConsoleHeader/index.tsx";
 import { LoginPage } from "../LoginPage/index.tsx";
+import { OfflineView } from "../OfflineView/index.tsx";
 import { SettingsView } from "../SettingsView/index.tsx";
 import { TeamView } from "../TeamView/index.tsx";
 import { ToastStack } from "../ToastStack/index.tsx";
@@ -22,6 +23,8 @@ export function App() {
       <ConsoleHeader session={session} view={view} />
       {view === "chats" ? (
         <ChatsView />
+      ) : view === "offline" ? (
+        <OfflineView />
       ) : view === "team" && admin ? (
         <TeamView />
       ) : view === "settings" && admin ? (

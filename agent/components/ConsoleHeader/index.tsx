@@ -1,5 +1,6 @@
 import { useStore } from "@nanostores/preact";
 import { $requestCount } from "../../stores/chats/index.ts";
+import { $offlineUnread } from "../../stores/offline/index.ts";
 import type { AgentSession } from "../../stores/session/index.ts";
 import { signOut } from "../../stores/session/index.ts";
 import { type ConsoleView, showView } from "../../stores/view/index.ts";
@@ -8,12 +9,18 @@ import { ConnectionStatus } from "../ConnectionStatus/index.tsx";
 import { NotificationsButton } from "../NotificationsButton/index.tsx";
 
 /**
- * Site name, page switcher (with the number of waiting requests), my status, notifications,
+ * Site name, page switcher (with the number of waiting requests and of unread offline
+ * messages), my status, notifications,
  * connection state, who is signed in, and the way out.
  */
 export function ConsoleHeader({ session, view }: { session: AgentSession; view: ConsoleView }) {
   const requests = useStore($requestCount);
-  const tab = (target: ConsoleView, label: string, badge?: number) => (
+  const unreadOffline = useStore($offlineUnread);
+  const tab = (
+    target: ConsoleView,
+    label: string,
+    badge?: { count: number; label: string; testId: string },
+  ) => (
     <button
       type="button"
       class="nav-tab"
@@ -22,11 +29,11 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
       data-testid={`nav-${target}`}
     >
       {label}
-      {badge ? (
+      {badge?.count ? (
         <>
-          <span class="visually-hidden">, waiting:</span>
-          <span class="count-badge" data-testid="requests-badge">
-            {badge}
+          <span class="visually-hidden">, {badge.label}:</span>
+          <span class="count-badge" data-testid={badge.testId}>
+            {badge.count}
           </span>
         </>
       ) : null}
@@ -41,7 +48,12 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
       </span>
       <nav class="nav" aria-label="Console">
         {tab("visitors", "Visitors")}
-        {tab("chats", "Chats", requests)}
+        {tab("chats", "Chats", { count: requests, label: "waiting", testId: "requests-badge" })}
+        {tab("offline", "Offline messages", {
+          count: unreadOffline,
+          label: "unread",
+          testId: "offline-badge",
+        })}
         {admin && tab("team", "Team")}
         {admin && tab("settings", "Settings")}
       </nav>

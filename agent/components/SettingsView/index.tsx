@@ -2,10 +2,11 @@ import { useStore } from "@nanostores/preact";
 import { useEffect } from "preact/hooks";
 import { $canned, loadCanned } from "../../stores/canned/index.ts";
 import { $siteSettings, loadSiteSettings } from "../../stores/site-settings/index.ts";
+import { BusinessHoursForm } from "../BusinessHoursForm/index.tsx";
 import { CannedEditor } from "../CannedEditor/index.tsx";
 import { WidgetSettingsForm } from "../WidgetSettingsForm/index.tsx";
 
-/** Admins only: routing and the widget, and the site's canned responses. */
+/** Admins only: routing and the widget, business hours, and the site's canned responses. */
 export function SettingsView() {
   const site = useStore($siteSettings);
   const canned = useStore($canned);
@@ -31,6 +32,20 @@ export function SettingsView() {
           <p class="muted">Loading…</p>
         )}
       </section>
+      {site.settings && (
+        <section class="card" aria-labelledby="hours-title">
+          <h2 id="hours-title">Business hours</h2>
+          <p class="muted">
+            Outside these hours visitors get the offline form (or no widget), even while agents are
+            online.
+          </p>
+          <BusinessHoursForm
+            key={JSON.stringify(site.settings.businessHours)}
+            settings={site.settings}
+            state={site}
+          />
+        </section>
+      )}
       <section class="card" aria-labelledby="canned-title">
         <h2 id="canned-title">Canned responses</h2>
         <p class="muted">Agents type / and the shortcut in a chat to insert the text.</p>

@@ -6,10 +6,11 @@ import { showConversation } from "../../stores/conversation/index.ts";
 import { EngagedTime } from "../EngagedTime/index.tsx";
 import { StatusBadge } from "../StatusBadge/index.tsx";
 import { UrlText } from "../UrlText/index.tsx";
+import { VisitorOfflineMessages } from "../VisitorOfflineMessages/index.tsx";
 
 /**
- * What the console knows about a visitor: place, device, sources and visits; and the way to
- * their chat when they have one (a chat's id is its visitor's id).
+ * What the console knows about a visitor: place, device, sources and visits; the way to their
+ * chat when they have one (a chat's id is its visitor's id); and their offline messages.
  */
 export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
   const visit = visitor.visit;
@@ -60,6 +61,7 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
           </>
         )}
       </dl>
+      <VisitorOfflineMessages visitorId={visitor.id} />
     </section>
   );
 }

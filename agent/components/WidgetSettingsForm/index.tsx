@@ -60,10 +60,10 @@ export function WidgetSettingsForm({
       },
       whenOffline: pick(["form", "hide"] as const, form.get("whenOffline")),
     };
-    void saveSiteSettings({
-      routing: pick(["manual", "auto"] as const, form.get("routing")),
-      widget: changed,
-    });
+    void saveSiteSettings(
+      { routing: pick(["manual", "auto"] as const, form.get("routing")), widget: changed },
+      "widget",
+    );
   };
   return (
     <form class="settings-form" onSubmit={onSubmit} data-testid="settings-form">
@@ -140,12 +140,12 @@ export function WidgetSettingsForm({
         )}
       </select>
 
-      {state.error && (
+      {state.form === "widget" && state.error && (
         <p class="form-error" role="alert" data-testid="settings-error">
           {state.error}
         </p>
       )}
-      {state.saved && (
+      {state.form === "widget" && state.saved && (
         <p class="form-success" role="status" data-testid="settings-saved">
           Saved.
         </p>

@@ -12,6 +12,7 @@ import {
 } from "../conversation/index.ts";
 import { loadDrafts, resetDrafts } from "../drafts/index.ts";
 import { receiveNotify, resetToasts, settleRequestToasts } from "../notifications/index.ts";
+import { applyOfflineFrame, resetOffline } from "../offline/index.ts";
 import {
   forgetDelivered,
   loadOutbox,
@@ -67,6 +68,9 @@ export function routeFrame(frame: AgentServerFrame): void {
     case "notify":
       receiveNotify(frame);
       return;
+    case "offline-messages":
+      applyOfflineFrame(frame);
+      return;
     case "ack":
       receiveAck(frame);
       return;
@@ -93,6 +97,7 @@ function resetConsole(agentId: string | null): void {
   resetToasts();
   resetPresence();
   resetCanned();
+  resetOffline();
   resetSiteSettings();
   resetUploads();
   resetDrafts();

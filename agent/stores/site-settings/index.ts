@@ -3,15 +3,28 @@ import type { SiteSettingsBody, SiteSettingsResponse } from "../../../protocol/h
 import { relayApi } from "../../api/index.ts";
 import { $session, failureMessage } from "../session/index.ts";
 
-/** The Settings page's state: the site's settings once loaded, and the last save's outcome. */
+/** The Settings page's forms that save site settings, each showing its own outcome. */
+export type SettingsForm = "widget" | "hours";
+
+/**
+ * The Settings page's state: the site's settings once loaded, and the last save's outcome
+ * (`form`: which form saved).
+ */
 export type SiteSettingsState = {
   settings: SiteSettingsResponse | null;
   saving: boolean;
   error: string | null;
   saved: boolean;
+  form: SettingsForm | null;
 };
 
-const empty: SiteSettingsState = { settings: null, saving: false, error: null, saved: false };
+const empty: SiteSettingsState = {
+  settings: null,
+  saving: false,
+  error: null,
+  saved: false,
+  form: null,
+};
 
 /** The site's routing and widget settings (admins edit them). */
 export const $siteSettings = atom<SiteSettingsState>(empty);
@@ -27,17 +40,20 @@ export async function loadSiteSettings(): Promise<void> {
   }
 }
 
-/** Saves settings (admins); true when the relay took them. */
-export async function saveSiteSettings(body: SiteSettingsBody): Promise<boolean> {
+/** Saves settings from one of the page's forms (admins); true when the relay took them. */
+export async function saveSiteSettings(
+  body: SiteSettingsBody,
+  form: SettingsForm,
+): Promise<boolean> {
   const session = $session.get();
   if (!session) return false;
-  $siteSettings.set({ ...$siteSettings.get(), saving: true, error: null, saved: false });
+  $siteSettings.set({ ...$siteSettings.get(), saving: true, error: null, saved: false, form });
   const result = await relayApi.updateSite(session.token, body);
   if (!result.ok) {
     $siteSettings.set({ ...$siteSettings.get(), saving: false, error: failureMessage(result) });
     return false;
   }
-  $siteSettings.set({ settings: result.value, saving: false, error: null, saved: true });
+  $siteSettings.set({ settings: result.value, saving: false, error: null, saved: true, form });
   return true;
 }
 

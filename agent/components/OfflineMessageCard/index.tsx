@@ -1,0 +1,68 @@
+import { useStore } from "@nanostores/preact";
+import type { OfflineMessage } from "../../../protocol/chat.ts";
+import { formatDayTime, OFFLINE_STATUS_LABELS } from "../../format/index.ts";
+import { markOfflineMessage, replyLink } from "../../stores/offline/index.ts";
+import { $session } from "../../stores/session/index.ts";
+import { MessageText } from "../MessageText/index.tsx";
+import { UrlText } from "../UrlText/index.tsx";
+
+/** An offline message in full, with the way to answer it by email and to mark it done. */
+export function OfflineMessageCard({ message }: { message: OfflineMessage }) {
+  const site = useStore($session)?.site.name ?? "us";
+  const done = message.status === "done";
+  return (
+    <section
+      class="conversation offline-card"
+      aria-labelledby="offline-card-name"
+      data-testid="offline-card"
+    >
+      <header class="conversation-head">
+        <div class="conversation-who">
+          <h2 id="offline-card-name" data-testid="offline-card-name">
+            {message.name}
+          </h2>
+          <span class="chat-status" data-testid="offline-card-status">
+            {OFFLINE_STATUS_LABELS[message.status]}
+          </span>
+        </div>
+        <div class="conversation-actions">
+          <a class="button" href={replyLink(message, site)} data-testid="offline-reply">
+            Reply by email
+          </a>
+          <button
+            type="button"
+            onClick={() => markOfflineMessage(message.id, done ? "read" : "done")}
+            data-testid={done ? "offline-undo" : "offline-done"}
+          >
+            {done ? "Undo done" : "Mark done"}
+          </button>
+        </div>
+      </header>
+      <dl class="facts offline-facts">
+        <dt>Email</dt>
+        <dd data-testid="offline-card-email">{message.email}</dd>
+        {message.phone && (
+          <>
+            <dt>Phone</dt>
+            <dd data-testid="offline-card-phone">{message.phone}</dd>
+          </>
+        )}
+        <dt>Sent</dt>
+        <dd>{formatDayTime(message.at)}</dd>
+        <dt>Visitor</dt>
+        <dd>{message.visitorName}</dd>
+        {message.page && (
+          <>
+            <dt>Page</dt>
+            <dd>
+              <UrlText url={message.page.url} testId="offline-card-page" />
+            </dd>
+          </>
+        )}
+      </dl>
+      <div class="offline-text" data-testid="offline-card-text">
+        <MessageText text={message.text} />
+      </div>
+    </section>
+  );
+}
