@@ -5,6 +5,7 @@ import type {
   OfflineMessage,
   OfflineMessagesResponse,
   RosterEntry,
+  SiteSettingsBody,
   Trail,
 } from "../protocol/index.ts";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
@@ -110,6 +111,17 @@ export async function connectAgent(relayUrl: string): Promise<AgentClient> {
     },
     close: () => ws.close(),
   };
+}
+
+/** Changes the demo site's settings as its admin would (`PUT /api/site`). */
+export async function updateSite(relayUrl: string, body: SiteSettingsBody): Promise<void> {
+  const { token } = await loginDemoAgent(relayUrl);
+  const response = await fetch(`${relayUrl}/api/site`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`could not change the site: ${await response.text()}`);
 }
 
 /** The demo site's offline-form messages, newest first, as an agent reads them. */

@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import WebSocket from "ws";
 import type { AgentProfile, VisitorServerFrame } from "../protocol/index.ts";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
-import { loginDemoAgent } from "./agent-client.ts";
+import { loginDemoAgent, updateSite } from "./agent-client.ts";
 
 /**
  * Helpers for the console's chat specs: a visitor speaking the wire protocol over `ws`, and
@@ -157,11 +157,5 @@ export const PIXEL_PNG = Buffer.from(
 
 /** Sets the demo site's routing (`PUT /api/site`). */
 export async function setRouting(relayUrl: string, routing: "manual" | "auto"): Promise<void> {
-  const { token } = await loginDemoAgent(relayUrl);
-  const response = await fetch(`${relayUrl}/api/site`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ routing }),
-  });
-  if (!response.ok) throw new Error(`could not set routing: ${await response.text()}`);
+  await updateSite(relayUrl, { routing });
 }

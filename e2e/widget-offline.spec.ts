@@ -1,4 +1,4 @@
-import { connectAgent } from "./agent-client.ts";
+import { connectAgent, offlineMessages } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
 import { startHostSite } from "./host-site.ts";
 import { NO_PRECHAT, setWidgetSettings, watchWidget } from "./widget-page.ts";
@@ -44,5 +44,38 @@ test("messages typed while the relay is down are queued, sent on reconnect and s
   await widget.open();
   await expect(widget.messages.getByTestId("message-text")).toHaveText(texts);
   after.close();
+  await site.close();
+});
+
+test("an offline form sent while the relay is down says sent only after the relay is back, and is stored once", async ({
+  browser,
+  relay,
+}) => {
+  const site = await startHostSite(relay.url);
+  const page = await (await browser.newContext()).newPage();
+  const widget = await watchWidget(page);
+  await page.goto(`${site.url}/demo/index.html`);
+  await widget.open();
+  // Nobody is online: the form, filled in before the outage.
+  const form = widget.window.getByTestId("offline-form");
+  await form.getByLabel("Name").fill("Ann Lee");
+  await form.getByLabel("Email").fill("ann@example.com");
+  await form.getByLabel("Message").fill("Do you deliver to Lisbon on Saturdays?");
+
+  await relay.crash();
+  await form.getByRole("button", { name: "Send message" }).click();
+  await expect(form.getByRole("button", { name: "Sending…" })).toBeDisabled();
+  await expect(widget.window.getByTestId("offline-sent")).toHaveCount(0);
+
+  await relay.restart();
+  await expect(widget.window.getByTestId("offline-sent")).toBeVisible({ timeout: 45_000 });
+  // A reload re-sends nothing the relay has: the message is stored exactly once.
+  await page.reload();
+  await widget.open();
+  await expect(widget.window.getByTestId("offline-form")).toBeVisible();
+  const stored = await offlineMessages(relay.url);
+  expect(stored).toMatchObject([
+    { name: "Ann Lee", email: "ann@example.com", text: "Do you deliver to Lisbon on Saturdays?" },
+  ]);
   await site.close();
 });

@@ -1,7 +1,7 @@
 import type { BrowserContext, Locator, Page } from "@playwright/test";
 import type { WidgetSettings } from "../protocol/index.ts";
 import { EVENT_NAMES } from "../widget/api/index.ts";
-import { loginDemoAgent } from "./agent-client.ts";
+import { updateSite } from "./agent-client.ts";
 
 /**
  * Helpers for the widget's specs: the widget as a visitor sees it. Playwright's locators reach
@@ -75,13 +75,7 @@ export async function setWidgetSettings(
   relayUrl: string,
   widget: Partial<Omit<WidgetSettings, "prechat">> & { prechat?: WidgetSettings["prechat"] },
 ): Promise<void> {
-  const { token } = await loginDemoAgent(relayUrl);
-  const response = await fetch(`${relayUrl}/api/site`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ widget }),
-  });
-  if (!response.ok) throw new Error(`could not change the widget: ${await response.text()}`);
+  await updateSite(relayUrl, { widget });
 }
 
 /** No pre-chat questions: the composer comes at once. */
