@@ -1,7 +1,7 @@
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
 import { updateSite } from "./agent-client.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
-import { watchWidget } from "./widget-page.ts";
+import { fillOfflineForm, watchWidget } from "./widget-page.ts";
 
 const ALWAYS_CLOSED = {
   enabled: true,
@@ -25,12 +25,13 @@ test("agents see a new offline message live, open it (read for all), mark it don
   const widget = await watchWidget(await (await browser.newContext()).newPage());
   await widget.page.goto(`${relay.url}/demo/products.html`);
   await widget.open();
-  const form = widget.window.getByTestId("offline-form");
-  await form.getByLabel("Name").fill("Ann <b>Lee</b>");
-  await form.getByLabel("Email").fill("ann@example.com");
-  await form.getByLabel("Phone").fill("+351 912 345 678");
-  await form.getByLabel("Message").fill("Do you deliver to Lisbon?\nOn Saturdays?");
-  await form.getByRole("button", { name: "Send message" }).click();
+  await fillOfflineForm(widget, {
+    name: "Ann <b>Lee</b>",
+    email: "ann@example.com",
+    phone: "+351 912 345 678",
+    message: "Do you deliver to Lisbon?\nOn Saturdays?",
+  });
+  await widget.window.getByRole("button", { name: "Send message" }).click();
   await expect(widget.window.getByTestId("offline-sent")).toBeVisible();
 
   // Both consoles get it live, unread, with the badge.

@@ -1,6 +1,6 @@
 import { offlineMessages } from "./agent-client.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
-import { setWidgetSettings, watchWidget } from "./widget-page.ts";
+import { fillOfflineForm, setWidgetSettings, watchWidget } from "./widget-page.ts";
 
 test("a chat ignored through every escalation round is missed, and the visitor gets the offline form", async ({
   browser,
@@ -27,9 +27,11 @@ test("a chat ignored through every escalation round is missed, and the visitor g
 
   const form = widget.window.getByTestId("offline-form");
   await expect(form).toContainText("Sorry we missed you");
-  await form.getByLabel("Name").fill("Bo Chen");
-  await form.getByLabel("Email").fill("bo@example.com");
-  await form.getByLabel("Message").fill("Please call me back about my order.");
+  await fillOfflineForm(widget, {
+    name: "Bo Chen",
+    email: "bo@example.com",
+    message: "Please call me back about my order.",
+  });
   await form.getByRole("button", { name: "Send message" }).click();
   await expect(widget.window.getByTestId("offline-sent")).toBeVisible();
 

@@ -1,7 +1,7 @@
 import { connectAgent, offlineMessages } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
 import { startHostSite } from "./host-site.ts";
-import { NO_PRECHAT, setWidgetSettings, watchWidget } from "./widget-page.ts";
+import { fillOfflineForm, NO_PRECHAT, setWidgetSettings, watchWidget } from "./widget-page.ts";
 
 test("messages typed while the relay is down are queued, sent on reconnect and shown once", async ({
   browser,
@@ -58,9 +58,11 @@ test("an offline form sent while the relay is down says sent only after the rela
   await widget.open();
   // Nobody is online: the form, filled in before the outage.
   const form = widget.window.getByTestId("offline-form");
-  await form.getByLabel("Name").fill("Ann Lee");
-  await form.getByLabel("Email").fill("ann@example.com");
-  await form.getByLabel("Message").fill("Do you deliver to Lisbon on Saturdays?");
+  await fillOfflineForm(widget, {
+    name: "Ann Lee",
+    email: "ann@example.com",
+    message: "Do you deliver to Lisbon on Saturdays?",
+  });
 
   await relay.crash();
   await form.getByRole("button", { name: "Send message" }).click();

@@ -78,6 +78,18 @@ export async function setWidgetSettings(
   await updateSite(relayUrl, { widget });
 }
 
+/** What a visitor types in the offline form. */
+export type OfflineFormFields = { name: string; email: string; phone?: string; message: string };
+
+/** Fills in the widget's offline form (it must be showing) without sending it. */
+export async function fillOfflineForm(widget: WidgetPage, fields: OfflineFormFields) {
+  const form = widget.window.getByTestId("offline-form");
+  await form.getByLabel("Name").fill(fields.name);
+  await form.getByLabel("Email").fill(fields.email);
+  if (fields.phone !== undefined) await form.getByLabel("Phone").fill(fields.phone);
+  await form.getByLabel("Message").fill(fields.message);
+}
+
 /** No pre-chat questions: the composer comes at once. */
 export const NO_PRECHAT: WidgetSettings["prechat"] = { name: "off", email: "off", phone: "off" };
 

@@ -4,6 +4,7 @@ import { type BusinessHours, WEEKDAYS, type Weekday } from "../../../protocol/bu
 import type { SiteSettingsResponse } from "../../../protocol/http.ts";
 import { formatDayRanges, parseDayRanges } from "../../opening-hours/index.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
+import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 const DAY_NAMES: Readonly<Record<Weekday, string>> = {
   mon: "Monday",
@@ -63,7 +64,7 @@ export function BusinessHoursForm({
     };
     void saveSiteSettings({ businessHours: next }, "hours");
   };
-  const error = problem ?? (state.form === "hours" ? state.error : null);
+  const mine = state.form === "hours";
   return (
     <form class="settings-form" onSubmit={onSubmit} data-testid="hours-form">
       <label class="settings-check">
@@ -104,16 +105,11 @@ export function BusinessHoursForm({
         </Fragment>
       ))}
 
-      {error && (
-        <p class="form-error" role="alert" data-testid="hours-error">
-          {error}
-        </p>
-      )}
-      {state.form === "hours" && state.saved && !problem && (
-        <p class="form-success" role="status" data-testid="hours-saved">
-          Saved.
-        </p>
-      )}
+      <SaveOutcome
+        error={problem ?? (mine ? state.error : null)}
+        saved={mine && state.saved}
+        name="hours"
+      />
       <button type="submit" class="primary" disabled={state.saving} data-testid="hours-save">
         {state.saving ? "Saving…" : "Save business hours"}
       </button>

@@ -1,5 +1,6 @@
 import { useStore } from "@nanostores/preact";
 import { $chatLists, $chatTab, type ChatTab, showChatTab } from "../../stores/chats/index.ts";
+import { ListTabs } from "../ListTabs/index.tsx";
 
 const TABS: readonly [ChatTab, string][] = [
   ["requests", "Requests"],
@@ -11,21 +12,19 @@ const TABS: readonly [ChatTab, string][] = [
 export function ChatTabs() {
   const current = useStore($chatTab);
   const lists = useStore($chatLists);
+  const counts = {
+    requests: lists.requests.length,
+    active: lists.active.length,
+    resolved: lists.resolved.length,
+  };
   return (
-    <div class="chat-tabs" role="tablist" aria-label="Chat lists">
-      {TABS.map(([tab, label]) => (
-        <button
-          key={tab}
-          type="button"
-          role="tab"
-          class="chat-tab"
-          aria-selected={tab === current}
-          onClick={() => showChatTab(tab)}
-          data-testid={`chat-tab-${tab}`}
-        >
-          {label} <span class="chat-tab-count">{lists[tab].length}</span>
-        </button>
-      ))}
-    </div>
+    <ListTabs
+      tabs={TABS}
+      current={current}
+      counts={counts}
+      onSelect={showChatTab}
+      label="Chat lists"
+      name="chat-tab"
+    />
   );
 }

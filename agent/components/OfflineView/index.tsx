@@ -7,6 +7,7 @@ import {
   type OfflineFilter,
   setOfflineFilter,
 } from "../../stores/offline/index.ts";
+import { ListTabs } from "../ListTabs/index.tsx";
 import { OfflineMessageCard } from "../OfflineMessageCard/index.tsx";
 import { OfflineRow } from "../OfflineRow/index.tsx";
 
@@ -26,21 +27,14 @@ export function OfflineView() {
   return (
     <main class="chats-view">
       <section class="chat-sidebar" aria-label="Offline messages">
-        <div class="chat-tabs" role="tablist" aria-label="Offline message lists">
-          {FILTERS.map(([tab, label]) => (
-            <button
-              key={tab}
-              type="button"
-              role="tab"
-              class="chat-tab"
-              aria-selected={tab === filter}
-              onClick={() => setOfflineFilter(tab)}
-              data-testid={`offline-filter-${tab}`}
-            >
-              {label} <span class="chat-tab-count">{counts[tab]}</span>
-            </button>
-          ))}
-        </div>
+        <ListTabs
+          tabs={FILTERS}
+          current={filter}
+          counts={counts}
+          onSelect={setOfflineFilter}
+          label="Offline message lists"
+          name="offline-filter"
+        />
         <div class="chat-list" data-testid="offline-list">
           {listed.length === 0 ? (
             <p class="empty">{filter === "open" ? "No open messages." : "Nothing done yet."}</p>

@@ -3,6 +3,7 @@ import type { FieldRule, WidgetSettings } from "../../../protocol/chat.ts";
 import type { SiteSettingsResponse } from "../../../protocol/http.ts";
 import { LIMITS } from "../../../protocol/limits.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
+import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 const RULES: readonly (readonly [FieldRule, string])[] = [
   ["off", "Off"],
@@ -140,15 +141,8 @@ export function WidgetSettingsForm({
         )}
       </select>
 
-      {state.form === "widget" && state.error && (
-        <p class="form-error" role="alert" data-testid="settings-error">
-          {state.error}
-        </p>
-      )}
-      {state.form === "widget" && state.saved && (
-        <p class="form-success" role="status" data-testid="settings-saved">
-          Saved.
-        </p>
+      {state.form === "widget" && (
+        <SaveOutcome error={state.error} saved={state.saved} name="settings" />
       )}
       <button type="submit" class="primary" disabled={state.saving} data-testid="settings-save">
         {state.saving ? "Saving…" : "Save settings"}
