@@ -378,11 +378,22 @@ export type OfflineMessage = {
  */
 export type OfflineMessagesResponse = { messages: OfflineMessage[]; unread: number };
 
-/** Agent to relay: set an offline message's status (opening one marks it read). */
-export const OfflineMarkFrameSchema = v.object({
-  type: v.literal("offline:mark"),
+/**
+ * `POST /api/offline-messages/status` (agents): set an offline message's status for every
+ * agent. Answered with {@link OfflineMessageStatusResponse}, or 404 `not_found`.
+ */
+export const OfflineStatusBodySchema = v.object({
   id: IdSchema,
   status: v.picklist(["unread", "read", "done"]),
+});
+
+/** `POST /api/offline-messages/status`: the message with its new status. */
+export type OfflineMessageStatusResponse = { message: OfflineMessage };
+
+/** Agent to relay: the same over the socket (the console marks a message read on opening it). */
+export const OfflineMarkFrameSchema = v.object({
+  type: v.literal("offline:mark"),
+  ...OfflineStatusBodySchema.entries,
 });
 
 /**

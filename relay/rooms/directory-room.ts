@@ -6,7 +6,7 @@
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `GET|POST /api/agents`,
  * `GET|PUT /api/site`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
- * `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`.
+ * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`.
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
  * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for).
  */
@@ -17,6 +17,7 @@ import {
   LIMITS,
   LoginBodySchema,
   NewAgentBodySchema,
+  OfflineStatusBodySchema,
   SiteSettingsBodySchema,
 } from "../../protocol/index.ts";
 import {
@@ -80,6 +81,10 @@ export class DirectoryRoom implements PartyServer {
     },
     "/api/offline-messages": {
       GET: (request) => this.forward(request, "/offline-messages", "any"),
+    },
+    "/api/offline-messages/status": {
+      POST: (request) =>
+        this.forward(request, "/offline-messages/status", "any", OfflineStatusBodySchema),
     },
     "/api/uploads": {
       POST: (request) => this.upload(request),

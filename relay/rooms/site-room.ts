@@ -7,7 +7,8 @@
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  * - `POST /login` {email, password} -> LoginResponse | 401
  * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`, `GET /canned`,
- *   `PUT /canned`, `GET /offline-messages`: the `/api/*` routes of the same names, with the
+ *   `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*`
+ *   routes of the same names, with the
  *   caller's `Authorization: Bearer` token; `GET /session` -> `{agentId}` checks one
  * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available}` |
  *   403 origin_not_allowed | 404 unknown_site
@@ -31,7 +32,9 @@ import {
   type LoginResponse,
   NewAgentBodySchema,
   type OfflineMessage,
+  type OfflineMessageStatusResponse,
   type OfflineMessagesFrame,
+  OfflineStatusBodySchema,
   type RosterEntry,
   type RosterFrame,
   SiteSettingsBodySchema,
@@ -180,6 +183,7 @@ export class SiteRoom implements PartyServer {
       GET: (request) => this.listOfflineMessages(request),
       POST: (request) => this.storeOfflineMessage(request),
     },
+    "/offline-messages/status": { POST: (request) => this.markOfflineMessage(request) },
     "/session": { GET: (request) => this.checkSessionRoute(request) },
     "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
     "/roster": { POST: (request) => this.updateRoster(request) },
@@ -277,7 +281,7 @@ export class SiteRoom implements PartyServer {
     if (!frame) return;
     if (frame.type === "offline:mark") {
       if (await this.inbox.mark(frame.id, frame.status)) return;
-      const message = `No offline message ${frame.id}`;
+      const message = noOfflineMessage(frame.id);
       return this.guards.refuse(conn, { code: "not_found", message }, { strike: false });
     }
     if (frame.type !== "trail:get") return this.desk.handle(conn, state.agentId, frame);
@@ -545,6 +549,16 @@ export class SiteRoom implements PartyServer {
     return json(await this.inbox.list());
   }
 
+  private async markOfflineMessage(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, OfflineStatusBodySchema);
+    if (!body.ok) return body.response;
+    const message = await this.inbox.mark(body.value.id, body.value.status);
+    if (!message) return httpError(404, "not_found", noOfflineMessage(body.value.id));
+    return json({ message } satisfies OfflineMessageStatusResponse);
+  }
+
   /** A visitor room passes on an offline-form submission; stored once by its id. */
   private async storeOfflineMessage(request: Request): Promise<Response> {
     const body = await readJsonBody(request, OfflineMessageBodySchema, internalBody);
@@ -688,6 +702,8 @@ export class SiteRoom implements PartyServer {
     await this.room.storage.setAlarm(next);
   }
 }
+
+const noOfflineMessage = (id: string) => `No offline message ${id}`;
 
 /** Room-to-room bodies may carry a batch of chat messages. */
 const internalBody = { maxBytes: INTERNAL_BODY_BYTES };

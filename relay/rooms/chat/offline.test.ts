@@ -115,6 +115,29 @@ describe("offline messages in the agents' inbox", () => {
     await agent.close();
   });
 
+  it("take a status over HTTP too, for signed-in agents, validated", async () => {
+    const agent = await connectAgent(relay, admin.token);
+    await agent.next("offline-messages");
+    const { id } = await submit("Can I change my order?");
+    const path = "/api/offline-messages/status";
+    const done = await api(relay, "POST", path, { token: ana.token, body: { id, status: "done" } });
+    expect(done).toMatchObject({ status: 200, body: { message: { id, status: "done" } } });
+    await nextStatus(agent, id, "done");
+    expect(await api(relay, "POST", path, { body: { id, status: "read" } })).toMatchObject({
+      status: 401,
+    });
+    expect(
+      await api(relay, "POST", path, { token: ana.token, body: { id, status: "archived" } }),
+    ).toMatchObject({ status: 400, body: { error: "bad_body" } });
+    expect(
+      await api(relay, "POST", path, {
+        token: ana.token,
+        body: { id: "no-such-message", status: "read" },
+      }),
+    ).toMatchObject({ status: 404, body: { error: "not_found" } });
+    await agent.close();
+  });
+
   it("keep statuses and the unread count over a restart", async () => {
     const { id } = await submit("Please call me");
     const agent = await connectAgent(relay, ana.token);

@@ -111,20 +111,20 @@ export function createOfflineInbox({ storage, tellAgents }: OfflineInboxHost) {
       });
     },
 
-    /** Sets a message's status for every agent; false when there is no such message. */
-    mark(id: string, status: OfflineMessageStatus): Promise<boolean> {
+    /** Sets a message's status for every agent; null when there is no such message. */
+    mark(id: string, status: OfflineMessageStatus): Promise<OfflineMessage | null> {
       return serially(async () => {
         const key = await storage.get<string>(idKey(id));
         const stored = key === undefined ? undefined : await storage.get<StoredOfflineMessage>(key);
-        if (key === undefined || stored === undefined) return false;
+        if (key === undefined || stored === undefined) return null;
         const before = withStatus(stored);
-        if (before.status === status) return true;
+        if (before.status === status) return before;
         const next = unread + (status === "unread" ? 1 : before.status === "unread" ? -1 : 0);
         const message: OfflineMessage = { ...before, status };
         await storage.putMany({ [key]: message, [UNREAD_KEY]: next });
         unread = next;
         changed(message);
-        return true;
+        return message;
       });
     },
   };
