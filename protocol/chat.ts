@@ -168,7 +168,10 @@ export type VisitorChatTypingFrame = { type: "chat:typing"; agent: ChatAgent; ty
 /** Relay to visitor: the agents have read up to `seq`. */
 export type VisitorChatReadFrame = { type: "chat:read"; seq: number };
 
-/** Relay to visitor: whether any agent is online (not away); sent on connect and on changes. */
+/**
+ * Relay to visitor: whether chats are taken, that is an agent is online (not away) and the site
+ * is within its business hours; sent on connect and on changes (hours opening and closing too).
+ */
 export type AvailabilityFrame = { type: "availability"; online: boolean };
 
 /* ---------- agent <-> relay ---------- */

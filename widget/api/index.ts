@@ -47,7 +47,7 @@ export type ParleyEvents = {
   "message:received": [message: PublicMessage];
   /** The number of agents' messages the visitor has not seen changed. */
   unread: [count: number];
-  /** Whether any agent is online changed (and once when first known). */
+  /** Whether an agent takes chats (online, within business hours) changed; once when known. */
   availability: [online: boolean];
 };
 

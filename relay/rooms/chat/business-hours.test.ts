@@ -56,6 +56,14 @@ describe("business hours", () => {
     );
   });
 
+  it("know the next opening when the clocks go back", () => {
+    // Friday 23 October 2026, 18:00 in Lisbon (UTC+1); clocks go back on Sunday the 25th,
+    // so Monday 09:00 is 09:00 UTC.
+    expect(nextOpeningChange(lisbonWeekdays, at("2026-10-23T17:00:00Z"))).toBe(
+      at("2026-10-26T09:00:00Z"),
+    );
+  });
+
   it("never change when every day is closed", () => {
     const closed: BusinessHours = {
       enabled: true,

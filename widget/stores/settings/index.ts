@@ -24,7 +24,10 @@ export const $settings = computed([$snippet, $fromRelay], (snippet, relay) =>
   relay ? relay : { ...DEFAULT_SETTINGS, ...snippet },
 );
 
-/** Whether any agent is online; undefined until the relay has said. */
+/**
+ * Whether chats are taken: an agent is online within the site's business hours (the relay
+ * decides); undefined until the relay has said.
+ */
 export const $online = atom<boolean | undefined>(undefined);
 
 /**
