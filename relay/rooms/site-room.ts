@@ -8,8 +8,8 @@
  * - `POST /login` {email, password} -> LoginResponse | 401
  * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`, `GET /canned`,
  *   `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*`
- *   routes of the same names, with the
- *   caller's `Authorization: Bearer` token; `GET /session` -> `{agentId}` checks one
+ *   routes of the same names, with the caller's `Authorization: Bearer` token;
+ *   `GET /session` -> `{agentId}` checks one
  * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available}` |
  *   403 origin_not_allowed | 404 unknown_site
  * - `POST /roster` {entry}: a visitor room's current roster entry
@@ -240,7 +240,7 @@ export class SiteRoom implements PartyServer {
       }
       this.site = complete;
       await this.publishOrigins();
-      // Hours may have opened or closed while the room was down.
+      // The next opening or closing of business hours needs an alarm like anything else due.
       await this.scheduleAlarm();
     }
   }
