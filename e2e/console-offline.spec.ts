@@ -70,9 +70,8 @@ test("agents see a new offline message live, open it (read for all), mark it don
   await expect(agent.getByTestId("offline-row")).toHaveAttribute("data-status", "read");
   await expect(colleague.getByTestId("offline-row")).toHaveCount(0);
 
-  // The visitor's profile lists it.
-  await agent.getByTestId("nav-visitors").click();
-  await agent.getByTestId("visitor-row").first().click();
+  // The visitor's profile, reached from the message, lists it.
+  await card.getByTestId("offline-card-visitor").click();
   const onProfile = agent.getByTestId("profile-offline-message");
   await expect(onProfile).toContainText("Do you deliver to Lisbon?");
   await expect(onProfile).toHaveAttribute("data-status", "read");

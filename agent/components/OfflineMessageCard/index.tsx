@@ -2,14 +2,21 @@ import { useStore } from "@nanostores/preact";
 import type { OfflineMessage } from "../../../protocol/chat.ts";
 import { formatDayTime, OFFLINE_STATUS_LABELS } from "../../format/index.ts";
 import { markOfflineMessage, replyLink } from "../../stores/offline/index.ts";
+import { $roster } from "../../stores/roster/index.ts";
+import { selectVisitor } from "../../stores/selection/index.ts";
 import { $session } from "../../stores/session/index.ts";
+import { showView } from "../../stores/view/index.ts";
 import { MessageText } from "../MessageText/index.tsx";
 import { UrlText } from "../UrlText/index.tsx";
 
-/** An offline message in full, with the way to answer it by email and to mark it done. */
+/**
+ * An offline message in full, with the way to answer it by email, to mark it done, and to the
+ * visitor's profile while the visitor is in the live list.
+ */
 export function OfflineMessageCard({ message }: { message: OfflineMessage }) {
   const site = useStore($session)?.site.name ?? "us";
   const done = message.status === "done";
+  const visitor = useStore($roster).byId.get(message.visitorId);
   return (
     <section
       class="conversation offline-card"
@@ -50,7 +57,23 @@ export function OfflineMessageCard({ message }: { message: OfflineMessage }) {
         <dt>Sent</dt>
         <dd>{formatDayTime(message.at)}</dd>
         <dt>Visitor</dt>
-        <dd>{message.visitorName}</dd>
+        <dd>
+          {visitor ? (
+            <button
+              type="button"
+              class="quiet inline-link"
+              onClick={() => {
+                selectVisitor(visitor.id);
+                showView("visitors");
+              }}
+              data-testid="offline-card-visitor"
+            >
+              {visitor.name}
+            </button>
+          ) : (
+            message.visitorName
+          )}
+        </dd>
         {message.page && (
           <>
             <dt>Page</dt>
