@@ -24,6 +24,7 @@ test("outside business hours the widget shows the offline form though an agent i
   }
   await hours.getByTestId("hours-save").click();
   await expect(admin.getByTestId("hours-saved")).toBeVisible();
+  await expect(admin.getByTestId("hours-closed")).toHaveText("Outside business hours");
 
   // The visitor's open window switches to the form, and a new visitor gets it at once.
   await expect(widget.window.getByTestId("offline-form")).toBeVisible();
@@ -41,4 +42,5 @@ test("outside business hours the widget shows the offline form though an agent i
   await hours.getByTestId("hours-save").click();
   await expect(later.window.getByTestId("offline-form")).toHaveCount(0);
   await expect(later.composer).toBeVisible();
+  await expect(admin.getByTestId("hours-closed")).toHaveCount(0);
 });

@@ -12,6 +12,7 @@ import {
   type ChatHistoryFrame,
   type ChatsFrame,
   DeclineFrameSchema,
+  type HoursFrame,
   IgnoreFrameSchema,
   InviteFrameSchema,
   JoinFrameSchema,
@@ -178,4 +179,5 @@ export type AgentServerFrame =
   | AgentChatReadFrame
   | AgentsFrame
   | NotifyFrame
-  | OfflineMessagesFrame;
+  | OfflineMessagesFrame
+  | HoursFrame;

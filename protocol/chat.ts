@@ -292,6 +292,12 @@ export type AgentChatTypingFrame =
 /** Relay to agent: the visitor has read up to `seq`. */
 export type AgentChatReadFrame = { type: "chat:read"; chatId: string; visitorReadSeq: number };
 
+/**
+ * Relay to agent: whether the site is within its business hours (always, when they are off):
+ * outside them visitors get the offline form. Sent on connect and when hours open or close.
+ */
+export type HoursFrame = { type: "hours"; open: boolean };
+
 /** Relay to agent: every agent's presence; sent on connect and on changes. */
 export type AgentsFrame = { type: "agents"; agents: AgentPresence[] };
 

@@ -27,6 +27,7 @@ import {
   CannedResponsesBodySchema,
   type CannedResponsesResponse,
   type HelloFrame,
+  type HoursFrame,
   IdSchema,
   LoginBodySchema,
   type LoginResponse,
@@ -161,6 +162,8 @@ export class SiteRoom implements PartyServer {
     this.broadcastRosterChanges(),
   );
   private alarmAt: number | null = null;
+  /** Whether the site was within its business hours when last checked. */
+  private withinHours = true;
   private readonly name: string;
   private readonly routes: Routes;
   private readonly ownRoutes: Routes = {
@@ -203,7 +206,7 @@ export class SiteRoom implements PartyServer {
       rosterEntry: (visitorId) => this.roster.get(visitorId),
       presentVisitors: () =>
         [...this.roster.values()].filter((entry) => entry.status !== "gone").map((e) => e.id),
-      open: () => !this.site || isOpenAt(this.site.businessHours, Date.now()),
+      open: () => this.isOpen(),
       knowsVisitor: async (visitorId) =>
         this.roster.has(visitorId) ||
         (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined,
@@ -239,6 +242,7 @@ export class SiteRoom implements PartyServer {
         await storage.put(keys.site, complete);
       }
       this.site = complete;
+      this.withinHours = this.isOpen();
       await this.publishOrigins();
       // The next opening or closing of business hours needs an alarm like anything else due.
       await this.scheduleAlarm();
@@ -267,6 +271,7 @@ export class SiteRoom implements PartyServer {
       visitors: [...this.roster.values()],
     } satisfies RosterFrame);
     this.desk.connect(conn, agent.id);
+    sendFrame(conn, { type: "hours", open: this.withinHours } satisfies HoursFrame);
     sendFrame(conn, {
       type: "offline-messages",
       full: true,
@@ -304,7 +309,7 @@ export class SiteRoom implements PartyServer {
     this.alarmAt = null;
     const now = Date.now();
     await this.desk.expireRounds(now);
-    this.desk.availabilityChanged();
+    this.hoursMayHaveChanged();
     const prunedVisitors = [...this.goneAt]
       .filter(([, at]) => now - at >= ROSTER_KEEP_GONE_MS)
       .map(([id]) => id);
@@ -324,6 +329,21 @@ export class SiteRoom implements PartyServer {
       if (prunedVisitors.length > 0) this.rosterBroadcast.request();
     }
     await this.scheduleAlarm();
+  }
+
+  /** Whether the site is within its business hours now (always, when they are off). */
+  private isOpen(): boolean {
+    return !this.site || isOpenAt(this.site.businessHours, Date.now());
+  }
+
+  /** Hours opened, closed or were changed: agents and present visitors learn of it. */
+  private hoursMayHaveChanged(): void {
+    const open = this.isOpen();
+    if (open !== this.withinHours) {
+      this.withinHours = open;
+      this.tellAgents({ type: "hours", open });
+    }
+    this.desk.availabilityChanged();
   }
 
   /** Token checks shared by agent sockets and HTTP routes. */
@@ -499,7 +519,7 @@ export class SiteRoom implements PartyServer {
     this.site = next;
     if (body.value.allowedOrigins) await this.publishOrigins();
     if (body.value.businessHours) {
-      this.desk.availabilityChanged();
+      this.hoursMayHaveChanged();
       await this.scheduleAlarm();
     }
     return json(settingsResponse(next, session.value.agent));
@@ -678,7 +698,7 @@ export class SiteRoom implements PartyServer {
   }
 
   /** Sends `frame` to every signed-in agent. */
-  private tellAgents(frame: RosterFrame | OfflineMessagesFrame): void {
+  private tellAgents(frame: RosterFrame | OfflineMessagesFrame | HoursFrame): void {
     const message = JSON.stringify(frame);
     // Not `room.broadcast`: a socket still proving its token carries the tag already.
     for (const conn of this.room.getConnections("agent")) {

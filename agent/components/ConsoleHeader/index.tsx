@@ -1,5 +1,6 @@
 import { useStore } from "@nanostores/preact";
 import { $requestCount } from "../../stores/chats/index.ts";
+import { $withinHours } from "../../stores/hours/index.ts";
 import { $offlineUnread } from "../../stores/offline/index.ts";
 import type { AgentSession } from "../../stores/session/index.ts";
 import { signOut } from "../../stores/session/index.ts";
@@ -10,12 +11,13 @@ import { NotificationsButton } from "../NotificationsButton/index.tsx";
 
 /**
  * Site name, page switcher (with the number of waiting requests and of unread offline
- * messages), my status, notifications,
+ * messages), whether the site is outside its business hours, my status, notifications,
  * connection state, who is signed in, and the way out.
  */
 export function ConsoleHeader({ session, view }: { session: AgentSession; view: ConsoleView }) {
   const requests = useStore($requestCount);
   const unreadOffline = useStore($offlineUnread);
+  const withinHours = useStore($withinHours);
   const tab = (
     target: ConsoleView,
     label: string,
@@ -58,6 +60,15 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
         {admin && tab("settings", "Settings")}
       </nav>
       <span class="topbar-spacer" />
+      {!withinHours && (
+        <span
+          class="hours-closed"
+          title="Visitors get the offline form (or no widget) until the site opens"
+          data-testid="hours-closed"
+        >
+          Outside business hours
+        </span>
+      )}
       <NotificationsButton />
       <AgentStatusToggle />
       <ConnectionStatus />

@@ -11,6 +11,7 @@ import {
   resetConversations,
 } from "../conversation/index.ts";
 import { loadDrafts, resetDrafts } from "../drafts/index.ts";
+import { applyHoursFrame, resetHours } from "../hours/index.ts";
 import { receiveNotify, resetToasts, settleRequestToasts } from "../notifications/index.ts";
 import { applyOfflineFrame, resetOffline } from "../offline/index.ts";
 import {
@@ -71,6 +72,9 @@ export function routeFrame(frame: AgentServerFrame): void {
     case "offline-messages":
       applyOfflineFrame(frame);
       return;
+    case "hours":
+      applyHoursFrame(frame);
+      return;
     case "ack":
       receiveAck(frame);
       return;
@@ -98,6 +102,7 @@ function resetConsole(agentId: string | null): void {
   resetPresence();
   resetCanned();
   resetOffline();
+  resetHours();
   resetSiteSettings();
   resetUploads();
   resetDrafts();

@@ -5,16 +5,20 @@ import {
   connectVisitor,
   login,
   newVisitor,
+  nextWhere,
   relayOnFakeClock,
   type TestRelay,
+  type TestSocket,
 } from "../testing.ts";
 import { DEFAULT_BUSINESS_HOURS } from "./business-hours.ts";
 
 // Hours open and close on the site room's alarm: the clock is faked (it still runs, and tests
 // jump it ahead), everything else is real.
 let relay: TestRelay;
-relayOnFakeClock("chats", (started) => {
+let agent: TestSocket;
+relayOnFakeClock("chats", (started, signedIn) => {
   relay = started;
+  agent = signedIn;
 });
 
 const weekdays = DEFAULT_BUSINESS_HOURS.days;
@@ -55,18 +59,20 @@ describe("business hours", () => {
     expect(before.first).toBe(true);
     const saved = await setHours({ enabled: true, timeZone: "Europe/Lisbon", days: noRanges });
     expect(saved).toMatchObject({ status: 200, body: { businessHours: { enabled: true } } });
-    // A visitor already here learns at once; a new one on connecting.
+    // Agents see the site closed; a visitor already here learns at once, a new one on connecting.
+    await nextWhere(agent, "hours", (frame) => frame.open === false);
     expect(await before.tab.next("availability")).toMatchObject({ online: false });
     const after = await visitorAvailability();
     expect(after.first).toBe(false);
 
     await setHours({ ...DEFAULT_BUSINESS_HOURS, enabled: false });
     expect(await after.tab.next("availability")).toMatchObject({ online: true });
+    await nextWhere(agent, "hours", (frame) => frame.open === true);
     await before.tab.close();
     await after.tab.close();
   });
 
-  it("open and close on time, with the visitor told when they do", async () => {
+  it("open and close on time, with visitors and agents told when they do", async () => {
     // Tomorrow 11:58 UTC: the site opens at noon and closes at 12:05.
     const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
     tomorrow.setUTCHours(11, 58, 0, 0);
@@ -79,10 +85,13 @@ describe("business hours", () => {
     });
     const { tab, first } = await visitorAvailability();
     expect(first).toBe(false);
+    await nextWhere(agent, "hours", (frame) => frame.open === false);
     await vi.advanceTimersByTimeAsync(2 * 60 * 1000);
     expect(await tab.next("availability")).toMatchObject({ online: true });
+    await nextWhere(agent, "hours", (frame) => frame.open === true);
     await vi.advanceTimersByTimeAsync(5 * 60 * 1000);
     expect(await tab.next("availability")).toMatchObject({ online: false });
+    await nextWhere(agent, "hours", (frame) => frame.open === false);
     await tab.close();
     await setHours({ ...DEFAULT_BUSINESS_HOURS, enabled: false });
   });
