@@ -3,9 +3,8 @@ import type { OfflineMessage } from "../../../protocol/chat.ts";
 import { formatDayTime, OFFLINE_STATUS_LABELS } from "../../format/index.ts";
 import { markOfflineMessage, replyLink } from "../../stores/offline/index.ts";
 import { $roster } from "../../stores/roster/index.ts";
-import { selectVisitor } from "../../stores/selection/index.ts";
+import { showVisitor } from "../../stores/selection/index.ts";
 import { $session } from "../../stores/session/index.ts";
-import { showView } from "../../stores/view/index.ts";
 import { MessageText } from "../MessageText/index.tsx";
 import { UrlText } from "../UrlText/index.tsx";
 
@@ -62,10 +61,7 @@ export function OfflineMessageCard({ message }: { message: OfflineMessage }) {
             <button
               type="button"
               class="quiet inline-link"
-              onClick={() => {
-                selectVisitor(visitor.id);
-                showView("visitors");
-              }}
+              onClick={() => showVisitor(visitor.id)}
               data-testid="offline-card-visitor"
             >
               {visitor.name}

@@ -1,7 +1,6 @@
 import { useStore } from "@nanostores/preact";
 import { formatDayTime, OFFLINE_STATUS_LABELS } from "../../format/index.ts";
-import { $offlineMessages, openOfflineMessage } from "../../stores/offline/index.ts";
-import { showView } from "../../stores/view/index.ts";
+import { $offlineMessages, showOfflineMessage } from "../../stores/offline/index.ts";
 
 /** The visitor's offline messages on their profile; each opens on the Offline messages page. */
 export function VisitorOfflineMessages({ visitorId }: { visitorId: string }) {
@@ -16,10 +15,7 @@ export function VisitorOfflineMessages({ visitorId }: { visitorId: string }) {
             <button
               type="button"
               class="quiet profile-offline-item"
-              onClick={() => {
-                openOfflineMessage(message.id);
-                showView("offline");
-              }}
+              onClick={() => showOfflineMessage(message.id)}
               data-testid="profile-offline-message"
               data-status={message.status}
             >

@@ -5,6 +5,7 @@ import type {
   OfflineMessagesFrame,
 } from "../../../protocol/chat.ts";
 import { sendFrame } from "../connection/index.ts";
+import { showView } from "../view/index.ts";
 
 /** The Offline messages page's tabs: open (unread and read) and done. */
 export type OfflineFilter = "open" | "done";
@@ -53,6 +54,12 @@ export function openOfflineMessage(id: string): void {
   const message = $offlineMessages.get().find((m) => m.id === id);
   if (message?.status === "unread") markOfflineMessage(id, "read");
   if (message) $offlineFilter.set(message.status === "done" ? "done" : "open");
+}
+
+/** Goes to the Offline messages page with this message open (from a visitor's profile). */
+export function showOfflineMessage(id: string): void {
+  openOfflineMessage(id);
+  showView("offline");
 }
 
 export function setOfflineFilter(filter: OfflineFilter): void {

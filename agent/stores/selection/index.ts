@@ -1,5 +1,6 @@
 import { atom, computed } from "nanostores";
 import { $roster, $visibleVisitors } from "../roster/index.ts";
+import { showView } from "../view/index.ts";
 
 /** The visitor whose profile and trail the side panel shows, by id. */
 export const $selectedVisitorId = atom<string | null>(null);
@@ -12,6 +13,12 @@ export const $selectedVisitor = computed([$selectedVisitorId, $roster], (id, ros
 /** Opens the side panel on this visitor. */
 export function selectVisitor(visitorId: string): void {
   $selectedVisitorId.set(visitorId);
+}
+
+/** Goes to the live visitors page with this visitor's profile open. */
+export function showVisitor(visitorId: string): void {
+  selectVisitor(visitorId);
+  showView("visitors");
 }
 
 /** Closes the side panel. */
