@@ -43,6 +43,13 @@ function residentBytes(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
 }
 
+/** CPU time (user + system) the process has used, in ms, from /proc (clock ticks of 10 ms). */
+function cpuTimeMs(pid: number): number {
+  // The command name (field 2) may hold spaces; the fields after it are space-separated.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function startTarget(kind: TargetKind): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "parley-bench-"));
   const child = spawn(process.execPath, TARGETS[kind].args, {
@@ -102,6 +109,8 @@ export type StepResult = LoadResult & {
   kind: TargetKind;
   visitors: number;
   bytesPerConnection: number;
+  /** The target's CPU time per event sent while measuring (after the ramp), in µs. */
+  cpuPerEventUs: number;
 };
 
 /** One load step: a fresh target, the generator in its own process, both stopped after. */
@@ -119,6 +128,8 @@ export async function runStep(kind: TargetKind, visitors: number): Promise<StepR
     };
     const before = residentBytes(target.pid);
     let after = before;
+    let cpuAtStart = 0;
+    let cpuUsed = 0;
     const generator = fork(join(root, "bench/load-generator.ts"), [JSON.stringify(config)], {
       execArgv: tsx,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -134,8 +145,10 @@ export async function runStep(kind: TargetKind, visitors: number): Promise<StepR
         (message: { type: string; result?: LoadResult; message?: string }) => {
           if (message.type === "ramped") {
             after = residentBytes(target.pid);
+            cpuAtStart = cpuTimeMs(target.pid);
             generator.send({ type: "go" });
           } else if (message.type === "result" && message.result) {
+            cpuUsed = cpuTimeMs(target.pid) - cpuAtStart;
             clearTimeout(timer);
             resolve(message.result);
           } else if (message.type === "error") {
@@ -150,7 +163,13 @@ export async function runStep(kind: TargetKind, visitors: number): Promise<StepR
       });
     });
     await stopProcess(generator);
-    return { ...result, kind, visitors, bytesPerConnection: (after - before) / visitors };
+    return {
+      ...result,
+      kind,
+      visitors,
+      bytesPerConnection: (after - before) / visitors,
+      cpuPerEventUs: (cpuUsed * 1000) / result.sent,
+    };
   } finally {
     await target.stop();
   }
@@ -173,6 +192,10 @@ function deliveryFigures(step: StepResult): string {
   return `${count(step.deliveredPerSecond)}/s; lost ${count(step.lost)}, dup ${count(step.duplicated)}${coalesced}`;
 }
 
+function cpuFigure(step: StepResult): string {
+  return `${Math.round(step.cpuPerEventUs)} µs`;
+}
+
 /** The highest offered load (events/s) a target carried with p99 under 50 ms and nothing lost. */
 function sustained(steps: StepResult[]): number {
   return Math.max(0, ...steps.filter(healthy).map((step) => step.visitors * RATE_PER_VISITOR));
@@ -185,7 +208,9 @@ export async function benchRelayLoad(log: (line: string) => void): Promise<Row[]
     for (const kind of ["parley", "socketio", "ws-forwarder"] as const) {
       log(`relay load: ${TARGETS[kind].label}, ${count(visitors)} visitors`);
       const step = await runStep(kind, visitors);
-      log(`  ${stepFigures(step)}; ${deliveryFigures(step)}; ramp ${ms(step.rampMs)}`);
+      log(
+        `  ${stepFigures(step)}; ${deliveryFigures(step)}; ${cpuFigure(step)}; ramp ${ms(step.rampMs)}`,
+      );
       results.push(step);
     }
   }
@@ -219,6 +244,12 @@ export async function benchRelayLoad(log: (line: string) => void): Promise<Row[]
         baseline: baselines(deliveryFigures),
         goal: "nothing lost or duplicated",
         result: verdict(parley.lost === 0 && parley.duplicated === 0, false),
+      },
+      {
+        section,
+        measure: "relay CPU time per event (while measuring, incl. agents' frames)",
+        value: cpuFigure(parley),
+        baseline: baselines(cpuFigure),
       },
       {
         section,

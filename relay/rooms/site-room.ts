@@ -104,10 +104,8 @@ export type BootstrapBody = v.InferOutput<typeof BootstrapBodySchema>;
 
 const VisitorConnectBodySchema = v.object({ visitorId: IdSchema, origin: v.nullable(v.string()) });
 
-// Built by visitor rooms from validated events; checked here only for its identity.
-const RosterBodySchema = v.object({
-  entry: v.looseObject({ id: IdSchema, status: v.picklist(["online", "idle", "gone"]) }),
-});
+/** What a visitor room sends with `callRoom("site", siteId, "roster", …)`. */
+export type RosterCall = { entry: RosterEntry };
 
 /** Roster changes reach agents within this long, batched. */
 export const ROSTER_BROADCAST_MS = 20;
@@ -185,7 +183,6 @@ export class SiteRoom implements PartyServer {
     },
     "/session": { GET: (request) => this.checkSessionRoute(request) },
     "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
-    "/roster": { POST: (request) => this.updateRoster(request) },
     "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
   };
   private readonly desk: ChatDesk;
@@ -279,6 +276,11 @@ export class SiteRoom implements PartyServer {
 
   onRequest(request: Request): Promise<Response> | Response {
     return route(this.routes, request);
+  }
+
+  async onCall(method: string, arg: Json): Promise<undefined> {
+    if (method !== "roster") throw new Error(`No call ${method} in ${this.name}`);
+    await this.updateRoster((arg as RosterCall).entry);
   }
 
   async onAlarm(): Promise<void> {
@@ -580,10 +582,8 @@ export class SiteRoom implements PartyServer {
     return json({ number, settings: this.site.widget, available: this.desk.available() });
   }
 
-  private async updateRoster(request: Request): Promise<Response> {
-    const body = await readJsonBody(request, RosterBodySchema);
-    if (!body.ok) return body.response;
-    const entry = body.value.entry as RosterEntry;
+  /** A visitor room's current entry (built from events it validated), kept and broadcast. */
+  private async updateRoster(entry: RosterEntry): Promise<void> {
     const now = Date.now();
     const put: Record<string, Json> = { [keys.roster(entry.id)]: entry };
     const deleted: string[] = [];
@@ -606,7 +606,6 @@ export class SiteRoom implements PartyServer {
     this.rosterBroadcast.request();
     this.desk.rosterChanged(entry);
     await Promise.all([...written, this.scheduleAlarm()]);
-    return new Response(null, { status: 204 });
   }
 
   private async trailOf(

@@ -42,7 +42,7 @@ import type { Connection, ConnectionContext, PartyServer, RoomContext } from "..
 import { createThrottle } from "../throttle.ts";
 import type { CustomData } from "./chat/profile.ts";
 import { createVisitorChat, type VisitorChat } from "./chat/visitor-chat.ts";
-import { SiteIdSchema } from "./site-room.ts";
+import { type RosterCall, SiteIdSchema } from "./site-room.ts";
 import { createTrail, isTrailEvent, loadTrail, type VisitorTrail } from "./trail.ts";
 
 /** Roster updates for one visitor reach the site room at most this often (plus a leading one). */
@@ -462,15 +462,11 @@ export class VisitorRoom implements PartyServer {
   private async pushRosterEntry(): Promise<void> {
     const visitor = this.visitor;
     if (!visitor) return;
-    const entry = JSON.stringify({ entry: this.rosterEntry(visitor) });
-    if (entry === this.lastPushed) return;
-    const response = await this.room.fetchRoom(
-      "site",
-      visitor.siteId,
-      new Request("https://room/roster", { method: "POST", body: entry }),
-    );
-    if (response.ok) this.lastPushed = entry;
-    else log.error("roster update refused", { room: this.name, status: response.status });
+    const entry = this.rosterEntry(visitor);
+    const pushed = JSON.stringify(entry);
+    if (pushed === this.lastPushed) return;
+    await this.room.callRoom("site", visitor.siteId, "roster", { entry } satisfies RosterCall);
+    this.lastPushed = pushed;
   }
 }
 
