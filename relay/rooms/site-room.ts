@@ -109,6 +109,13 @@ export type RosterCall = { entry: RosterEntry };
 
 /** Roster changes reach agents within this long, batched. */
 export const ROSTER_BROADCAST_MS = 20;
+/**
+ * A roster entry that changed but kept its status is saved at most this often: the saved
+ * roster only serves restarts, and visitor rooms send their entry again when they wake.
+ */
+export const ROSTER_SAVE_MS = 5000;
+/** Entries saved per storage write, so that a large save does not hold the room up. */
+const ROSTER_SAVE_CHUNK = 250;
 /** Visitors gone for longer than this leave the roster. */
 export const ROSTER_KEEP_GONE_MS = 60 * 60 * 1000;
 
@@ -153,6 +160,9 @@ export class SiteRoom implements PartyServer {
   /** When each gone visitor went. */
   private readonly goneAt = new Map<string, number>();
   private readonly changed = new Set<string>();
+  /** Entries changed since they were last saved. */
+  private readonly unsaved = new Set<string>();
+  private readonly rosterSave = createThrottle(ROSTER_SAVE_MS, () => this.saveRoster());
   private readonly removed = new Set<string>();
   private readonly guards: ConnectionGuards;
   private readonly rosterBroadcast = createThrottle(ROSTER_BROADCAST_MS, () =>
@@ -300,6 +310,7 @@ export class SiteRoom implements PartyServer {
         this.roster.delete(id);
         this.goneAt.delete(id);
         this.changed.delete(id);
+        this.unsaved.delete(id);
         this.removed.add(id);
       }
       for (const jti of expiredSessions) this.revoked.delete(jti);
@@ -585,18 +596,26 @@ export class SiteRoom implements PartyServer {
   /** A visitor room's current entry (built from events it validated), kept and broadcast. */
   private async updateRoster(entry: RosterEntry): Promise<void> {
     const now = Date.now();
-    const put: Record<string, Json> = { [keys.roster(entry.id)]: entry };
+    const put: Record<string, Json> = {};
     const deleted: string[] = [];
+    if (this.roster.get(entry.id)?.status === entry.status) {
+      this.unsaved.add(entry.id);
+      this.rosterSave.request();
+    } else {
+      put[keys.roster(entry.id)] = entry;
+      this.unsaved.delete(entry.id);
+    }
     if (entry.status === "gone") {
       if (!this.goneAt.has(entry.id)) put[keys.gone(entry.id)] = now;
     } else if (this.goneAt.has(entry.id)) {
       deleted.push(keys.gone(entry.id));
     }
     // The roster is a live copy of what visitor rooms have already stored: it is kept for
-    // restarts, not acknowledged to anyone, so it neither waits for its write nor takes a
-    // transaction (which would let this room take one roster update per storage commit).
-    // Writes made in the same turn land together, on SQLite as in Durable Objects.
-    const written: Promise<unknown>[] = [this.room.storage.putMany(put)];
+    // restarts, not acknowledged to anyone, so it takes no transaction (which would let this
+    // room take one roster update per storage commit). A status change is saved at once, so
+    // a restart never shows a gone visitor as present; other changes wait for `saveRoster`.
+    const written: Promise<unknown>[] = [];
+    if (Object.keys(put).length > 0) written.push(this.room.storage.putMany(put));
     if (deleted.length > 0) written.push(this.room.storage.deleteMany(deleted));
     this.roster.set(entry.id, entry);
     if (entry.status !== "gone") this.goneAt.delete(entry.id);
@@ -606,6 +625,20 @@ export class SiteRoom implements PartyServer {
     this.rosterBroadcast.request();
     this.desk.rosterChanged(entry);
     await Promise.all([...written, this.scheduleAlarm()]);
+  }
+
+  /** Saves the entries changed since the last save, a chunk per storage write. */
+  private async saveRoster(): Promise<void> {
+    const ids = [...this.unsaved];
+    this.unsaved.clear();
+    for (let start = 0; start < ids.length; start += ROSTER_SAVE_CHUNK) {
+      const put: Record<string, Json> = {};
+      for (const id of ids.slice(start, start + ROSTER_SAVE_CHUNK)) {
+        const entry = this.roster.get(id);
+        if (entry) put[keys.roster(id)] = entry;
+      }
+      await this.room.storage.putMany(put);
+    }
   }
 
   private async trailOf(
