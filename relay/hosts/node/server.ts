@@ -316,7 +316,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       });
       for (const client of wss.clients) client.terminate();
       await Promise.allSettled(handling);
-      db.close();
+      await db.close();
     },
   };
 }
