@@ -39,6 +39,7 @@ import {
   type TrailFrame,
 } from "../../protocol/index.ts";
 import {
+  createSignInAttempts,
   hashPassword,
   newIdentitySecret,
   randomId,
@@ -196,6 +197,7 @@ export class SiteRoom implements PartyServer {
     "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
   };
   private readonly desk: ChatDesk;
+  private readonly signInAttempts = createSignInAttempts();
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
@@ -401,13 +403,25 @@ export class SiteRoom implements PartyServer {
     const body = await readJsonBody(request, LoginBodySchema);
     if (!body.ok) return body.response;
     const { email, password } = body.value;
+    const wait = this.signInAttempts.waitFor(email);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60_000);
+      return httpError(
+        429,
+        "rate_limited",
+        `Too many failed sign-ins for this email: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+        { "retry-after": String(Math.ceil(wait / 1000)) },
+      );
+    }
     const agent = [...this.agents.values()].find((candidate) => candidate.email === email);
     const valid = agent
       ? await verifyPassword(password, agent.passwordHash)
       : await verifyNoPassword(password);
     if (!agent || !valid || !this.site) {
+      this.signInAttempts.failed(email);
       return httpError(401, "unauthorized", "Wrong email or password");
     }
+    this.signInAttempts.succeeded(email);
     const token = await signToken(this.room.env.PARLEY_SECRET, {
       agentId: agent.id,
       siteId: this.room.id,
