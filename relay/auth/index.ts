@@ -2,6 +2,11 @@ export { sha256 } from "./bytes.ts";
 export { newIdentitySecret, signUserId, verifyUserHash } from "./identity.ts";
 export { hashPassword, PASSWORD_ITERATIONS, verifyNoPassword, verifyPassword } from "./password.ts";
 export {
+  createSignInAttempts,
+  SIGN_IN_FAILURES_ALLOWED,
+  SIGN_IN_WINDOW_MS,
+} from "./sign-in-attempts.ts";
+export {
   randomId,
   SESSION_TTL_MS,
   type SessionClaims,

@@ -5,6 +5,7 @@ import {
   type LoginResponse,
   type SiteSettingsResponse,
 } from "../../protocol/index.ts";
+import { SIGN_IN_FAILURES_ALLOWED, SIGN_IN_WINDOW_MS } from "../auth/index.ts";
 import {
   api,
   connectVisitor,
@@ -221,5 +222,36 @@ describe("agents and site settings", () => {
       .body as SiteSettingsResponse;
     expect(site.allowedOrigins).toEqual(expect.arrayContaining([oldUrl, relay.url]));
     expect((await login(relay)).agent.id).toBe(admin.agent.id);
+  });
+});
+
+describe("sign-in throttle", () => {
+  it(`refuses an email after ${SIGN_IN_FAILURES_ALLOWED} failed sign-ins, even with the right password, and no other`, async () => {
+    const email = "locked.out@parley.test";
+    const password = "right-password";
+    await api(relay, "POST", "/api/agents", {
+      token: admin.token,
+      body: { email, name: "Locked Out", password, role: "agent" },
+    });
+    for (let i = 0; i < SIGN_IN_FAILURES_ALLOWED; i++) {
+      const wrong = await api(relay, "POST", "/api/login", {
+        body: { email, password: "wrong-password" },
+      });
+      expect(wrong.status).toBe(401);
+    }
+    const refused = await fetch(`${relay.url}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      error: "rate_limited",
+      message: "Too many failed sign-ins for this email: try again in 15 minutes",
+    });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(
+      SIGN_IN_WINDOW_MS / 1000 - 60,
+    );
+    expect((await login(relay)).agent.email).toBe(DEMO.email);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { PRESENCE, type RosterEntry } from "../../protocol/index.ts";
-import { ROSTER_KEEP_GONE_MS } from "./site-room.ts";
+import { ROSTER_KEEP_GONE_MS, ROSTER_SAVE_MS } from "./site-room.ts";
 import {
   connectAgent,
   connectVisitor,
@@ -137,5 +137,31 @@ describe("presence", () => {
     );
     await waitFor(PRESENCE.goneAfterMs + 1000);
     await statusOf(visitor.id, "gone");
+  });
+});
+
+describe("the saved roster", () => {
+  it("holds a visitor's latest entry after a restart, once a save interval has passed", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    await statusOf(visitor.id, "online");
+    const visitId = newId("visit");
+    for (let i = 1; i <= 3; i++) {
+      tab.send({
+        type: "track",
+        events: [events.pageview(visitId, { at: Date.now(), title: `Page ${i}` })],
+      });
+      await tab.next("ack");
+      await waitFor(300);
+    }
+    await nextRosterEntry(agent, visitor.id, (entry) => entry.page?.title === "Page 3");
+    await waitFor(ROSTER_SAVE_MS);
+    await agent.close();
+    await relay.restart();
+    agent = await connectAgent(relay, (await login(relay)).token);
+    const full = await agent.next("roster");
+    const entry = (full.visitors as RosterEntry[]).find((e) => e.id === visitor.id);
+    expect(entry).toMatchObject({ status: "online", page: { title: "Page 3" } });
   });
 });

@@ -43,6 +43,7 @@ import {
   type TrailFrame,
 } from "../../protocol/index.ts";
 import {
+  createSignInAttempts,
   hashPassword,
   newIdentitySecret,
   randomId,
@@ -105,13 +106,18 @@ export type BootstrapBody = v.InferOutput<typeof BootstrapBodySchema>;
 
 const VisitorConnectBodySchema = v.object({ visitorId: IdSchema, origin: v.nullable(v.string()) });
 
-// Built by visitor rooms from validated events; checked here only for its identity.
-const RosterBodySchema = v.object({
-  entry: v.looseObject({ id: IdSchema, status: v.picklist(["online", "idle", "gone"]) }),
-});
+/** What a visitor room sends with `callRoom("site", siteId, "roster", …)`. */
+export type RosterCall = { entry: RosterEntry };
 
 /** Roster changes reach agents within this long, batched. */
 export const ROSTER_BROADCAST_MS = 20;
+/**
+ * A roster entry that changed but kept its status is saved at most this often: the saved
+ * roster only serves restarts, and visitor rooms send their entry again when they wake.
+ */
+export const ROSTER_SAVE_MS = 5000;
+/** Entries saved per storage write, so that a large save does not hold the room up. */
+const ROSTER_SAVE_CHUNK = 250;
 /** Visitors gone for longer than this leave the roster. */
 export const ROSTER_KEEP_GONE_MS = 60 * 60 * 1000;
 
@@ -156,6 +162,9 @@ export class SiteRoom implements PartyServer {
   /** When each gone visitor went. */
   private readonly goneAt = new Map<string, number>();
   private readonly changed = new Set<string>();
+  /** Entries changed since they were last saved. */
+  private readonly unsaved = new Set<string>();
+  private readonly rosterSave = createThrottle(ROSTER_SAVE_MS, () => this.saveRoster());
   private readonly removed = new Set<string>();
   private readonly guards: ConnectionGuards;
   private readonly rosterBroadcast = createThrottle(ROSTER_BROADCAST_MS, () =>
@@ -189,11 +198,11 @@ export class SiteRoom implements PartyServer {
     "/offline-messages/status": { POST: (request) => this.markOfflineMessage(request) },
     "/session": { GET: (request) => this.checkSessionRoute(request) },
     "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
-    "/roster": { POST: (request) => this.updateRoster(request) },
     "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
   };
   private readonly desk: ChatDesk;
   private readonly inbox: OfflineInbox;
+  private readonly signInAttempts = createSignInAttempts();
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
@@ -305,6 +314,11 @@ export class SiteRoom implements PartyServer {
     return route(this.routes, request);
   }
 
+  async onCall(method: string, arg: Json): Promise<undefined> {
+    if (method !== "roster") throw new Error(`No call ${method} in ${this.name}`);
+    await this.updateRoster((arg as RosterCall).entry);
+  }
+
   async onAlarm(): Promise<void> {
     this.alarmAt = null;
     const now = Date.now();
@@ -323,6 +337,7 @@ export class SiteRoom implements PartyServer {
         this.roster.delete(id);
         this.goneAt.delete(id);
         this.changed.delete(id);
+        this.unsaved.delete(id);
         this.removed.add(id);
       }
       for (const jti of expiredSessions) this.revoked.delete(jti);
@@ -428,13 +443,25 @@ export class SiteRoom implements PartyServer {
     const body = await readJsonBody(request, LoginBodySchema);
     if (!body.ok) return body.response;
     const { email, password } = body.value;
+    const wait = this.signInAttempts.waitFor(email);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60_000);
+      return httpError(
+        429,
+        "rate_limited",
+        `Too many failed sign-ins for this email: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+        { "retry-after": String(Math.ceil(wait / 1000)) },
+      );
+    }
     const agent = [...this.agents.values()].find((candidate) => candidate.email === email);
     const valid = agent
       ? await verifyPassword(password, agent.passwordHash)
       : await verifyNoPassword(password);
     if (!agent || !valid || !this.site) {
+      this.signInAttempts.failed(email);
       return httpError(401, "unauthorized", "Wrong email or password");
     }
+    this.signInAttempts.succeeded(email);
     const token = await signToken(this.room.env.PARLEY_SECRET, {
       agentId: agent.id,
       siteId: this.room.id,
@@ -633,23 +660,29 @@ export class SiteRoom implements PartyServer {
     return json({ number, settings: this.site.widget, available: this.desk.available() });
   }
 
-  private async updateRoster(request: Request): Promise<Response> {
-    const body = await readJsonBody(request, RosterBodySchema);
-    if (!body.ok) return body.response;
-    const entry = body.value.entry as RosterEntry;
+  /** A visitor room's current entry (built from events it validated), kept and broadcast. */
+  private async updateRoster(entry: RosterEntry): Promise<void> {
     const now = Date.now();
-    const put: Record<string, Json> = { [keys.roster(entry.id)]: entry };
+    const put: Record<string, Json> = {};
     const deleted: string[] = [];
+    if (this.roster.get(entry.id)?.status === entry.status) {
+      this.unsaved.add(entry.id);
+      this.rosterSave.request();
+    } else {
+      put[keys.roster(entry.id)] = entry;
+      this.unsaved.delete(entry.id);
+    }
     if (entry.status === "gone") {
       if (!this.goneAt.has(entry.id)) put[keys.gone(entry.id)] = now;
     } else if (this.goneAt.has(entry.id)) {
       deleted.push(keys.gone(entry.id));
     }
     // The roster is a live copy of what visitor rooms have already stored: it is kept for
-    // restarts, not acknowledged to anyone, so it neither waits for its write nor takes a
-    // transaction (which would let this room take one roster update per storage commit).
-    // Writes made in the same turn land together, on SQLite as in Durable Objects.
-    const written: Promise<unknown>[] = [this.room.storage.putMany(put)];
+    // restarts, not acknowledged to anyone, so it takes no transaction (which would let this
+    // room take one roster update per storage commit). A status change is saved at once, so
+    // a restart never shows a gone visitor as present; other changes wait for `saveRoster`.
+    const written: Promise<unknown>[] = [];
+    if (Object.keys(put).length > 0) written.push(this.room.storage.putMany(put));
     if (deleted.length > 0) written.push(this.room.storage.deleteMany(deleted));
     this.roster.set(entry.id, entry);
     if (entry.status !== "gone") this.goneAt.delete(entry.id);
@@ -659,7 +692,20 @@ export class SiteRoom implements PartyServer {
     this.rosterBroadcast.request();
     this.desk.rosterChanged(entry);
     await Promise.all([...written, this.scheduleAlarm()]);
-    return new Response(null, { status: 204 });
+  }
+
+  /** Saves the entries changed since the last save, a chunk per storage write. */
+  private async saveRoster(): Promise<void> {
+    const ids = [...this.unsaved];
+    this.unsaved.clear();
+    for (let start = 0; start < ids.length; start += ROSTER_SAVE_CHUNK) {
+      const put: Record<string, Json> = {};
+      for (const id of ids.slice(start, start + ROSTER_SAVE_CHUNK)) {
+        const entry = this.roster.get(id);
+        if (entry) put[keys.roster(id)] = entry;
+      }
+      await this.room.storage.putMany(put);
+    }
   }
 
   private async trailOf(

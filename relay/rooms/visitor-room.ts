@@ -38,11 +38,11 @@ import {
 } from "../guard.ts";
 import { httpError, internalRequest, json, type Routes, readJsonBody, route } from "../http.ts";
 import { log } from "../log.ts";
-import type { Connection, ConnectionContext, PartyServer, RoomContext } from "../party.ts";
+import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
 import { createThrottle } from "../throttle.ts";
 import type { CustomData } from "./chat/profile.ts";
 import { createVisitorChat, type VisitorChat } from "./chat/visitor-chat.ts";
-import { SiteIdSchema } from "./site-room.ts";
+import { type RosterCall, SiteIdSchema } from "./site-room.ts";
 import { createTrail, isTrailEvent, loadTrail, type VisitorTrail } from "./trail.ts";
 
 /** Roster updates for one visitor reach the site room at most this often (plus a leading one). */
@@ -316,6 +316,7 @@ export class VisitorRoom implements PartyServer {
     let stored = false;
     let active = false;
     let trailChanged = false;
+    let recordChanged = false;
     try {
       for (const raw of frame.events) {
         const checked = validate(TrackingEventSchema, raw, "invalid_event");
@@ -336,6 +337,7 @@ export class VisitorRoom implements PartyServer {
         if (outcome === "duplicate") continue;
         stored = true;
         if (isTrailEvent(event)) trailChanged = true;
+        else recordChanged = true;
         if (event.kind !== "engagement" || event.active) active = true;
       }
       if (stored) {
@@ -343,12 +345,15 @@ export class VisitorRoom implements PartyServer {
         if (trailChanged) visitor.engagedAt = now;
         if (active) {
           visitor.lastActivityAt = now;
-          this.updateStatus(now);
+          if (this.updateStatus(now)) recordChanged = true;
         }
         const changes = this.trail.takeChanges();
-        const chatChanges = this.chat.takeChanges();
+        const put: Record<string, Json> = { ...changes.put, ...this.chat.takeChanges() };
+        // Moved activity times alone are not worth rewriting the record on every event: a
+        // restart loses at most their last moves, and reconnecting tabs count as activity.
+        if (recordChanged) put[VISITOR_KEY] = visitor;
         await this.room.storage.transaction(async (txn) => {
-          await txn.putMany({ ...changes.put, ...chatChanges, [VISITOR_KEY]: visitor });
+          await txn.putMany(put);
           if (changes.delete.length > 0) await txn.deleteMany(changes.delete);
         });
       }
@@ -462,15 +467,11 @@ export class VisitorRoom implements PartyServer {
   private async pushRosterEntry(): Promise<void> {
     const visitor = this.visitor;
     if (!visitor) return;
-    const entry = JSON.stringify({ entry: this.rosterEntry(visitor) });
-    if (entry === this.lastPushed) return;
-    const response = await this.room.fetchRoom(
-      "site",
-      visitor.siteId,
-      new Request("https://room/roster", { method: "POST", body: entry }),
-    );
-    if (response.ok) this.lastPushed = entry;
-    else log.error("roster update refused", { room: this.name, status: response.status });
+    const entry = this.rosterEntry(visitor);
+    const pushed = JSON.stringify(entry);
+    if (pushed === this.lastPushed) return;
+    await this.room.callRoom("site", visitor.siteId, "roster", { entry } satisfies RosterCall);
+    this.lastPushed = pushed;
   }
 }
 

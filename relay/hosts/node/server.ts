@@ -107,6 +107,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       },
       getConnection: (connId) => connections.get(connId),
       fetchRoom: (toParty, roomId, request) => roomRequest(toParty, roomId, request),
+      callRoom: (toParty, roomId, method, arg) => roomCall(toParty, roomId, method, arg),
       geo: (ip, request) => options.geo?.(ip, request) ?? Promise.resolve({}),
     };
     entry.context = context;
@@ -121,6 +122,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     await target.started;
     if (!target.server.onRequest) return new Response("Not found", { status: 404 });
     return target.server.onRequest(request);
+  }
+
+  async function roomCall(party: PartyName, id: string, method: string, arg: Json) {
+    const target = room(party, id);
+    await target.started;
+    if (!target.server.onCall) throw new Error(`${party} rooms take no calls`);
+    // A copy, as Durable Object RPC makes: neither room sees the other change what it holds.
+    return target.server.onCall(method, structuredClone(arg));
   }
 
   function scheduleAlarm(key: string, entry: Room, time: number | null): void {
@@ -307,7 +316,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       });
       for (const client of wss.clients) client.terminate();
       await Promise.allSettled(handling);
-      db.close();
+      await db.close();
     },
   };
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openSqliteDatabase, type SqliteDatabase } from "./sqlite-storage.ts";
 
 let dir: string;
@@ -12,8 +12,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "parley-storage-"));
   db = openSqliteDatabase(join(dir, "relay.sqlite"));
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -23,7 +23,7 @@ describe("sqlite room storage", () => {
     const b = db.storage("visitor/b", noAlarm);
     await a.put("profile", { name: "Visitor 1", tags: ["x"] });
     await b.put("profile", { name: "Visitor 2" });
-    db.close();
+    await db.close();
     db = openSqliteDatabase(join(dir, "relay.sqlite"));
     expect(await db.storage("visitor/a", noAlarm).get("profile")).toEqual({
       name: "Visitor 1",
@@ -115,17 +115,34 @@ describe("sqlite room storage", () => {
     expect(seen).toEqual([5000, null]);
   });
 
-  it("creates a meta value once and returns the same one after reopening", () => {
+  it("creates a meta value once and returns the same one after reopening", async () => {
     const secret = db.meta("token-secret", () => "first");
     expect(db.meta("token-secret", () => "second")).toBe(secret);
-    db.close();
+    await db.close();
     db = openSqliteDatabase(join(dir, "relay.sqlite"));
     expect(db.meta("token-secret", () => "third")).toBe("first");
   });
 
+  it("copies committed pages from the WAL into the file on a worker thread, and removes the WAL on close", async () => {
+    const file = join(dir, "relay.sqlite");
+    const before = statSync(file).size;
+    // 25 pages: far below the 1,000 at which SQLite itself would checkpoint.
+    const rows = Array.from({ length: 500 }, (_, i) => [`k${i}`, "x".repeat(200)]);
+    await db.storage("visitor/v", noAlarm).putMany(Object.fromEntries(rows));
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(100_000);
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(before + 100_000), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    await db.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    db = openSqliteDatabase(file);
+    expect(await db.storage("visitor/v", noAlarm).get("k499")).toBe("x".repeat(200));
+  });
+
   it("refuses to work once closed", async () => {
     const s = db.storage("visitor/v", noAlarm);
-    db.close();
+    await db.close();
     await expect(s.put("k", 1)).rejects.toThrow("storage is closed");
   });
 });

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import type { Json, ListOptions, RoomStorage } from "../../party.ts";
+import { startCheckpointer } from "./checkpointer.ts";
 
 /**
  * Room storage on one SQLite file, as the node host keeps it: every room's keys in one table,
@@ -9,6 +10,7 @@ import type { Json, ListOptions, RoomStorage } from "../../party.ts";
  * the same tick joins it, and it commits on `setImmediate`. Write promises resolve after the
  * commit, so a room that awaits a write before acknowledging a client never acknowledges
  * something a crash could lose. Reads run on the same connection and see uncommitted writes.
+ * WAL checkpoints run on a worker thread (see `checkpointer.ts`), not inside these commits.
  */
 export type SqliteDatabase = {
   /** Storage for one room, keyed by `party/id`. */
@@ -17,8 +19,8 @@ export type SqliteDatabase = {
   alarms(): { roomKey: string; time: number }[];
   /** A value of the host's own (such as the token secret), created once by `make`. */
   meta(key: string, make: () => string): string;
-  /** Commits pending writes and closes the file. */
-  close(): void;
+  /** Commits pending writes, stops the checkpointer and closes the file. */
+  close(): Promise<void>;
 };
 
 type Pending = { resolve: () => void; reject: (error: unknown) => void };
@@ -27,6 +29,7 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  db.pragma("wal_autocheckpoint = 0");
   db.exec(`
     CREATE TABLE IF NOT EXISTS kv (room TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
       PRIMARY KEY (room, key)) WITHOUT ROWID;
@@ -52,6 +55,7 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
     putMeta: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)"),
   };
 
+  const checkpointer = startCheckpointer(path);
   let closed = false;
   let batch: Pending[] | null = null;
 
@@ -185,10 +189,12 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
       sql.putMeta.run(key, value);
       return value;
     },
-    close() {
+    async close() {
       if (closed) return;
       if (batch) commit();
       closed = true;
+      await checkpointer.stop();
+      // The last connection to close checkpoints what is left and removes the WAL.
       db.close();
     },
   };

@@ -1,0 +1,57 @@
+/**
+ * Takes SQLite's WAL checkpoints off the event loop. Left to itself, SQLite checkpoints inside
+ * a commit once the WAL passes 1,000 pages: the relay's thread then copies pages into the
+ * database file and waits for its fsync, and every socket waits with it (20-30 ms stalls
+ * under load). Here a worker thread with its own connection to the file checkpoints every
+ * {@link CHECKPOINT_EVERY_MS}, in PASSIVE mode: it neither waits for the relay's writes nor
+ * holds them up, and the WAL starts over once a checkpoint has caught up with it.
+ */
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import { log } from "../../log.ts";
+
+export const CHECKPOINT_EVERY_MS = 1000;
+
+type CheckpointerData = { sqliteModule: string; path: string; everyMs: number };
+
+export type Checkpointer = {
+  /** Stops the worker once its checkpoint in progress, if any, is done. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts checkpointing the WAL of the database at `path`; the caller turns SQLite's own
+ * checkpoints off (`PRAGMA wal_autocheckpoint = 0`) on its connection.
+ */
+export function startCheckpointer(path: string): Checkpointer {
+  const data: CheckpointerData = {
+    sqliteModule: createRequire(import.meta.url).resolve("better-sqlite3"),
+    path,
+    everyMs: CHECKPOINT_EVERY_MS,
+  };
+  const worker = new Worker(checkpointLoop, { eval: true, workerData: data });
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  worker.on("error", (error) => log.error("checkpointer failed", { path, error }));
+  return {
+    async stop() {
+      worker.postMessage("stop");
+      await exited;
+    },
+  };
+}
+
+/**
+ * The worker's whole program, given `CheckpointerData` as `workerData`. It is a string so that
+ * no bundler rewrites it: the worker runs it as a CommonJS script of its own.
+ */
+const checkpointLoop = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.sqliteModule);
+const db = new Database(workerData.path);
+const timer = setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), workerData.everyMs);
+parentPort.once("message", () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
