@@ -68,8 +68,20 @@ test("axe-core finds nothing wrong in the open chat window: pre-chat form, conve
   agent.typing(visitor.id, true);
   await expect(widget.window.getByTestId("agent-typing")).toContainText("is typing");
   await widget.window.getByRole("button", { name: "Insert an emoji" }).click();
-  await expect(widget.window.getByTestId("emoji-picker")).toBeVisible();
+  const picker = widget.window.getByTestId("emoji-picker");
+  await expect(picker).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
+  // One tab stop; arrows move through the grid of eight columns, Home and End to its ends.
+  const emoji = (name: string) => picker.getByRole("button", { name, exact: true });
+  await expect(emoji("😀")).toBeFocused();
+  await page.keyboard.press("ArrowRight");
+  await expect(emoji("😃")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(emoji("😊")).toBeFocused();
+  await page.keyboard.press("End");
+  await expect(emoji("🌈")).toBeFocused();
+  await page.keyboard.press("Home");
+  await expect(emoji("😀")).toBeFocused();
   await page.keyboard.press("Escape");
   await expect(widget.window.getByTestId("emoji-picker")).toBeHidden();
   await expect(widget.window).toBeVisible();

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 /** A small set for customer chats; the picker is a chunk of its own, loaded on first use. */
 const EMOJI = [
@@ -13,9 +13,27 @@ type EmojiPickerProps = {
   onClose(): void;
 };
 
-/** A grid of emoji buttons; focus starts on the first; Escape closes it (not the window). */
+/** Where an arrow key, Home or End moves focus from `index` in a grid of `columns`. */
+function moveIndex(key: string, index: number, count: number, columns: number): number | null {
+  const moves: Record<string, number> = {
+    ArrowLeft: index - 1,
+    ArrowRight: index + 1,
+    ArrowUp: index - columns,
+    ArrowDown: index + columns,
+    Home: 0,
+    End: count - 1,
+  };
+  const next = moves[key];
+  return next === undefined ? null : Math.min(count - 1, Math.max(0, next));
+}
+
+/**
+ * A grid of emoji buttons, one tab stop: focus starts on the first, arrow keys, Home and End
+ * move it, Escape closes the picker (not the window).
+ */
 export function EmojiPicker({ label, onPick, onClose }: EmojiPickerProps) {
   const grid = useRef<HTMLFieldSetElement>(null);
+  const [active, setActive] = useState(0);
   useEffect(() => grid.current?.querySelector("button")?.focus(), []);
   return (
     <fieldset
@@ -23,14 +41,30 @@ export function EmojiPicker({ label, onPick, onClose }: EmojiPickerProps) {
       ref={grid}
       data-testid="emoji-picker"
       onKeyDown={(event) => {
-        if (event.key !== "Escape") return;
-        event.stopPropagation();
-        onClose();
+        if (event.key === "Escape") {
+          event.stopPropagation();
+          onClose();
+          return;
+        }
+        const buttons = [...(grid.current?.querySelectorAll("button") ?? [])];
+        const top = buttons[0]?.offsetTop;
+        const columns = buttons.filter((button) => button.offsetTop === top).length || 1;
+        const next = moveIndex(event.key, active, buttons.length, columns);
+        if (next === null) return;
+        event.preventDefault();
+        setActive(next);
+        buttons[next]?.focus();
       }}
     >
       <legend class="sr">{label}</legend>
-      {EMOJI.map((emoji) => (
-        <button key={emoji} type="button" onClick={() => onPick(emoji)}>
+      {EMOJI.map((emoji, index) => (
+        <button
+          key={emoji}
+          type="button"
+          tabIndex={index === active ? 0 : -1}
+          onFocus={() => setActive(index)}
+          onClick={() => onPick(emoji)}
+        >
           {emoji}
         </button>
       ))}
