@@ -182,6 +182,9 @@ export function createTracker({
   });
 
   const recordPageView = async (referrer: string) => {
+    // The page's first Intl.DateTimeFormat loads the time-zone data, some 30 ms of main thread
+    // in Chromium: read before the wait for storage, it is not added to the visit's own task.
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone?.slice(0, 64);
     const at = now();
     const url = location.href;
     const title = document.title;
@@ -205,7 +208,7 @@ export function createTracker({
         landingUrl: clip(url),
         referrer: from,
         language: navigator.language?.slice(0, 35),
-        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone?.slice(0, 64),
+        timezone,
         screen: { width: screen.width, height: screen.height },
       });
     page = { id: randomId(), visitId: visit.id };
