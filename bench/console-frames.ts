@@ -212,7 +212,7 @@ export async function benchConsoleFrames(log: (line: string) => void): Promise<R
       {
         section,
         measure: "frames drawn; long tasks over 50 ms",
-        value: `${count(frames.length)} frames (${(frames.length / (MEASURE_MS / 1000)).toFixed(0)}/s); ${count(longTasks.count)} long tasks, ${ms(longTasks.totalMs)} in all`,
+        value: `${count(frames.length)} frames (${(frames.length / (MEASURE_MS / 1000)).toFixed(0)}/s); long tasks: ${count(longTasks.count)}, ${ms(longTasks.totalMs)} in all`,
       },
     ];
   } finally {
