@@ -182,9 +182,6 @@ export function createTracker({
   });
 
   const recordPageView = async (referrer: string) => {
-    // The page's first Intl.DateTimeFormat loads the time-zone data, some 30 ms of main thread
-    // in Chromium: read before the wait for storage, it is not added to the visit's own task.
-    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone?.slice(0, 64);
     const at = now();
     const url = location.href;
     const title = document.title;
@@ -198,6 +195,10 @@ export function createTracker({
     const started = enterVisit(current, at, sourceSignature(url, referrer, location.hostname));
     const visit = current.visit as Visit;
     const from = referrer ? clip(referrer) : undefined;
+    // The events go out after the save: a new visit's time zone comes from the page's first
+    // Intl.DateTimeFormat, which loads the time-zone data (some 30 ms of main thread in
+    // Chromium), and after the wait for storage it runs in a task apart from the visit's own.
+    await save();
     if (started)
       record({
         kind: "visit",
@@ -208,7 +209,7 @@ export function createTracker({
         landingUrl: clip(url),
         referrer: from,
         language: navigator.language?.slice(0, 35),
-        timezone,
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone?.slice(0, 64),
         screen: { width: screen.width, height: screen.height },
       });
     page = { id: randomId(), visitId: visit.id };
@@ -221,7 +222,6 @@ export function createTracker({
       title: title.slice(0, LIMITS.titleLength),
       referrer: from,
     });
-    await save();
   };
 
   const stop = () => {
