@@ -7,6 +7,7 @@ import { chromium, type Page } from "playwright-core";
 import { connectAgent } from "../e2e/agent-client.ts";
 import { chromiumLaunchOptions } from "../e2e/chromium-launch.ts";
 import { startRelayProcess } from "../e2e/relay-process.ts";
+import { percentile } from "./statistics.ts";
 import { kb, ms, type Row, verdict } from "./table.ts";
 
 const RUNS = 5;
@@ -58,10 +59,7 @@ function timeInOurScripts(profile: CpuProfile): number {
   return micros / 1000;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
+const median = (values: number[]) => percentile(values, 0.5);
 
 /** Counts long tasks and layout shifts from the page's first moment. */
 function watchPerformance(): void {

@@ -5,6 +5,7 @@
  */
 import { cpus, totalmem } from "node:os";
 import { benchBundles } from "./bundles.ts";
+import { benchConsoleFrames } from "./console-frames.ts";
 import { benchHostCost } from "./host-cost.ts";
 import { benchRelayLoad } from "./relay-load.ts";
 import { formatTable, type Row } from "./table.ts";
@@ -19,7 +20,8 @@ const started = Date.now();
 const bundles = benchBundles();
 const relayLoad = await benchRelayLoad(log);
 const hostCost = await benchHostCost(log);
-const rows: Row[] = [...bundles, ...hostCost.rows, ...relayLoad];
+const consoleFrames = await benchConsoleFrames(log);
+const rows: Row[] = [...bundles, ...hostCost.rows, ...relayLoad, ...consoleFrames];
 
 const cpu = cpus();
 const machine = `${cpu.length} cores (${cpu[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Chromium ${hostCost.browserVersion}`;

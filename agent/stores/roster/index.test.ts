@@ -147,6 +147,25 @@ describe("applyRosterFrame", () => {
     expect(roster.sorted.map((entry) => entry.id)).toEqual(expected);
     expect(roster.byId.size).toBe(latest.size);
   });
+
+  it("applies a delta that lists every visitor, some twice, as a relay under load sends it", () => {
+    const roster = emptyRoster();
+    const visitors = Array.from({ length: 5000 }, (_, i) => visitor(`v${i}`, i % 97));
+    applyRosterFrameTo(roster, { type: "roster", full: true, visitors });
+    const changed = visitors.map((entry, i) => visitor(entry.id, 100 + ((i * 31) % 89)));
+    const again = visitor("v7", 5);
+    applyRosterFrameTo(roster, {
+      type: "roster",
+      full: false,
+      visitors: [...changed, again],
+      removed: ["v1"],
+    });
+    const latest = new Map(changed.map((entry) => [entry.id, entry]));
+    latest.set("v7", again);
+    const expected = [...latest.values()].sort(compareByActivity).map((entry) => entry.id);
+    expect(roster.sorted.map((entry) => entry.id)).toEqual(expected);
+    expect(roster.sorted.find((entry) => entry.id === "v7")).toBe(again);
+  });
 });
 
 describe("filters", () => {

@@ -1,7 +1,9 @@
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -16,6 +18,67 @@ const contentTypes: Record<string, string> = {
   ".map": "application/json; charset=utf-8",
 };
 
+/** Text types worth compressing; images and fonts are compressed already. */
+const compressible = new Set([".html", ".js", ".css", ".json", ".svg", ".map"]);
+/** Larger files are streamed as they are rather than held in memory. */
+const MAX_COMPRESSED_FILE_BYTES = 4 * 1024 * 1024;
+
+type Encoding = "br" | "gzip";
+
+const compressors: Record<Encoding, (content: Buffer) => Promise<Buffer>> = {
+  br: (content) =>
+    promisify(brotliCompress)(content, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: content.length,
+      },
+    }),
+  gzip: (content) => promisify(gzip)(content, { level: 9 }),
+};
+
+/**
+ * The encoding to send: brotli if the client takes it, else gzip, else none. Reads the
+ * `Accept-Encoding` list with its q-values; `q=0` refuses an encoding.
+ */
+export function negotiateEncoding(acceptEncoding: string | undefined): Encoding | null {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? "").split(",")) {
+    const [name = "", ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find(Boolean);
+    accepted.set(name.trim(), q === undefined ? 1 : Number(q));
+  }
+  const weight = (encoding: Encoding) => accepted.get(encoding) ?? accepted.get("*") ?? 0;
+  const best = (["br", "gzip"] as const).filter((encoding) => weight(encoding) > 0);
+  return best.sort((a, b) => weight(b) - weight(a))[0] ?? null;
+}
+
+/**
+ * Each file's compressed bodies, made once per version of the file (its ETag) and kept in
+ * memory: the files are the few bundles and pages of a release, and compressing them at the
+ * highest level on every request would cost the relay's CPU. Compression runs on libuv's
+ * thread pool, off the thread that serves the rooms.
+ */
+const compressedCache = new Map<
+  string,
+  { version: string; bodies: Map<Encoding, Promise<Buffer>> }
+>();
+
+function compressed(file: string, version: string, encoding: Encoding): Promise<Buffer> {
+  let cached = compressedCache.get(file);
+  if (cached?.version !== version) {
+    cached = { version, bodies: new Map() };
+    compressedCache.set(file, cached);
+  }
+  let body = cached.bodies.get(encoding);
+  if (!body) {
+    body = readFile(file).then(compressors[encoding]);
+    // A failed read (the file went away mid-release) is not remembered.
+    body.catch(() => cached.bodies.delete(encoding));
+    cached.bodies.set(encoding, body);
+  }
+  return body;
+}
+
 /** A URL prefix served from a folder, with the headers its files get. */
 export type Mount = {
   prefix: string;
@@ -29,7 +92,9 @@ export type Mount = {
 };
 
 /**
- * Serves GET and HEAD for files under the mounts; a folder serves its index.html.
+ * Serves GET and HEAD for files under the mounts; a folder serves its index.html. Text files
+ * go out brotli- or gzip-compressed when the client accepts it, each encoding with its own
+ * ETag (`Vary: Accept-Encoding` tells caches to keep them apart).
  * Answers false when no mount covers the path, so the caller can answer 404.
  */
 export async function serveStatic(
@@ -66,7 +131,10 @@ export async function serveStatic(
     res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found");
     return true;
   }
-  const etag = `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`;
+  const version = `${info.size.toString(16)}-${info.mtimeMs.toString(16)}`;
+  const canCompress = compressible.has(extname(file)) && info.size <= MAX_COMPRESSED_FILE_BYTES;
+  const encoding = canCompress ? negotiateEncoding(req.headers["accept-encoding"]) : null;
+  const etag = encoding ? `"${version}-${encoding}"` : `"${version}"`;
   const headers: Record<string, string> = {
     "content-type": contentTypes[extname(file)] ?? "application/octet-stream",
     "x-content-type-options": "nosniff",
@@ -76,14 +144,26 @@ export async function serveStatic(
       : mount.maxAge
         ? `public, max-age=${mount.maxAge}`
         : "no-cache",
+    ...(canCompress ? { vary: "Accept-Encoding" } : {}),
+    ...(encoding ? { "content-encoding": encoding } : {}),
     ...mount.headers,
   };
   if (req.headers["if-none-match"] === etag) {
     res.writeHead(304, headers).end();
     return true;
   }
-  res.writeHead(200, { ...headers, "content-length": String(info.size) });
-  if (req.method === "HEAD") res.end();
-  else createReadStream(file).pipe(res);
+  if (!encoding) {
+    res.writeHead(200, { ...headers, "content-length": String(info.size) });
+    if (req.method === "HEAD") res.end();
+    else createReadStream(file).pipe(res);
+    return true;
+  }
+  const body = await compressed(file, version, encoding).catch(() => null);
+  if (!body) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found");
+    return true;
+  }
+  res.writeHead(200, { ...headers, "content-length": String(body.length) });
+  res.end(req.method === "HEAD" ? undefined : body);
   return true;
 }
