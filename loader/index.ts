@@ -93,6 +93,7 @@ try {
         }
         if ((look.position ?? data.position) === "left") button.classList.add("left");
         const text = document.createElement("span");
+        text.className = "label";
         text.textContent = look.text ?? "";
         button.append(text);
         button.setAttribute(

@@ -43,7 +43,7 @@ export function Launcher({ button }: { button: RefObject<HTMLButtonElement> }) {
         // The facade's icon, a constant of ours: the swap from facade to launcher is seamless.
         <span class="glyph" dangerouslySetInnerHTML={{ __html: LAUNCHER_ICON }} />
       )}
-      {!open && launcherText && <span>{launcherText}</span>}
+      {!open && launcherText && <span class="label">{launcherText}</span>}
       {unread > 0 && (
         <span class="badge" aria-hidden="true" data-testid="unread-badge">
           {unread > 99 ? "99+" : unread}
