@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { IdSchema, TimestampSchema, text } from "./ids.ts";
-import { LIMITS } from "./limits.ts";
+import { LABEL_LENGTH, MESSAGE_LENGTH } from "./limits.ts";
 
 /*
  * Chat: one conversation per visitor (its id is the visitor id), kept by the visitor's room
@@ -13,9 +13,9 @@ import { LIMITS } from "./limits.ts";
 
 const messageText = v.pipe(
   v.string(),
-  v.maxLength(LIMITS.messageLength, `a message is at most ${LIMITS.messageLength} characters`),
+  v.maxLength(MESSAGE_LENGTH, `a message is at most ${MESSAGE_LENGTH} characters`),
 );
-const label = text(LIMITS.labelLength);
+const label = text(LABEL_LENGTH);
 
 /** An uploaded file as it appears in a message. `url` is absolute on the relay. */
 export type ChatFile = {
@@ -133,7 +133,7 @@ export type OfflineMessageEvent = v.InferOutput<typeof OfflineMessageEventSchema
 
 /**
  * Visitor to relay: what the visitor is typing, before sending (empty: stopped). Any text a
- * message may hold is accepted; agents see its first LIMITS.typingPreviewLength characters.
+ * message may hold is accepted; agents see its first TYPING_PREVIEW_LENGTH characters.
  */
 export const VisitorTypingFrameSchema = v.object({
   type: v.literal("chat:typing"),
@@ -211,7 +211,7 @@ export const TransferFrameSchema = v.object({
   type: v.literal("chat:transfer"),
   chatId: IdSchema,
   agentId: IdSchema,
-  note: v.optional(text(LIMITS.labelLength * 2)),
+  note: v.optional(text(LABEL_LENGTH * 2)),
 });
 
 /** Agent to relay: ask a colleague into the chat (both stay). */
@@ -335,7 +335,7 @@ export const ChatSettingsBodySchema = v.object({
         color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, "a colour is #rrggbb")),
         position: v.picklist(["right", "left"]),
         launcherText: text(40),
-        greeting: text(LIMITS.labelLength),
+        greeting: text(LABEL_LENGTH),
         prechat: v.object({ name: fieldRule, email: fieldRule, phone: fieldRule }),
         whenOffline: v.picklist(["form", "hide"]),
       }),

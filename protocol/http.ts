@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { AgentProfile } from "./agent.ts";
 import { ChatSettingsBodySchema, type WidgetSettings } from "./chat.ts";
 import { text } from "./ids.ts";
-import { LIMITS } from "./limits.ts";
+import { LABEL_LENGTH } from "./limits.ts";
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254));
 const password = v.pipe(
@@ -20,7 +20,7 @@ export const LoginBodySchema = v.object({ email, password: v.pipe(v.string(), v.
  */
 export const NewAgentBodySchema = v.object({
   email,
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.labelLength)),
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LABEL_LENGTH)),
   password,
   role: v.picklist(["admin", "agent"]),
 });
@@ -33,7 +33,7 @@ export const OriginSchema = v.pipe(
 
 /** `PUT /api/site` (admins only): change the site's settings. */
 export const SiteSettingsBodySchema = v.object({
-  name: v.optional(text(LIMITS.labelLength)),
+  name: v.optional(text(LABEL_LENGTH)),
   allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(100))),
   ...ChatSettingsBodySchema.entries,
 });

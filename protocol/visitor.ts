@@ -14,9 +14,9 @@ import {
   type WidgetSettings,
 } from "./chat.ts";
 import { DurationSchema, IdSchema, TimestampSchema, text } from "./ids.ts";
-import { LIMITS } from "./limits.ts";
+import { EVENTS_PER_FRAME, TITLE_LENGTH, URL_LENGTH } from "./limits.ts";
 
-const url = text(LIMITS.urlLength);
+const url = text(URL_LENGTH);
 
 /**
  * A visit starts: sent once per visit, before its first page view.
@@ -52,7 +52,7 @@ export const PageViewEventSchema = v.object({
   at: TimestampSchema,
   visitId: IdSchema,
   url,
-  title: text(LIMITS.titleLength),
+  title: text(TITLE_LENGTH),
   referrer: v.optional(url),
 });
 
@@ -92,7 +92,7 @@ export const TrackingEventSchema = v.variant("kind", [
  */
 export const TrackFrameSchema = v.object({
   type: v.literal("track"),
-  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(LIMITS.eventsPerFrame)),
+  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(EVENTS_PER_FRAME)),
 });
 
 /** Every frame a visitor may send. */

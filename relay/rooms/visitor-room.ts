@@ -14,9 +14,10 @@ import {
   type Device,
   type ErrorCode,
   type Geo,
+  GONE_AFTER_MS,
   type HttpError,
+  IDLE_AFTER_MS,
   IdSchema,
-  PRESENCE,
   type RosterEntry,
   type TrackFrame,
   TrackingEventSchema,
@@ -413,11 +414,9 @@ export class VisitorRoom implements PartyServer {
     let next: number | null = null;
     if (this.openTabs() > 0) {
       next =
-        visitor.status === "online"
-          ? visitor.lastActivityAt + PRESENCE.idleAfterMs
-          : now + WATCHDOG_MS;
+        visitor.status === "online" ? visitor.lastActivityAt + IDLE_AFTER_MS : now + WATCHDOG_MS;
     } else if (visitor.status !== "gone") {
-      next = (visitor.closedAt ?? now) + PRESENCE.goneAfterMs;
+      next = (visitor.closedAt ?? now) + GONE_AFTER_MS;
     }
     if (next === null) return;
     // An early alarm costs one wake-up; it re-reads the state and sets the next one.
@@ -476,9 +475,9 @@ export class VisitorRoom implements PartyServer {
 
 /** Presence from the record: tabs open (or closed only just now), and recent activity. */
 function presenceAt(visitor: VisitorRecord, tabsOpen: boolean, now: number): VisitorStatus {
-  const lingering = visitor.closedAt !== null && now - visitor.closedAt < PRESENCE.goneAfterMs;
+  const lingering = visitor.closedAt !== null && now - visitor.closedAt < GONE_AFTER_MS;
   if (!tabsOpen && !lingering) return "gone";
-  return now - visitor.lastActivityAt >= PRESENCE.idleAfterMs ? "idle" : "online";
+  return now - visitor.lastActivityAt >= IDLE_AFTER_MS ? "idle" : "online";
 }
 
 /** "City 40" when the city is known, else "Visitor 40", as JivoChat names visitors. */

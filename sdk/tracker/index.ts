@@ -1,5 +1,5 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { LIMITS } from "../../protocol/limits.ts";
+import { TITLE_LENGTH, URL_LENGTH } from "../../protocol/limits.ts";
 import type {
   TrackingEvent,
   VisitorClientFrame,
@@ -108,7 +108,7 @@ export type Tracker = {
   stop(): void;
 };
 
-const clip = (url: string) => url.slice(0, LIMITS.urlLength);
+const clip = (url: string) => url.slice(0, URL_LENGTH);
 
 /**
  * Starts tracking this page for `site`: the visitor's identity and visits, every page view
@@ -215,7 +215,7 @@ export function createTracker({
       at,
       visitId: visit.id,
       url: clip(url),
-      title: title.slice(0, LIMITS.titleLength),
+      title: title.slice(0, TITLE_LENGTH),
       referrer: from,
     });
     await save();

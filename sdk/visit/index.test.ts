@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PRESENCE } from "../../protocol/limits.ts";
+import { VISIT_TIMEOUT_MS } from "../../protocol/limits.ts";
 import { sourceSignature } from "../source/index.ts";
 import { createProfile, enterVisit } from "./index.ts";
 
@@ -51,9 +51,9 @@ describe("enterVisit", () => {
     enterVisit(profile, 0, google);
     enterVisit(profile, 10 * minute, null);
     const first = profile.visit?.id;
-    expect(enterVisit(profile, 10 * minute + PRESENCE.visitTimeoutMs - 1, null)).toBe(false);
+    expect(enterVisit(profile, 10 * minute + VISIT_TIMEOUT_MS - 1, null)).toBe(false);
     const last = profile.visit?.lastActivityAt ?? 0;
-    expect(enterVisit(profile, last + PRESENCE.visitTimeoutMs, null)).toBe(true);
+    expect(enterVisit(profile, last + VISIT_TIMEOUT_MS, null)).toBe(true);
     expect(profile.visit?.id).not.toBe(first);
     expect(profile.visit).toMatchObject({ number: 2, signature: null });
   });

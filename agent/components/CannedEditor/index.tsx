@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { CannedResponse } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import { type CannedState, saveCanned } from "../../stores/canned/index.ts";
 
 /** Admins edit the site's canned responses here and save them all at once. */
@@ -35,7 +35,7 @@ export function CannedEditor({ state }: { state: CannedState }) {
             aria-label="Text"
             required
             rows={2}
-            maxLength={LIMITS.messageLength}
+            maxLength={MESSAGE_LENGTH}
             value={row.text}
             onInput={(event) => change(index, { text: event.currentTarget.value })}
             data-testid="canned-text"

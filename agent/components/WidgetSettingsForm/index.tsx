@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
 import type { FieldRule, WidgetSettings } from "../../../protocol/chat.ts";
 import type { SiteSettingsResponse } from "../../../protocol/http.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
 
 const RULES: readonly (readonly [FieldRule, string])[] = [
@@ -112,7 +112,7 @@ export function WidgetSettingsForm({
       <input
         id="settings-greeting"
         name="greeting"
-        maxLength={LIMITS.labelLength}
+        maxLength={LABEL_LENGTH}
         defaultValue={widget.greeting}
         data-testid="settings-greeting"
       />

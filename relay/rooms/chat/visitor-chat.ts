@@ -24,8 +24,8 @@ import {
   type CustomDataEvent,
   type IdentifyEvent,
   IdSchema,
-  LIMITS,
   type OfflineMessageEvent,
+  TYPING_PREVIEW_LENGTH,
   type VisitorChatMessageFrame,
   type VisitorChatReadFrame,
   type VisitorChatTypingFrame,
@@ -393,7 +393,7 @@ export function createVisitorChat(host: VisitorChatHost) {
 
     /** `chat:typing` from a tab: agents see the first characters, a few times a second. */
     typing(text: string): void {
-      typingText = text.slice(0, LIMITS.typingPreviewLength);
+      typingText = text.slice(0, TYPING_PREVIEW_LENGTH);
       typingPush.request();
     },
 
