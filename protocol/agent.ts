@@ -21,6 +21,7 @@ import {
   TransferFrameSchema,
 } from "./chat.ts";
 import { IdSchema } from "./ids.ts";
+import { VisitorInviteFrameSchema } from "./invitations.ts";
 import type { Source } from "./source.ts";
 import type { AckFrame, ErrorFrame } from "./visitor.ts";
 
@@ -132,6 +133,7 @@ export const AgentClientFrameSchema = v.variant("type", [
   AgentTypingFrameSchema,
   AgentReadFrameSchema,
   AgentStatusFrameSchema,
+  VisitorInviteFrameSchema,
 ]);
 export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
 

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { IdSchema, TimestampSchema, text } from "./ids.ts";
+import { InvitationRulesSchema } from "./invitations.ts";
 import { LABEL_LENGTH, MESSAGE_LENGTH } from "./limits.ts";
 
 /*
@@ -88,6 +89,8 @@ export const MessageEventSchema = v.object({
   text: messageText,
   /** An upload made with `POST /api/uploads`, by its id. */
   fileId: v.optional(IdSchema),
+  /** The invitation this message answers (shown before): the chat starts from it. */
+  invitationId: v.optional(IdSchema),
 });
 
 /** Durable (in `track`): who the visitor is, from the pre-chat form or `parley('identify')`. */
@@ -341,6 +344,7 @@ export const ChatSettingsBodySchema = v.object({
       }),
     ),
   ),
+  invitations: v.optional(InvitationRulesSchema),
 });
 
 /** `GET /api/canned` and `PUT /api/canned`: the site's canned responses. */

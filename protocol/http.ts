@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { AgentProfile } from "./agent.ts";
 import { ChatSettingsBodySchema, type WidgetSettings } from "./chat.ts";
 import { text } from "./ids.ts";
+import type { InvitationRule, InvitationStats } from "./invitations.ts";
 import { LABEL_LENGTH } from "./limits.ts";
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254));
@@ -59,6 +60,9 @@ export type SiteSettingsResponse = {
   allowedOrigins: string[];
   routing: "manual" | "auto";
   widget: WidgetSettings;
+  invitations: InvitationRule[];
+  /** Admins only: what visitors did with each rule's invitations, by rule id (and `manual`). */
+  invitationStats?: InvitationStats;
   /**
    * Admins only: the key the host's server signs user ids with for identity verification,
    * `userHash = hex(HMAC-SHA256(identitySecret, userId))`. Keep it on the server.

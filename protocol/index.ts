@@ -2,6 +2,7 @@ export * from "./agent.ts";
 export * from "./chat.ts";
 export * from "./http.ts";
 export * from "./ids.ts";
+export * from "./invitations.ts";
 export * from "./limits.ts";
 export * from "./source.ts";
 export * from "./visitor.ts";

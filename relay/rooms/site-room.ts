@@ -9,13 +9,14 @@
  * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`, `GET /canned`,
  *   `PUT /canned`, `GET /offline-messages`: the `/api/*` routes of the same names, with the
  *   caller's `Authorization: Bearer` token; `GET /session` -> `{agentId}` checks one
- * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available}` |
+ * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available, invitations}` |
  *   403 origin_not_allowed | 404 unknown_site
  * - `POST /roster` {entry}: a visitor room's current roster entry
  * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
  *   typing preview and read mark (see chat/desk.ts)
  * - `POST /offline-messages` {message}: an offline-form submission, stored once
  * - `POST /identity/verify` {userId, userHash} -> `{verified}`
+ * - `POST /invitations/count` {counts}: what a visitor did with invitations (chat/invitations.ts)
  */
 import * as v from "valibot";
 import {
@@ -27,6 +28,7 @@ import {
   type CannedResponsesResponse,
   type HelloFrame,
   IdSchema,
+  type InvitationStats,
   LoginBodySchema,
   type LoginResponse,
   NewAgentBodySchema,
@@ -37,6 +39,7 @@ import {
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
   type TrailFrame,
+  type VisitorInviteFrame,
 } from "../../protocol/index.ts";
 import {
   hashPassword,
@@ -72,6 +75,7 @@ import { log } from "../log.ts";
 import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
 import { createThrottle } from "../throttle.ts";
 import { type ChatDesk, createChatDesk } from "./chat/desk.ts";
+import { addCounts, InvitationCountBodySchema, visitorRules } from "./chat/invitations.ts";
 import {
   listOfflineMessages,
   OfflineMessageBodySchema,
@@ -144,6 +148,7 @@ const keys = {
   gone: (id: string) => `gone:${id}`,
   revoked: (jti: string) => `revoked:${jti}`,
   canned: "canned",
+  invitationStats: "invitation-stats",
 };
 
 export class SiteRoom implements PartyServer {
@@ -187,6 +192,7 @@ export class SiteRoom implements PartyServer {
     "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
     "/roster": { POST: (request) => this.updateRoster(request) },
     "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
+    "/invitations/count": { POST: (request) => this.countInvitations(request) },
   };
   private readonly desk: ChatDesk;
 
@@ -265,6 +271,7 @@ export class SiteRoom implements PartyServer {
     if (!state) return;
     const frame = this.guards.receive(conn, message, AgentClientFrameSchema);
     if (!frame) return;
+    if (frame.type === "visitor:invite") return this.invite(conn, state.agentId, frame);
     if (frame.type !== "trail:get") return this.desk.handle(conn, state.agentId, frame);
     const trail = await this.trailOf(frame.visitorId);
     if (!trail.ok) return this.guards.refuse(conn, trail, { strike: false });
@@ -458,7 +465,28 @@ export class SiteRoom implements PartyServer {
   private async getSite(request: Request): Promise<Response> {
     const session = await this.authorize(request, "any");
     if (!session.ok) return session.response;
-    return json(settingsResponse(this.requireSite(), session.value.agent));
+    return json(await this.settingsResponse(this.requireSite(), session.value.agent));
+  }
+
+  /** `GET|PUT /api/site`: the identity secret and the invitation counts are for admins' eyes only. */
+  private async settingsResponse(
+    site: StoredSite,
+    agent: StoredAgent,
+  ): Promise<SiteSettingsResponse> {
+    const response: SiteSettingsResponse = {
+      id: site.id,
+      name: site.name,
+      allowedOrigins: site.allowedOrigins,
+      routing: site.routing,
+      widget: site.widget,
+      invitations: site.invitations,
+    };
+    if (agent.role === "admin") {
+      response.identitySecret = site.identitySecret;
+      response.invitationStats =
+        (await this.room.storage.get<InvitationStats>(keys.invitationStats)) ?? {};
+    }
+    return response;
   }
 
   private async updateSite(request: Request): Promise<Response> {
@@ -467,6 +495,12 @@ export class SiteRoom implements PartyServer {
     const body = await readJsonBody(request, SiteSettingsBodySchema);
     if (!body.ok) return body.response;
     const site = this.requireSite();
+    const stranger = body.value.invitations?.find(
+      (rule) => rule.senderId && !this.agents.has(rule.senderId),
+    );
+    if (stranger) {
+      return httpError(400, "bad_body", `Rule "${stranger.name}": no such agent as sender`);
+    }
     const next: StoredSite = {
       ...site,
       ...updateChatSettings(site, body.value),
@@ -478,7 +512,7 @@ export class SiteRoom implements PartyServer {
     await this.room.storage.put(keys.site, next);
     this.site = next;
     if (body.value.allowedOrigins) await this.publishOrigins();
-    return json(settingsResponse(next, session.value.agent));
+    return json(await this.settingsResponse(next, session.value.agent));
   }
 
   /**
@@ -577,7 +611,45 @@ export class SiteRoom implements PartyServer {
       await txn.putMany({ [keys.counter]: next, [keys.visitor(visitorId)]: next });
       return next;
     });
-    return json({ number, settings: this.site.widget, available: this.desk.available() });
+    return json({
+      number,
+      settings: this.site.widget,
+      available: this.desk.available(),
+      invitations: visitorRules(this.site.invitations, (id) => this.agents.get(id)?.name),
+    });
+  }
+
+  /**
+   * `visitor:invite`: sends the agent's invitation to the visitor's open tabs, with the agent as
+   * the sender; `ack` once sent, `not_found` when the visitor has no open tab.
+   */
+  private async invite(conn: Connection, agentId: string, frame: VisitorInviteFrame) {
+    const sender = this.agents.get(agentId)?.name ?? null;
+    const response = await this.room.fetchRoom(
+      "visitor",
+      frame.visitorId,
+      internalRequest("POST", "/invite", {
+        siteId: this.room.id,
+        invitation: { id: frame.id, text: frame.text, sender },
+      }),
+    );
+    const tabs = response.ok ? ((await response.json()) as { tabs: number }).tabs : 0;
+    if (tabs === 0) {
+      const message = `Visitor ${frame.visitorId} has no page open on this site`;
+      return this.guards.refuse(conn, { code: "not_found", message }, { strike: false });
+    }
+    sendFrame(conn, { type: "ack", ids: [frame.id] });
+  }
+
+  /** `POST /invitations/count`: adds a visitor's shown, accepted and dismissed invitations. */
+  private async countInvitations(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, InvitationCountBodySchema);
+    if (!body.ok) return body.response;
+    await this.room.storage.transaction(async (txn) => {
+      const stats = (await txn.get<InvitationStats>(keys.invitationStats)) ?? {};
+      await txn.put(keys.invitationStats, addCounts(stats, body.value.counts));
+    });
+    return new Response(null, { status: 204 });
   }
 
   private async updateRoster(request: Request): Promise<Response> {
@@ -673,19 +745,6 @@ function completeSite(site: StoredSiteAnyVersion): StoredSite {
     identitySecret: site.identitySecret ?? newIdentitySecret(),
     ...chatSettingsOf(site),
   };
-}
-
-/** `GET|PUT /api/site`: the identity secret is for admins' eyes only. */
-function settingsResponse(site: StoredSite, agent: StoredAgent): SiteSettingsResponse {
-  const response: SiteSettingsResponse = {
-    id: site.id,
-    name: site.name,
-    allowedOrigins: site.allowedOrigins,
-    routing: site.routing,
-    widget: site.widget,
-  };
-  if (agent.role === "admin") response.identitySecret = site.identitySecret;
-  return response;
 }
 
 function profileOf(agent: StoredAgent): AgentProfile {

@@ -23,6 +23,7 @@ import {
   TrackingEventSchema,
   VisitorClientFrameSchema,
   type VisitorContact,
+  type VisitorInvitationRule,
   type VisitorStatus,
   type WelcomeFrame,
   type WidgetSettings,
@@ -84,7 +85,12 @@ type VisitorRecord = {
 };
 
 /** What the site room answers `POST /visitors/connect` with. */
-type Admission = { number: number; settings: WidgetSettings; available: boolean };
+type Admission = {
+  number: number;
+  settings: WidgetSettings;
+  available: boolean;
+  invitations: VisitorInvitationRule[];
+};
 
 const UploadAuthorizeBodySchema = v.object({ siteId: v.string(), secret: v.string() });
 
@@ -275,12 +281,14 @@ export class VisitorRoom implements PartyServer {
     this.updateStatus(now);
     // The binding is durable before the visitor is told its name.
     await this.room.storage.put(VISITOR_KEY, visitor);
-    sendFrame(conn, {
+    const welcome: WelcomeFrame = {
       type: "welcome",
       visitorId: this.room.id,
       name: visitor.name,
       settings: admission.settings,
-    } satisfies WelcomeFrame);
+    };
+    if (admission.invitations.length > 0) welcome.invitations = admission.invitations;
+    sendFrame(conn, welcome);
     await this.chat.greet(conn, admission.available);
     this.rosterPush.request();
     await this.scheduleAlarm(now);

@@ -92,7 +92,7 @@ const VisitorMessagesBodySchema = v.object({
 const VisitorTypingBodySchema = v.object({ chatId: IdSchema, text: v.string() });
 const VisitorReadBodySchema = v.object({ chatId: IdSchema, seq: v.number() });
 
-type ChatFrame = Exclude<AgentClientFrame, { type: "trail:get" }>;
+type ChatFrame = Exclude<AgentClientFrame, { type: "trail:get" | "visitor:invite" }>;
 
 /** What the visitor room answers `POST /chat/append` with. */
 type AppendResult = { duplicate: boolean; messages: ChatMessage[] };

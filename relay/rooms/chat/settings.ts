@@ -1,11 +1,12 @@
 /**
- * A site's chat settings: how chats are routed, how the widget looks, and the canned
- * responses. Defaults apply to sites made before a setting existed.
+ * A site's chat settings: how chats are routed, how the widget looks, the invitation rules,
+ * and the canned responses. Defaults apply to sites made before a setting existed.
  */
 import type * as v from "valibot";
 import type {
   CannedResponse,
   ChatSettingsBodySchema,
+  InvitationRule,
   WidgetSettings,
 } from "../../../protocol/index.ts";
 import type { Routing } from "./queue.ts";
@@ -24,13 +25,18 @@ export const DEFAULT_WIDGET: WidgetSettings = {
 export const DEFAULT_ROUTING: Routing = "manual";
 
 /** The chat settings a site keeps. */
-export type ChatSettings = { routing: Routing; widget: WidgetSettings };
+export type ChatSettings = {
+  routing: Routing;
+  widget: WidgetSettings;
+  invitations: InvitationRule[];
+};
 
 /** Settings with defaults for whatever a stored site lacks. */
 export function chatSettingsOf(stored: Partial<ChatSettings>): ChatSettings {
   return {
     routing: stored.routing ?? DEFAULT_ROUTING,
     widget: { ...DEFAULT_WIDGET, ...stored.widget },
+    invitations: stored.invitations ?? [],
   };
 }
 
@@ -42,6 +48,7 @@ export function updateChatSettings(
   return {
     routing: body.routing ?? current.routing,
     widget: { ...current.widget, ...body.widget },
+    invitations: body.invitations ?? current.invitations,
   };
 }
 
