@@ -1,6 +1,12 @@
 import * as v from "valibot";
 import { IdSchema, TimestampSchema, text } from "./ids.ts";
-import { LABEL_LENGTH } from "./limits.ts";
+import {
+  INVITATION_TEXT_LENGTH,
+  LABEL_LENGTH,
+  MAX_DISMISS_DAYS,
+  MAX_INVITATION_RULES,
+  URL_PATTERN_LENGTH,
+} from "./limits.ts";
 
 /*
  * Proactive invitations: rules a site's admins write (`PUT /api/site {invitations}`), sent to
@@ -8,15 +14,6 @@ import { LABEL_LENGTH } from "./limits.ts";
  * (`visitor:invite`) or by the host page (`parley('invite', text)`); and what the visitor did
  * with each (`invitation` events), which the relay counts per rule.
  */
-
-/** Rules a site may have. */
-export const MAX_INVITATION_RULES = 20;
-/** Characters in an invitation's message. */
-export const INVITATION_TEXT_LENGTH = 500;
-/** Characters in a rule's URL pattern (wildcard or regular expression). */
-export const URL_PATTERN_LENGTH = 200;
-/** Days a dismissed invitation keeps rules quiet for, at most. */
-export const MAX_DISMISS_DAYS = 365;
 
 const label = text(LABEL_LENGTH);
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(24 * 3600));
@@ -114,6 +111,7 @@ export const InvitationRulesSchema = v.pipe(
   ),
 );
 
+export type UrlCondition = v.InferOutput<typeof UrlConditionSchema>;
 export type InvitationConditions = v.InferOutput<typeof InvitationConditionsSchema>;
 export type InvitationRule = v.InferOutput<typeof InvitationRuleSchema>;
 

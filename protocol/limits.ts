@@ -33,6 +33,15 @@ export const UPLOAD_BYTES = 10 * 1024 * 1024;
 /** Messages sent to a client when it opens a conversation (the latest ones). */
 export const HISTORY_MESSAGES = 100;
 
+/** Invitation rules a site may have. */
+export const MAX_INVITATION_RULES = 20;
+/** Characters in an invitation's message. */
+export const INVITATION_TEXT_LENGTH = 500;
+/** Characters in a rule's URL pattern (wildcard or regular expression). */
+export const URL_PATTERN_LENGTH = 200;
+/** Days a dismissed invitation keeps rules quiet for, at most. */
+export const MAX_DISMISS_DAYS = 365;
+
 // Visitor presence timings, shared by the SDK and the relay.
 
 /** A visit ends after this long without activity; the next page view starts a new visit. */

@@ -20,6 +20,10 @@ export type Visit = {
   lastActivityAt: number;
   /** What brought this visit (see `sourceSignature`); null for a direct visit. */
   signature: string | null;
+  /** Page views so far (invitation rules read it). */
+  pages: number;
+  /** Engaged time on the site so far, as of the last report of each page. */
+  engagedMs: number;
 };
 
 /** A new visitor: fresh random id and secret, no visits yet. */
@@ -49,7 +53,13 @@ export function enterVisit(profile: Profile, at: number, signature: string | nul
       startedAt: at,
       lastActivityAt: at,
       signature,
+      pages: 1,
+      engagedMs: 0,
     };
-  else visit.lastActivityAt = Math.max(visit.lastActivityAt, at);
+  else {
+    visit.lastActivityAt = Math.max(visit.lastActivityAt, at);
+    // A visit stored before pages were counted has none: -~undefined is 1.
+    visit.pages = -~visit.pages;
+  }
   return fresh;
 }

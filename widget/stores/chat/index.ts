@@ -42,6 +42,8 @@ export const $agentReadSeq = atom(0);
 export const $readSeq = atom(0);
 /** What the visitor is typing, kept while the window is closed. */
 export const $draft = atom("");
+/** The invitation the visitor's next message answers, if one is showing: the chat starts from it. */
+export const $replyTo = atom<string | null>(null);
 
 /** Agents' messages the visitor has not seen yet. */
 export const $unread = computed([$lines, $readSeq], (lines, read) =>
@@ -234,8 +236,11 @@ export function sendMessage(text: string, file?: ChatFile): Line | undefined {
   };
   const event: TrackingEvent = { kind: "message", id: line.id, at: line.at, text: body };
   if (file) event.fileId = file.id;
+  const invitationId = $replyTo.get();
+  if (invitationId) event.invitationId = invitationId;
   if (!record(event)) return;
   $lines.set(upsert($lines.get(), line));
+  $replyTo.set(null);
   sendPreview("");
   chatEvents.emit("sent", line);
   return line;
