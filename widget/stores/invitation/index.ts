@@ -41,6 +41,14 @@ function report(invitation: Invitation, action: "shown" | "dismissed"): void {
 export function showInvitation(invitation: Invitation): void {
   if ($off.get() || $invitation.get()) return;
   const { rule, visitId } = invitation;
+  if (rule && $online.get() === undefined) {
+    // A rule may fire before the relay has said whether anyone is online: decide once it has.
+    const stop = $online.listen(() => {
+      stop();
+      showInvitation(invitation);
+    });
+    return;
+  }
   if (rule) {
     const status = $status.get();
     const remembered = memory();
