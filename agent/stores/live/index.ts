@@ -11,6 +11,7 @@ import {
   resetConversations,
 } from "../conversation/index.ts";
 import { loadDrafts, resetDrafts } from "../drafts/index.ts";
+import { failInvitation, resetInvitations, settleInvitation } from "../invitations/index.ts";
 import { receiveNotify, resetToasts, settleRequestToasts } from "../notifications/index.ts";
 import {
   forgetDelivered,
@@ -69,10 +70,12 @@ export function routeFrame(frame: AgentServerFrame): void {
       return;
     case "ack":
       receiveAck(frame);
+      settleInvitation(frame);
       return;
     case "error":
       if (frame.code === "unauthorized") expireSession();
-      else if (!failTrail(frame.message)) reportChatError(frame.message);
+      else if (!failTrail(frame.message) && !failInvitation(frame.message))
+        reportChatError(frame.message);
       return;
   }
 }
@@ -95,6 +98,7 @@ function resetConsole(agentId: string | null): void {
   resetCanned();
   resetSiteSettings();
   resetUploads();
+  resetInvitations();
   resetDrafts();
   resetOutbox();
   if (agentId) {
