@@ -185,7 +185,9 @@ export function createVisitorChat(host: VisitorChatHost) {
     if (invitation && event.invitationId && !(await conversation.has(event.invitationId))) {
       const from = invitation.sender ?? "the team";
       const text = `Invitation from ${from}: ${invitation.text}`;
-      conversation.add({ id: event.invitationId, author: { kind: "system" }, text }, now);
+      pending.push(
+        conversation.add({ id: event.invitationId, author: { kind: "system" }, text }, now),
+      );
     }
     const draft: MessageDraft = { id: event.id, author: { kind: "visitor" }, text: event.text };
     if (event.fileId) {
