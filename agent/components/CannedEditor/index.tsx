@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { CannedResponse } from "../../../protocol/chat.ts";
 import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import { type CannedState, saveCanned } from "../../stores/canned/index.ts";
+import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 /** Admins edit the site's canned responses here and save them all at once. */
 export function CannedEditor({ state }: { state: CannedState }) {
@@ -63,16 +64,7 @@ export function CannedEditor({ state }: { state: CannedState }) {
           {state.saving ? "Saving…" : "Save responses"}
         </button>
       </div>
-      {state.error && (
-        <p class="form-error" role="alert" data-testid="canned-error">
-          {state.error}
-        </p>
-      )}
-      {state.saved && (
-        <p class="form-success" role="status" data-testid="canned-saved">
-          Saved.
-        </p>
-      )}
+      <SaveOutcome state={state} testId="canned" />
     </form>
   );
 }

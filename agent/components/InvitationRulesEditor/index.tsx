@@ -15,6 +15,7 @@ import {
 } from "../../../protocol/limits.ts";
 import { newId } from "../../ids/index.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
+import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 const NUMBER_CONDITIONS = [
   ["timeOnPage", "Seconds on the page, at least", 86400],
@@ -322,16 +323,7 @@ export function InvitationRulesEditor({
           {state.saving ? "Saving…" : "Save rules"}
         </button>
       </div>
-      {state.error && (
-        <p class="form-error" role="alert" data-testid="rules-error">
-          {state.error}
-        </p>
-      )}
-      {state.saved && (
-        <p class="form-success" role="status" data-testid="rules-saved">
-          Saved.
-        </p>
-      )}
+      <SaveOutcome state={state} testId="rules" />
     </form>
   );
 }

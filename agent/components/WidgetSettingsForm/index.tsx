@@ -3,6 +3,7 @@ import type { FieldRule, WidgetSettings } from "../../../protocol/chat.ts";
 import type { SiteSettingsResponse } from "../../../protocol/http.ts";
 import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
+import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 const RULES: readonly (readonly [FieldRule, string])[] = [
   ["off", "Off"],
@@ -140,16 +141,7 @@ export function WidgetSettingsForm({
         )}
       </select>
 
-      {state.error && (
-        <p class="form-error" role="alert" data-testid="settings-error">
-          {state.error}
-        </p>
-      )}
-      {state.saved && (
-        <p class="form-success" role="status" data-testid="settings-saved">
-          Saved.
-        </p>
-      )}
+      <SaveOutcome state={state} testId="settings" />
       <button type="submit" class="primary" disabled={state.saving} data-testid="settings-save">
         {state.saving ? "Saving…" : "Save settings"}
       </button>
