@@ -30,6 +30,25 @@ describe("enterVisit", () => {
     expect(profile.visits).toBe(1);
   });
 
+  it("counts the visit's page views, from one again in a new visit", () => {
+    const profile = createProfile();
+    enterVisit(profile, 0, null);
+    enterVisit(profile, minute, null);
+    enterVisit(profile, 2 * minute, null);
+    expect(profile.visit?.pages).toBe(3);
+    enterVisit(profile, 3 * minute, google);
+    expect(profile.visit).toMatchObject({ number: 2, pages: 1, engagedMs: 0 });
+  });
+
+  it("counts a visit stored before page views were counted from its next page", () => {
+    const profile = createProfile();
+    enterVisit(profile, 0, null);
+    const stored = { ...profile.visit, pages: undefined } as unknown as typeof profile.visit;
+    profile.visit = stored;
+    enterVisit(profile, minute, null);
+    expect(profile.visit?.pages).toBe(1);
+  });
+
   it("starts a visit without source as a direct one", () => {
     const profile = createProfile();
     expect(enterVisit(profile, 0, null)).toBe(true);
