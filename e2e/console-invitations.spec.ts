@@ -88,9 +88,11 @@ test("an agent invites a visitor from the live list: the invitation reaches ever
     await watchWidget(await context.newPage()),
     await watchWidget(await context.newPage()),
   ];
-  await tabs[0]?.page.goto(`${site.url}/demo/index.html`);
-  await tabs[1]?.page.goto(`${site.url}/demo/products.html`);
-  for (const tab of tabs) await tab.launcher.waitFor();
+  // One tab after the other: the second must find the visitor the first made.
+  for (const [index, path] of ["index.html", "products.html"].entries()) {
+    await tabs[index]?.page.goto(`${site.url}/demo/${path}`);
+    await tabs[index]?.launcher.waitFor();
+  }
 
   await signInToConsole(page, relay.url);
   await page.getByTestId("visitor-row").first().click();

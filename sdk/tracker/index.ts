@@ -234,8 +234,9 @@ export function createTracker({
   };
 
   const receive = (frame: VisitorServerFrame) => {
-    // The site has invitation rules: their evaluator and watchers load now, once.
-    const rules = frame.type === "welcome" && frame.invitations;
+    // The site has invitation rules: their evaluator and watchers load now, once (untracked,
+    // there is no visit to decide them on).
+    const rules = tracked && frame.type === "welcome" && frame.invitations;
     if (rules && !invitations)
       invitations = (
         import(/* @vite-ignore */ new URL("invitations.js", import.meta.url).href) as Promise<
