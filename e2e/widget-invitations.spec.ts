@@ -122,6 +122,32 @@ test("a UTM rule fires only for its campaign", async ({ page, relay }) => {
   await site.close();
 });
 
+test("an exit-intent rule fires when the pointer leaves through the top of the page", async ({
+  page,
+  relay,
+}) => {
+  await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
+  await setInvitationRules(relay.url, [
+    invitationRule("rule-exit-01", { exitIntent: true }, "Before you go: 10% off today"),
+  ]);
+  const site = await startHostSite(relay.url);
+  const agent = await connectAgent(relay.url);
+  await page.clock.install();
+  const widget = await watchWidget(page);
+  await loadWithInvitationRules(page, () => page.goto(`${site.url}/demo/index.html`));
+  await page.mouse.move(400, 300);
+  await page.mouse.move(400, 5);
+  await page.clock.runFor(2_000);
+  await expect(widget.invitation).toHaveCount(0);
+
+  await page.mouse.move(400, -20);
+  await expect(widget.invitation.getByTestId("invitation-text")).toHaveText(
+    "Before you go: 10% off today",
+  );
+  agent.close();
+  await site.close();
+});
+
 test("the host page's invitation is a small card on a phone; the reply starts the chat from it", async ({
   browser,
   relay,
