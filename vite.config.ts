@@ -1,9 +1,12 @@
 import { defineConfig, type UserConfig } from "vite";
 
 /**
- * One config, five builds (`vite build --mode X`), run in this order by `npm run build`:
+ * One config, six builds (`vite build --mode X`), run in this order by `npm run build`:
  * - loader: the snippet's `loader.js`, a classic script (IIFE) with no framework;
  * - embed:  the tracking SDK the loader pulls in, `sdk.js` (its chunks named `chunks/sdk-*`);
+ * - invitations: `invitations.js`, the invitation rules' evaluator and page watchers, which
+ *           sdk.js imports from beside itself only on sites with rules (a build of its own, so
+ *           that sdk.js carries no dynamic-import helper and shares no chunk with it);
  * - widget: the chat widget the loader pulls in beside it, `widget.js`; its chunks are named
  *           `chunks/widget-*`, and the ones loaded only on demand (languages other than English,
  *           the emoji picker) `chunks/lazy-*`, so that size-limit can tell them apart;
@@ -40,6 +43,18 @@ const builds: Record<string, UserConfig> = {
           entryFileNames: "[name].js",
           chunkFileNames: "chunks/sdk-[name]-[hash].js",
         },
+      },
+    },
+  },
+  invitations: {
+    build: {
+      outDir: "dist/public",
+      emptyOutDir: false,
+      target: browserTarget,
+      rollupOptions: {
+        input: { invitations: "sdk/invitations/index.ts" },
+        preserveEntrySignatures: "exports-only",
+        output: { format: "es", entryFileNames: "[name].js" },
       },
     },
   },

@@ -1,5 +1,5 @@
-import type { BrowserContext, Locator, Page } from "@playwright/test";
-import type { WidgetSettings } from "../protocol/index.ts";
+import { type BrowserContext, expect, type Locator, type Page } from "@playwright/test";
+import type { InvitationRule, WidgetSettings } from "../protocol/index.ts";
 import { EVENT_NAMES } from "../widget/api/index.ts";
 import { updateSite } from "./agent-client.ts";
 
@@ -17,6 +17,8 @@ export type WidgetPage = {
   composer: Locator;
   /** The conversation's messages (system lines apart). */
   messages: Locator;
+  /** An invitation's card (while the window is closed). */
+  invitation: Locator;
   /** Opens the chat window with the launcher, once the widget has mounted. */
   open(): Promise<void>;
   /** Types `text` in the composer and sends it with Enter. */
@@ -53,6 +55,7 @@ export async function watchWidget(page: Page): Promise<WidgetPage> {
     window,
     composer,
     messages: window.getByTestId("message"),
+    invitation: host.getByTestId("invitation"),
     async open() {
       await launcher.click();
       await window.waitFor();
@@ -78,6 +81,14 @@ export async function setWidgetSettings(
   await updateSite(relayUrl, { widget });
 }
 
+/** Replaces the demo site's invitation rules as its admin would. */
+export async function setInvitationRules(
+  relayUrl: string,
+  invitations: InvitationRule[],
+): Promise<void> {
+  await updateSite(relayUrl, { invitations });
+}
+
 /** What a visitor types in the offline form. */
 export type OfflineFormFields = { name: string; email: string; phone?: string; message: string };
 
@@ -89,6 +100,47 @@ export async function fillOfflineForm(widget: WidgetPage, fields: OfflineFormFie
   if (fields.phone !== undefined) await form.getByLabel("Phone").fill(fields.phone);
   await form.getByLabel("Message").fill(fields.message);
 }
+
+/**
+ * Runs `navigate` on a page with Playwright's clock installed and waits until the page has
+ * loaded the invitation rules' chunk (the SDK loads it after `welcome`), moving the page's
+ * clock on meanwhile: its socket waits on its timers. Routing the chunk keeps it out of the
+ * HTTP cache, so that every page load fetches it where the test can see it.
+ */
+export async function loadWithInvitationRules(page: Page, navigate: () => Promise<unknown>) {
+  await page.route("**/invitations.js", (route) => route.continue());
+  let loaded = false;
+  const response = page
+    .waitForResponse((each) => each.url().endsWith("/invitations.js"))
+    .then(() => {
+      loaded = true;
+    });
+  await navigate();
+  await expect
+    .poll(async () => {
+      if (!loaded) await page.clock.runFor(100);
+      return loaded;
+    })
+    .toBe(true);
+  await response;
+}
+
+/** An invitation rule: enabled, shown as from the site's team, quiet for a week once dismissed. */
+export const invitationRule = (
+  id: string,
+  conditions: InvitationRule["conditions"],
+  message: string,
+): InvitationRule => ({
+  id,
+  name: id,
+  enabled: true,
+  conditions,
+  message,
+  senderId: null,
+  whenOffline: "skip",
+  dismissDays: 7,
+  notOnMobile: false,
+});
 
 /** No pre-chat questions: the composer comes at once. */
 export const NO_PRECHAT: WidgetSettings["prechat"] = { name: "off", email: "off", phone: "off" };

@@ -24,6 +24,7 @@ import {
   TransferFrameSchema,
 } from "./chat.ts";
 import { IdSchema } from "./ids.ts";
+import { VisitorInviteFrameSchema } from "./invitations.ts";
 import type { Source } from "./source.ts";
 import type { AckFrame, ErrorFrame } from "./visitor.ts";
 
@@ -136,6 +137,7 @@ export const AgentClientFrameSchema = v.variant("type", [
   AgentReadFrameSchema,
   AgentStatusFrameSchema,
   OfflineMarkFrameSchema,
+  VisitorInviteFrameSchema,
 ]);
 export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
 

@@ -1,7 +1,8 @@
 import * as v from "valibot";
 import { BusinessHoursSchema } from "./business-hours.ts";
 import { IdSchema, TimestampSchema, text } from "./ids.ts";
-import { LIMITS } from "./limits.ts";
+import { InvitationRulesSchema } from "./invitations.ts";
+import { LABEL_LENGTH, MESSAGE_LENGTH } from "./limits.ts";
 
 /*
  * Chat: one conversation per visitor (its id is the visitor id), kept by the visitor's room
@@ -14,9 +15,9 @@ import { LIMITS } from "./limits.ts";
 
 const messageText = v.pipe(
   v.string(),
-  v.maxLength(LIMITS.messageLength, `a message is at most ${LIMITS.messageLength} characters`),
+  v.maxLength(MESSAGE_LENGTH, `a message is at most ${MESSAGE_LENGTH} characters`),
 );
-const label = text(LIMITS.labelLength);
+const label = text(LABEL_LENGTH);
 
 /** An uploaded file as it appears in a message. `url` is absolute on the relay. */
 export type ChatFile = {
@@ -89,6 +90,8 @@ export const MessageEventSchema = v.object({
   text: messageText,
   /** An upload made with `POST /api/uploads`, by its id. */
   fileId: v.optional(IdSchema),
+  /** The invitation this message answers (shown before): the chat starts from it. */
+  invitationId: v.optional(IdSchema),
 });
 
 /** Durable (in `track`): who the visitor is, from the pre-chat form or `parley('identify')`. */
@@ -134,7 +137,7 @@ export type OfflineMessageEvent = v.InferOutput<typeof OfflineMessageEventSchema
 
 /**
  * Visitor to relay: what the visitor is typing, before sending (empty: stopped). Any text a
- * message may hold is accepted; agents see its first LIMITS.typingPreviewLength characters.
+ * message may hold is accepted; agents see its first TYPING_PREVIEW_LENGTH characters.
  */
 export const VisitorTypingFrameSchema = v.object({
   type: v.literal("chat:typing"),
@@ -215,7 +218,7 @@ export const TransferFrameSchema = v.object({
   type: v.literal("chat:transfer"),
   chatId: IdSchema,
   agentId: IdSchema,
-  note: v.optional(text(LIMITS.labelLength * 2)),
+  note: v.optional(text(LABEL_LENGTH * 2)),
 });
 
 /** Agent to relay: ask a colleague into the chat (both stay). */
@@ -345,7 +348,7 @@ export const ChatSettingsBodySchema = v.object({
         color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, "a colour is #rrggbb")),
         position: v.picklist(["right", "left"]),
         launcherText: text(40),
-        greeting: text(LIMITS.labelLength),
+        greeting: text(LABEL_LENGTH),
         prechat: v.object({ name: fieldRule, email: fieldRule, phone: fieldRule }),
         whenOffline: v.picklist(["form", "hide"]),
       }),
@@ -353,6 +356,7 @@ export const ChatSettingsBodySchema = v.object({
   ),
   /** The weekly schedule, replaced as a whole. */
   businessHours: v.optional(BusinessHoursSchema),
+  invitations: v.optional(InvitationRulesSchema),
 });
 
 /** `GET /api/canned` and `PUT /api/canned`: the site's canned responses. */

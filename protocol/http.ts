@@ -3,7 +3,8 @@ import type { AgentProfile } from "./agent.ts";
 import type { BusinessHours } from "./business-hours.ts";
 import { ChatSettingsBodySchema, type WidgetSettings } from "./chat.ts";
 import { text } from "./ids.ts";
-import { LIMITS } from "./limits.ts";
+import type { InvitationRule, InvitationStats } from "./invitations.ts";
+import { LABEL_LENGTH } from "./limits.ts";
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254));
 const password = v.pipe(
@@ -21,7 +22,7 @@ export const LoginBodySchema = v.object({ email, password: v.pipe(v.string(), v.
  */
 export const NewAgentBodySchema = v.object({
   email,
-  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.labelLength)),
+  name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LABEL_LENGTH)),
   password,
   role: v.picklist(["admin", "agent"]),
 });
@@ -34,7 +35,7 @@ export const OriginSchema = v.pipe(
 
 /** `PUT /api/site` (admins only): change the site's settings. */
 export const SiteSettingsBodySchema = v.object({
-  name: v.optional(text(LIMITS.labelLength)),
+  name: v.optional(text(LABEL_LENGTH)),
   allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(100))),
   ...ChatSettingsBodySchema.entries,
 });
@@ -61,6 +62,9 @@ export type SiteSettingsResponse = {
   routing: "manual" | "auto";
   widget: WidgetSettings;
   businessHours: BusinessHours;
+  invitations: InvitationRule[];
+  /** Admins only: what visitors did with each rule's invitations, by rule id (and `manual`). */
+  invitationStats?: InvitationStats;
   /**
    * Admins only: the key the host's server signs user ids with for identity verification,
    * `userHash = hex(HMAC-SHA256(identitySecret, userId))`. Keep it on the server.

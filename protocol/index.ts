@@ -3,6 +3,7 @@ export * from "./business-hours.ts";
 export * from "./chat.ts";
 export * from "./http.ts";
 export * from "./ids.ts";
+export * from "./invitations.ts";
 export * from "./limits.ts";
 export * from "./source.ts";
 export * from "./visitor.ts";

@@ -1,46 +1,54 @@
 /**
  * Every limit the relay enforces, in one place, so the README, the relay and the clients agree.
  * Changing a number here changes the public contract: update the README table too.
+ * Each is its own export, so a bundle carries only the limits it uses.
  */
-export const LIMITS = {
-  /** Largest WebSocket frame the relay accepts, in bytes (UTF-8). */
-  frameBytes: 64 * 1024,
-  /** Largest HTTP body the relay reads, in bytes. */
-  bodyBytes: 16 * 1024,
-  /** Tracking events in one `track` frame. */
-  eventsPerFrame: 50,
-  /** Frames a connection may send per second on average... */
-  framesPerSecond: 20,
-  /** ...with bursts up to this many. */
-  frameBurst: 40,
-  /** Rejected frames within one minute before the socket is closed with 1008. */
-  strikesBeforeClose: 10,
-  /** Characters in a URL or referrer. */
-  urlLength: 2048,
-  /** Characters in a page title. */
-  titleLength: 512,
-  /** Characters in a short label: UTM values, search keywords, names. */
-  labelLength: 256,
-  /** Page views kept per visitor and returned in a trail (oldest are dropped first). */
-  trailPageViews: 1000,
-  /** Characters in a chat message or an offline message. */
-  messageLength: 5000,
-  /** Characters of a visitor's typing preview sent to agents (the rest is cut). */
-  typingPreviewLength: 500,
-  /** Bytes in one uploaded file. */
-  uploadBytes: 10 * 1024 * 1024,
-  /** Messages sent to a client when it opens a conversation (the latest ones). */
-  historyMessages: 100,
-} as const;
 
-/** Visitor presence timings, shared by the SDK and the relay. */
-export const PRESENCE = {
-  /** A visit ends after this long without activity; the next page view starts a new visit. */
-  visitTimeoutMs: 30 * 60 * 1000,
-  /** A visitor without activity for this long is idle (and the SDK stops counting engaged time). */
-  idleAfterMs: 60 * 1000,
-  /** A visitor whose last tab closed this long ago is gone. */
-  goneAfterMs: 30 * 1000,
-  /** The SDK reports engaged time at least this often while the visitor is engaged. */
-  heartbeatMs: 15 * 1000,
-} as const;
+/** Largest WebSocket frame the relay accepts, in bytes (UTF-8). */
+export const FRAME_BYTES = 64 * 1024;
+/** Largest HTTP body the relay reads, in bytes. */
+export const BODY_BYTES = 16 * 1024;
+/** Tracking events in one `track` frame. */
+export const EVENTS_PER_FRAME = 50;
+/** Frames a connection may send per second on average... */
+export const FRAMES_PER_SECOND = 20;
+/** ...with bursts up to this many. */
+export const FRAME_BURST = 40;
+/** Rejected frames within one minute before the socket is closed with 1008. */
+export const STRIKES_BEFORE_CLOSE = 10;
+/** Characters in a URL or referrer. */
+export const URL_LENGTH = 2048;
+/** Characters in a page title. */
+export const TITLE_LENGTH = 512;
+/** Characters in a short label: UTM values, search keywords, names. */
+export const LABEL_LENGTH = 256;
+/** Page views kept per visitor and returned in a trail (oldest are dropped first). */
+export const TRAIL_PAGE_VIEWS = 1000;
+/** Characters in a chat message or an offline message. */
+export const MESSAGE_LENGTH = 5000;
+/** Characters of a visitor's typing preview sent to agents (the rest is cut). */
+export const TYPING_PREVIEW_LENGTH = 500;
+/** Bytes in one uploaded file. */
+export const UPLOAD_BYTES = 10 * 1024 * 1024;
+/** Messages sent to a client when it opens a conversation (the latest ones). */
+export const HISTORY_MESSAGES = 100;
+
+/** Invitation rules a site may have. */
+export const MAX_INVITATION_RULES = 20;
+/** Characters in an invitation's message. */
+export const INVITATION_TEXT_LENGTH = 500;
+/** Characters in a rule's URL pattern (wildcard or regular expression). */
+export const URL_PATTERN_LENGTH = 200;
+/** Days a dismissed invitation keeps rules quiet for, at most. */
+export const MAX_DISMISS_DAYS = 365;
+
+// Visitor presence timings, shared by the SDK and the relay.
+
+/** A visit ends after this long without activity; the next page view starts a new visit. */
+export const VISIT_TIMEOUT_MS = 30 * 60 * 1000;
+/** A visitor without activity for this long is idle (and the SDK stops counting engaged time). */
+export const IDLE_AFTER_MS = 60 * 1000;
+/** A visitor whose last tab closed this long ago is gone. */
+export const GONE_AFTER_MS = 30 * 1000;
+/** The SDK reports engaged time at least this often while the visitor is engaged. */
+export const HEARTBEAT_MS = 15 * 1000;

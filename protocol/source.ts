@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import { text } from "./ids.ts";
-import { LIMITS } from "./limits.ts";
+import { LABEL_LENGTH } from "./limits.ts";
 
-const label = text(LIMITS.labelLength);
+const label = text(LABEL_LENGTH);
 
 /** How a visitor reached the site. */
 export const ChannelSchema = v.picklist([
@@ -72,7 +72,7 @@ const REFERRERS = [
 
 const PAID = /^(cpc|ppc|paid|paidsearch)$/;
 
-const clipLabel = (value: string) => value.slice(0, LIMITS.labelLength);
+const clipLabel = (value: string) => value.slice(0, LABEL_LENGTH);
 
 const parseUrl = (value: string | undefined) => {
   try {

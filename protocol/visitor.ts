@@ -14,9 +14,14 @@ import {
   type WidgetSettings,
 } from "./chat.ts";
 import { DurationSchema, IdSchema, TimestampSchema, text } from "./ids.ts";
-import { LIMITS } from "./limits.ts";
+import {
+  InvitationEventSchema,
+  type InviteFrame,
+  type VisitorInvitationRule,
+} from "./invitations.ts";
+import { EVENTS_PER_FRAME, TITLE_LENGTH, URL_LENGTH } from "./limits.ts";
 
-const url = text(LIMITS.urlLength);
+const url = text(URL_LENGTH);
 
 /**
  * A visit starts: sent once per visit, before its first page view.
@@ -52,7 +57,7 @@ export const PageViewEventSchema = v.object({
   at: TimestampSchema,
   visitId: IdSchema,
   url,
-  title: text(LIMITS.titleLength),
+  title: text(TITLE_LENGTH),
   referrer: v.optional(url),
 });
 
@@ -73,7 +78,8 @@ export const EngagementEventSchema = v.object({
 
 /**
  * Anything a visitor sends that must not be lost: tracking (visit, pageview, engagement) and
- * chat (message, identify, custom-data, offline-message; see chat.ts). Every event carries a
+ * chat (message, identify, custom-data, offline-message; see chat.ts) and invitation (see
+ * invitations.ts). Every event carries a
  * client-made id and is stored once.
  */
 export const TrackingEventSchema = v.variant("kind", [
@@ -84,6 +90,7 @@ export const TrackingEventSchema = v.variant("kind", [
   IdentifyEventSchema,
   CustomDataEventSchema,
   OfflineMessageEventSchema,
+  InvitationEventSchema,
 ]);
 
 /**
@@ -92,7 +99,7 @@ export const TrackingEventSchema = v.variant("kind", [
  */
 export const TrackFrameSchema = v.object({
   type: v.literal("track"),
-  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(LIMITS.eventsPerFrame)),
+  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(EVENTS_PER_FRAME)),
 });
 
 /** Every frame a visitor may send. */
@@ -109,12 +116,16 @@ export type TrackingEvent = v.InferOutput<typeof TrackingEventSchema>;
 export type TrackFrame = v.InferOutput<typeof TrackFrameSchema>;
 export type VisitorClientFrame = v.InferOutput<typeof VisitorClientFrameSchema>;
 
-/** Relay to visitor, on connect: who the relay knows this visitor as, and the widget's settings. */
+/**
+ * Relay to visitor, on connect: who the relay knows this visitor as, the widget's settings, and
+ * the site's invitation rules (only when it has enabled ones: the SDK then loads their evaluator).
+ */
 export type WelcomeFrame = {
   type: "welcome";
   visitorId: string;
   name: string;
   settings: WidgetSettings;
+  invitations?: VisitorInvitationRule[];
 };
 
 /**
@@ -136,7 +147,8 @@ export type VisitorServerFrame =
   | VisitorChatMessageFrame
   | VisitorChatTypingFrame
   | VisitorChatReadFrame
-  | AvailabilityFrame;
+  | AvailabilityFrame
+  | InviteFrame;
 
 /** Machine-readable error codes; `message` carries the human-readable text. */
 export type ErrorCode =

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AgentClientFrameSchema, LIMITS, VisitorClientFrameSchema } from "../protocol/index.ts";
+import {
+  AgentClientFrameSchema,
+  FRAME_BURST,
+  FRAME_BYTES,
+  FRAMES_PER_SECOND,
+  STRIKES_BEFORE_CLOSE,
+  VisitorClientFrameSchema,
+} from "../protocol/index.ts";
 import { createConnectionGuards, createFrameGuard, readFrame } from "./guard.ts";
 import type { Connection } from "./party.ts";
 
@@ -36,37 +43,37 @@ describe("frame guard", () => {
 
   it("refuses frames over the byte limit, counting UTF-8 bytes", () => {
     const guard = createFrameGuard();
-    const fits = JSON.stringify("x".repeat(LIMITS.frameBytes - 2));
+    const fits = JSON.stringify("x".repeat(FRAME_BYTES - 2));
     expect(guard.admit(fits)).toMatchObject({ ok: true });
-    expect(guard.admit(JSON.stringify("x".repeat(LIMITS.frameBytes - 1)))).toMatchObject({
+    expect(guard.admit(JSON.stringify("x".repeat(FRAME_BYTES - 1)))).toMatchObject({
       ok: false,
       code: "too_large",
     });
     // 3 bytes each in UTF-8: under the limit in characters, over it in bytes.
-    const wide = JSON.stringify("€".repeat(LIMITS.frameBytes / 3));
-    expect(wide.length).toBeLessThan(LIMITS.frameBytes);
+    const wide = JSON.stringify("€".repeat(FRAME_BYTES / 3));
+    expect(wide.length).toBeLessThan(FRAME_BYTES);
     expect(guard.admit(wide)).toMatchObject({ ok: false, code: "too_large" });
   });
 
   it("allows a burst, then the steady rate", () => {
     const time = clock();
     const guard = createFrameGuard({ now: time.now });
-    for (let i = 0; i < LIMITS.frameBurst; i++) expect(guard.admit("{}").ok).toBe(true);
+    for (let i = 0; i < FRAME_BURST; i++) expect(guard.admit("{}").ok).toBe(true);
     expect(guard.admit("{}")).toMatchObject({ ok: false, code: "rate_limited" });
-    time.advance(1000 / LIMITS.framesPerSecond);
+    time.advance(1000 / FRAMES_PER_SECOND);
     expect(guard.admit("{}").ok).toBe(true);
     expect(guard.admit("{}").ok).toBe(false);
     time.advance(60_000);
-    for (let i = 0; i < LIMITS.frameBurst; i++) expect(guard.admit("{}").ok).toBe(true);
+    for (let i = 0; i < FRAME_BURST; i++) expect(guard.admit("{}").ok).toBe(true);
   });
 
   it("closes only after enough strikes within a minute", () => {
     const time = clock();
     const guard = createFrameGuard({ now: time.now });
-    for (let i = 1; i < LIMITS.strikesBeforeClose; i++) expect(guard.strike()).toBe(false);
+    for (let i = 1; i < STRIKES_BEFORE_CLOSE; i++) expect(guard.strike()).toBe(false);
     time.advance(60_001);
     // The earlier strikes are forgotten.
-    for (let i = 1; i < LIMITS.strikesBeforeClose; i++) expect(guard.strike()).toBe(false);
+    for (let i = 1; i < STRIKES_BEFORE_CLOSE; i++) expect(guard.strike()).toBe(false);
     expect(guard.strike()).toBe(true);
   });
 });
@@ -101,13 +108,13 @@ describe("connection guards", () => {
   it("answers each refused frame and closes with 1008 on the last strike", () => {
     const guards = createConnectionGuards("visitor/test");
     const conn = fakeConnection();
-    for (let i = 1; i < LIMITS.strikesBeforeClose; i++) {
+    for (let i = 1; i < STRIKES_BEFORE_CLOSE; i++) {
       expect(guards.receive(conn, "not json", VisitorClientFrameSchema)).toBeUndefined();
       expect(conn.closed).toBeNull();
     }
     expect(guards.receive(conn, '{"type":"nope"}', VisitorClientFrameSchema)).toBeUndefined();
     expect(conn.closed).toEqual([1008, "too many refused frames"]);
-    expect(conn.sent).toHaveLength(LIMITS.strikesBeforeClose);
+    expect(conn.sent).toHaveLength(STRIKES_BEFORE_CLOSE);
     expect(conn.sent[0]).toMatchObject({ type: "error", code: "bad_json" });
     expect(conn.sent.at(-1)).toMatchObject({ type: "error", code: "unknown_type" });
   });
@@ -123,7 +130,7 @@ describe("connection guards", () => {
   it("can answer without a strike", () => {
     const guards = createConnectionGuards("site/test");
     const conn = fakeConnection();
-    for (let i = 0; i < LIMITS.strikesBeforeClose * 2; i++) {
+    for (let i = 0; i < STRIKES_BEFORE_CLOSE * 2; i++) {
       guards.refuse(conn, { code: "not_found", message: "gone" }, { strike: false });
     }
     expect(conn.closed).toBeNull();

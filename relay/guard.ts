@@ -4,7 +4,14 @@
  * too many refusals in a minute close the socket with 1008, and the room keeps serving others.
  */
 import * as v from "valibot";
-import { type ErrorCode, type ErrorFrame, LIMITS } from "../protocol/index.ts";
+import {
+  type ErrorCode,
+  type ErrorFrame,
+  FRAME_BURST,
+  FRAME_BYTES,
+  FRAMES_PER_SECOND,
+  STRIKES_BEFORE_CLOSE,
+} from "../protocol/index.ts";
 import { log } from "./log.ts";
 import type { Connection } from "./party.ts";
 
@@ -23,10 +30,10 @@ export type GuardLimits = {
 };
 
 const defaultLimits: GuardLimits = {
-  frameBytes: LIMITS.frameBytes,
-  framesPerSecond: LIMITS.framesPerSecond,
-  frameBurst: LIMITS.frameBurst,
-  strikesBeforeClose: LIMITS.strikesBeforeClose,
+  frameBytes: FRAME_BYTES,
+  framesPerSecond: FRAMES_PER_SECOND,
+  frameBurst: FRAME_BURST,
+  strikesBeforeClose: STRIKES_BEFORE_CLOSE,
   strikeWindowMs: 60_000,
 };
 

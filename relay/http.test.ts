@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../protocol/index.ts";
+import { BODY_BYTES } from "../protocol/index.ts";
 import { bearerToken, readJsonBody } from "./http.ts";
 
 const schema = v.object({ name: v.pipe(v.string(), v.minLength(1)) });
@@ -34,7 +34,7 @@ describe("readJsonBody", () => {
   });
 
   it("answers 413 past the limit, by header or by counting a streamed body", async () => {
-    const big = JSON.stringify({ name: "x".repeat(LIMITS.bodyBytes) });
+    const big = JSON.stringify({ name: "x".repeat(BODY_BYTES) });
     expect(await errorOf(await readJsonBody(post(big), schema))).toMatchObject({
       status: 413,
       body: { error: "too_large" },

@@ -3,7 +3,7 @@
  * bodies, bearer tokens. Fetch API only, so they run on both hosts.
  */
 import type * as v from "valibot";
-import { type HttpError, LIMITS } from "../protocol/index.ts";
+import { BODY_BYTES, type HttpError } from "../protocol/index.ts";
 import { validate } from "./guard.ts";
 import { log } from "./log.ts";
 
@@ -78,13 +78,13 @@ export const INTERNAL_BODY_BYTES = 1024 * 1024;
 
 /**
  * The request's JSON body checked by `schema`, or the error response to send: 413 over
- * `maxBytes` (LIMITS.bodyBytes unless given), 400 when it is not JSON or does not match.
+ * `maxBytes` (BODY_BYTES unless given), 400 when it is not JSON or does not match.
  * @example const body = await readJsonBody(request, LoginBodySchema); if (!body.ok) return body.response;
  */
 export async function readJsonBody<S extends v.GenericSchema>(
   request: Request,
   schema: S,
-  { maxBytes = LIMITS.bodyBytes }: { maxBytes?: number } = {},
+  { maxBytes = BODY_BYTES }: { maxBytes?: number } = {},
 ): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; response: Response }> {
   const tooLarge = () => ({
     ok: false as const,
@@ -106,7 +106,7 @@ export async function readJsonBody<S extends v.GenericSchema>(
 
 /**
  * The body's bytes, or null past `cap`: reading stops there, the rest is never read.
- * @example const bytes = await readCappedBody(request, LIMITS.uploadBytes); if (!bytes) return tooLarge();
+ * @example const bytes = await readCappedBody(request, UPLOAD_BYTES); if (!bytes) return tooLarge();
  */
 export async function readCappedBody(
   request: Request,

@@ -3,7 +3,7 @@
  * content type or file name), how they are stored in the {@link BlobStore}, and how they are
  * served back so that no upload can run as a page of the relay's origin.
  */
-import { type ChatFile, LIMITS } from "../protocol/index.ts";
+import { type ChatFile, LABEL_LENGTH } from "../protocol/index.ts";
 import { randomId } from "./auth/index.ts";
 import { httpError } from "./http.ts";
 import type { BlobMeta, BlobStore } from "./party.ts";
@@ -76,7 +76,7 @@ function isPlainText(bytes: Uint8Array): boolean {
 /**
  * The file name from an `x-file-name` header (UTF-8, percent-encoded as `encodeURIComponent`
  * makes it; a plain ASCII name works too): no folders, no control characters, at most
- * LIMITS.labelLength characters; "file" when there is nothing left.
+ * LABEL_LENGTH characters; "file" when there is nothing left.
  */
 export function uploadFileName(header: string | null): string {
   let name = header ?? "";
@@ -88,7 +88,7 @@ export function uploadFileName(header: string | null): string {
   name = name.split(/[/\\]/).at(-1) ?? "";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
   name = name.replace(/[\u0000-\u001f\u007f"]/g, "").trim();
-  return name.slice(0, LIMITS.labelLength) || "file";
+  return name.slice(0, LABEL_LENGTH) || "file";
 }
 
 /** What an upload needs besides its bytes: who may attach it, and where it will be served. */

@@ -11,6 +11,7 @@ import {
   receiveChat,
   restorePending,
 } from "./stores/chat/index.ts";
+import { followInvitations, receiveInvitation } from "./stores/invitation/index.ts";
 import { pickLocale, setLocale } from "./stores/locale/index.ts";
 import { receiveOffline, restoreOffline } from "./stores/offline/index.ts";
 import { restorePrechat } from "./stores/prechat/index.ts";
@@ -80,12 +81,14 @@ export async function mount(config: MountConfig): Promise<void> {
     });
     // The page's listeners first (queued `on`), then what the relay said meanwhile.
     wireEvents();
+    followInvitations();
     takeOverQueue(config.queue);
     if (channel && tracking) {
       channel.on((frame) => {
         receiveSettings(frame);
         receiveChat(frame);
         receiveOffline(frame);
+        receiveInvitation(frame);
       });
       followReadsInOtherTabs();
     } else turnOff();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AgentsResponse,
-  LIMITS,
+  BODY_BYTES,
   type LoginResponse,
   type SiteSettingsResponse,
 } from "../../protocol/index.ts";
@@ -74,7 +74,7 @@ describe("POST /api/login", () => {
   // oversized body, so the client sees "other side closed". The room's own 413 is covered in
   // relay/http.test.ts.
   it("refuses bodies over the limit with 413", async () => {
-    const big = { email: DEMO.email, password: "x".repeat(LIMITS.bodyBytes) };
+    const big = { email: DEMO.email, password: "x".repeat(BODY_BYTES) };
     expect(await api(relay, "POST", "/api/login", { body: big })).toMatchObject({
       status: 413,
       body: { error: "too_large" },

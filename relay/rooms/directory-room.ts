@@ -14,11 +14,11 @@ import * as v from "valibot";
 import {
   CannedResponsesBodySchema,
   IdSchema,
-  LIMITS,
   LoginBodySchema,
   NewAgentBodySchema,
   OfflineStatusBodySchema,
   SiteSettingsBodySchema,
+  UPLOAD_BYTES,
 } from "../../protocol/index.ts";
 import {
   type SessionClaims,
@@ -58,7 +58,7 @@ const uploadTooLarge = (headers: HeadersInit) =>
   httpError(
     413,
     "too_large_file",
-    `Files are limited to ${LIMITS.uploadBytes / (1024 * 1024)} MB (${LIMITS.uploadBytes} bytes)`,
+    `Files are limited to ${UPLOAD_BYTES / (1024 * 1024)} MB (${UPLOAD_BYTES} bytes)`,
     headers,
   );
 
@@ -247,10 +247,10 @@ export class DirectoryRoom implements PartyServer {
     const caller = await this.uploader(request);
     if (!caller.ok) return caller.response;
     const { siteId, headers } = caller;
-    if (Number(request.headers.get("content-length") ?? 0) > LIMITS.uploadBytes) {
+    if (Number(request.headers.get("content-length") ?? 0) > UPLOAD_BYTES) {
       return uploadTooLarge(headers);
     }
-    const bytes = await readCappedBody(request, LIMITS.uploadBytes);
+    const bytes = await readCappedBody(request, UPLOAD_BYTES);
     if (!bytes) return uploadTooLarge(headers);
     const stored = await storeUpload(this.room.blobs, bytes, {
       siteId,

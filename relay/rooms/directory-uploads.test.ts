@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ChatFile,
   type ChatMessage,
-  LIMITS,
   type LoginResponse,
+  UPLOAD_BYTES,
 } from "../../protocol/index.ts";
 import {
   api,
@@ -160,7 +160,7 @@ describe("POST /api/uploads", () => {
   });
 
   it("refuses files over 10 MB with 413", async () => {
-    const big = new Uint8Array(LIMITS.uploadBytes + 1);
+    const big = new Uint8Array(UPLOAD_BYTES + 1);
     big.set(png);
     const refused = await upload(big, { name: "huge.png" });
     expect(refused).toMatchObject({
@@ -169,7 +169,7 @@ describe("POST /api/uploads", () => {
     });
     expect(refused.headers.get("access-control-allow-origin")).toBe(relay.url);
     // Exactly at the limit is fine.
-    const fits = new Uint8Array(LIMITS.uploadBytes);
+    const fits = new Uint8Array(UPLOAD_BYTES);
     fits.set(png);
     expect((await upload(fits, { name: "big.png" })).status).toBe(201);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { PRESENCE, type RosterEntry } from "../../protocol/index.ts";
+import { GONE_AFTER_MS, IDLE_AFTER_MS, type RosterEntry } from "../../protocol/index.ts";
 import { ROSTER_KEEP_GONE_MS, ROSTER_SAVE_MS } from "./site-room.ts";
 import {
   connectAgent,
@@ -53,7 +53,7 @@ describe("presence", () => {
     const online = await statusOf(visitor.id, "online", (e) => e.visit !== null);
     expect(online.visit?.engaged).toBe(true);
 
-    await waitFor(PRESENCE.idleAfterMs + 1000);
+    await waitFor(IDLE_AFTER_MS + 1000);
     const idle = await statusOf(visitor.id, "idle");
     expect(idle.visit?.engaged).toBe(false);
 
@@ -74,10 +74,10 @@ describe("presence", () => {
     await first.next("welcome");
     await statusOf(visitor.id, "online");
     await first.close();
-    await waitFor(PRESENCE.goneAfterMs / 2);
+    await waitFor(GONE_AFTER_MS / 2);
     const second = await connectVisitor(relay, visitor);
     await second.next("welcome");
-    await waitFor(PRESENCE.goneAfterMs);
+    await waitFor(GONE_AFTER_MS);
     second.send({ type: "track", events: [events.pageview(newId("visit"))] });
     await second.next("ack");
     expect(statusesSent(visitor.id)).not.toContain("gone");
@@ -90,14 +90,14 @@ describe("presence", () => {
     await Promise.all(tabs.map((tab) => tab.next("welcome")));
     await statusOf(visitor.id, "online");
     await tabs[0]?.close();
-    await waitFor(PRESENCE.goneAfterMs + 1000);
+    await waitFor(GONE_AFTER_MS + 1000);
     await tabs[1]?.close();
     const closedAt = Date.now();
-    await waitFor(PRESENCE.goneAfterMs - 1000);
+    await waitFor(GONE_AFTER_MS - 1000);
     expect(statusesSent(visitor.id)).not.toContain("gone");
     await waitFor(2000);
     await statusOf(visitor.id, "gone");
-    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(PRESENCE.goneAfterMs);
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(GONE_AFTER_MS);
   });
 
   it("drops a visitor from the roster an hour after it has gone", async () => {
@@ -105,7 +105,7 @@ describe("presence", () => {
     const tab = await connectVisitor(relay, visitor);
     await tab.next("welcome");
     await tab.close();
-    await waitFor(PRESENCE.goneAfterMs + 1000);
+    await waitFor(GONE_AFTER_MS + 1000);
     await statusOf(visitor.id, "gone");
     await waitFor(ROSTER_KEEP_GONE_MS - 60_000);
     expect(
@@ -135,7 +135,7 @@ describe("presence", () => {
     expect((full.visitors as RosterEntry[]).find((e) => e.id === visitor.id)?.status).toBe(
       "online",
     );
-    await waitFor(PRESENCE.goneAfterMs + 1000);
+    await waitFor(GONE_AFTER_MS + 1000);
     await statusOf(visitor.id, "gone");
   });
 });

@@ -10,13 +10,15 @@
  *   `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*`
  *   routes of the same names, with the caller's `Authorization: Bearer` token;
  *   `GET /session` -> `{agentId}` checks one
- * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available}` |
+ * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available, invitations}` |
  *   403 origin_not_allowed | 404 unknown_site
- * - `POST /roster` {entry}: a visitor room's current roster entry
  * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
  *   typing preview and read mark (see chat/desk.ts)
  * - `POST /offline-messages` {message}: an offline-form submission, stored once
  * - `POST /identity/verify` {userId, userHash} -> `{verified}`
+ * - `POST /invitations/count` {counts}: what a visitor did with invitations (chat/invitations.ts)
+ *
+ * Calls (`callRoom("site", siteId, ...)`): `roster` {entry}, a visitor room's current entry.
  */
 import * as v from "valibot";
 import {
@@ -29,6 +31,7 @@ import {
   type HelloFrame,
   type HoursFrame,
   IdSchema,
+  type InvitationStats,
   LoginBodySchema,
   type LoginResponse,
   NewAgentBodySchema,
@@ -41,6 +44,7 @@ import {
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
   type TrailFrame,
+  type VisitorInviteFrame,
 } from "../../protocol/index.ts";
 import {
   createSignInAttempts,
@@ -78,6 +82,7 @@ import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } fr
 import { createThrottle } from "../throttle.ts";
 import { isOpenAt, nextOpeningChange } from "./chat/business-hours.ts";
 import { type ChatDesk, createChatDesk } from "./chat/desk.ts";
+import { addCounts, InvitationCountBodySchema, visitorRules } from "./chat/invitations.ts";
 import { createOfflineInbox, type OfflineInbox, OfflineMessageBodySchema } from "./chat/offline.ts";
 import {
   type ChatSettings,
@@ -151,6 +156,7 @@ const keys = {
   gone: (id: string) => `gone:${id}`,
   revoked: (jti: string) => `revoked:${jti}`,
   canned: "canned",
+  invitationStats: "invitation-stats",
 };
 
 export class SiteRoom implements PartyServer {
@@ -199,6 +205,7 @@ export class SiteRoom implements PartyServer {
     "/session": { GET: (request) => this.checkSessionRoute(request) },
     "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
     "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
+    "/invitations/count": { POST: (request) => this.countInvitations(request) },
   };
   private readonly desk: ChatDesk;
   private readonly inbox: OfflineInbox;
@@ -298,6 +305,7 @@ export class SiteRoom implements PartyServer {
       const message = noOfflineMessage(frame.id);
       return this.guards.refuse(conn, { code: "not_found", message }, { strike: false });
     }
+    if (frame.type === "visitor:invite") return this.invite(conn, state.agentId, frame);
     if (frame.type !== "trail:get") return this.desk.handle(conn, state.agentId, frame);
     const trail = await this.trailOf(frame.visitorId);
     if (!trail.ok) return this.guards.refuse(conn, trail, { strike: false });
@@ -525,7 +533,29 @@ export class SiteRoom implements PartyServer {
   private async getSite(request: Request): Promise<Response> {
     const session = await this.authorize(request, "any");
     if (!session.ok) return session.response;
-    return json(settingsResponse(this.requireSite(), session.value.agent));
+    return json(await this.settingsResponse(this.requireSite(), session.value.agent));
+  }
+
+  /** `GET|PUT /api/site`: the identity secret and the invitation counts are for admins' eyes only. */
+  private async settingsResponse(
+    site: StoredSite,
+    agent: StoredAgent,
+  ): Promise<SiteSettingsResponse> {
+    const response: SiteSettingsResponse = {
+      id: site.id,
+      name: site.name,
+      allowedOrigins: site.allowedOrigins,
+      routing: site.routing,
+      widget: site.widget,
+      businessHours: site.businessHours,
+      invitations: site.invitations,
+    };
+    if (agent.role === "admin") {
+      response.identitySecret = site.identitySecret;
+      response.invitationStats =
+        (await this.room.storage.get<InvitationStats>(keys.invitationStats)) ?? {};
+    }
+    return response;
   }
 
   private async updateSite(request: Request): Promise<Response> {
@@ -534,6 +564,12 @@ export class SiteRoom implements PartyServer {
     const body = await readJsonBody(request, SiteSettingsBodySchema);
     if (!body.ok) return body.response;
     const site = this.requireSite();
+    const stranger = body.value.invitations?.find(
+      (rule) => rule.senderId && !this.agents.has(rule.senderId),
+    );
+    if (stranger) {
+      return httpError(400, "bad_body", `Rule "${stranger.name}": no such agent as sender`);
+    }
     const next: StoredSite = {
       ...site,
       ...updateChatSettings(site, body.value),
@@ -549,7 +585,7 @@ export class SiteRoom implements PartyServer {
       this.hoursMayHaveChanged();
       await this.scheduleAlarm();
     }
-    return json(settingsResponse(next, session.value.agent));
+    return json(await this.settingsResponse(next, session.value.agent));
   }
 
   /**
@@ -657,7 +693,45 @@ export class SiteRoom implements PartyServer {
       await txn.putMany({ [keys.counter]: next, [keys.visitor(visitorId)]: next });
       return next;
     });
-    return json({ number, settings: this.site.widget, available: this.desk.available() });
+    return json({
+      number,
+      settings: this.site.widget,
+      available: this.desk.available(),
+      invitations: visitorRules(this.site.invitations, (id) => this.agents.get(id)?.name),
+    });
+  }
+
+  /**
+   * `visitor:invite`: sends the agent's invitation to the visitor's open tabs, with the agent as
+   * the sender; `ack` once sent, `not_found` when the visitor has no open tab.
+   */
+  private async invite(conn: Connection, agentId: string, frame: VisitorInviteFrame) {
+    const sender = this.agents.get(agentId)?.name ?? null;
+    const response = await this.room.fetchRoom(
+      "visitor",
+      frame.visitorId,
+      internalRequest("POST", "/invite", {
+        siteId: this.room.id,
+        invitation: { id: frame.id, text: frame.text, sender },
+      }),
+    );
+    const tabs = response.ok ? ((await response.json()) as { tabs: number }).tabs : 0;
+    if (tabs === 0) {
+      const message = `Visitor ${frame.visitorId} has no page open on this site`;
+      return this.guards.refuse(conn, { code: "not_found", message }, { strike: false });
+    }
+    sendFrame(conn, { type: "ack", ids: [frame.id] });
+  }
+
+  /** `POST /invitations/count`: adds a visitor's shown, accepted and dismissed invitations. */
+  private async countInvitations(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, InvitationCountBodySchema);
+    if (!body.ok) return body.response;
+    await this.room.storage.transaction(async (txn) => {
+      const stats = (await txn.get<InvitationStats>(keys.invitationStats)) ?? {};
+      await txn.put(keys.invitationStats, addCounts(stats, body.value.counts));
+    });
+    return new Response(null, { status: 204 });
   }
 
   /** A visitor room's current entry (built from events it validated), kept and broadcast. */
@@ -783,20 +857,6 @@ function completeSite(site: StoredSiteAnyVersion): StoredSite {
     identitySecret: site.identitySecret ?? newIdentitySecret(),
     ...chatSettingsOf(site),
   };
-}
-
-/** `GET|PUT /api/site`: the identity secret is for admins' eyes only. */
-function settingsResponse(site: StoredSite, agent: StoredAgent): SiteSettingsResponse {
-  const response: SiteSettingsResponse = {
-    id: site.id,
-    name: site.name,
-    allowedOrigins: site.allowedOrigins,
-    routing: site.routing,
-    widget: site.widget,
-    businessHours: site.businessHours,
-  };
-  if (agent.role === "admin") response.identitySecret = site.identitySecret;
-  return response;
 }
 
 function profileOf(agent: StoredAgent): AgentProfile {

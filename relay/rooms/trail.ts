@@ -10,9 +10,9 @@
 import {
   classifySource,
   type EngagementEvent,
-  LIMITS,
   type PageViewEvent,
   type Source,
+  TRAIL_PAGE_VIEWS,
   type Trail,
   type VisitEvent,
 } from "../../protocol/index.ts";
@@ -107,7 +107,7 @@ const engagementSlackMs = 1000;
 /** Reads a stored trail. */
 export async function loadTrail(
   storage: RoomStorage,
-  limit: number = LIMITS.trailPageViews,
+  limit: number = TRAIL_PAGE_VIEWS,
 ): Promise<VisitorTrail> {
   const [totals, visits, pageviews] = await Promise.all([
     storage.get<TrailTotals>(keys.totals),
@@ -134,7 +134,7 @@ export function createTrail(
     visits: [],
     pageviews: [],
   },
-  limit: number = LIMITS.trailPageViews,
+  limit: number = TRAIL_PAGE_VIEWS,
 ): VisitorTrail {
   const totals = { ...records.totals };
   const visits = new Map(records.visits.map((visit) => [visit.id, visit]));

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LIMITS, type RosterEntry, type Trail } from "../../protocol/index.ts";
+import {
+  EVENTS_PER_FRAME,
+  FRAME_BURST,
+  FRAME_BYTES,
+  type RosterEntry,
+  STRIKES_BEFORE_CLOSE,
+  type Trail,
+  URL_LENGTH,
+} from "../../protocol/index.ts";
 import {
   connectAgent,
   connectVisitor,
@@ -145,7 +153,7 @@ describe("visitor room", () => {
     await tab.next("welcome");
     const visitId = newId("visit");
     const good = events.pageview(visitId);
-    const badUrl = events.pageview(visitId, { url: "x".repeat(LIMITS.urlLength + 1) });
+    const badUrl = events.pageview(visitId, { url: "x".repeat(URL_LENGTH + 1) });
     const orphan = events.engagement(events.pageview(visitId), 1000, true);
     tab.send({
       type: "track",
@@ -250,8 +258,8 @@ describe("visitor room refusals", () => {
       ["{not json", "bad_json"],
       [{ type: "chat", text: "hi" }, "unknown_type"],
       [{ type: "track", events: [] }, "bad_frame"],
-      [{ type: "track", events: Array(LIMITS.eventsPerFrame + 1).fill({}) }, "bad_frame"],
-      [JSON.stringify({ type: "track", events: ["x".repeat(LIMITS.frameBytes)] }), "too_large"],
+      [{ type: "track", events: Array(EVENTS_PER_FRAME + 1).fill({}) }, "bad_frame"],
+      [JSON.stringify({ type: "track", events: ["x".repeat(FRAME_BYTES)] }), "too_large"],
     ];
     for (const [frame, code] of cases) {
       tab.send(frame);
@@ -271,13 +279,11 @@ describe("visitor room refusals", () => {
     await flooder.next("welcome");
     await bystander.next("welcome");
     const view = events.pageview(newId("visit"));
-    for (let i = 0; i < LIMITS.frameBurst + LIMITS.strikesBeforeClose + 5; i++) {
+    for (let i = 0; i < FRAME_BURST + STRIKES_BEFORE_CLOSE + 5; i++) {
       flooder.send({ type: "track", events: [view] });
     }
     expect((await flooder.closed).code).toBe(1008);
-    expect(flooder.frames.filter((f) => f.type === "error")).toHaveLength(
-      LIMITS.strikesBeforeClose,
-    );
+    expect(flooder.frames.filter((f) => f.type === "error")).toHaveLength(STRIKES_BEFORE_CLOSE);
     expect(flooder.frames.find((f) => f.type === "error")).toMatchObject({ code: "rate_limited" });
 
     const other = events.pageview(newId("visit"));
@@ -289,7 +295,7 @@ describe("visitor room refusals", () => {
   it("closes a connection that keeps sending garbage", async () => {
     const tab = await connectVisitor(relay, newVisitor());
     await tab.next("welcome");
-    for (let i = 0; i < LIMITS.strikesBeforeClose; i++) tab.send("garbage");
+    for (let i = 0; i < STRIKES_BEFORE_CLOSE; i++) tab.send("garbage");
     expect((await tab.closed).code).toBe(1008);
   });
 });

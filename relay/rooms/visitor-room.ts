@@ -14,14 +14,16 @@ import {
   type Device,
   type ErrorCode,
   type Geo,
+  GONE_AFTER_MS,
   type HttpError,
+  IDLE_AFTER_MS,
   IdSchema,
-  PRESENCE,
   type RosterEntry,
   type TrackFrame,
   TrackingEventSchema,
   VisitorClientFrameSchema,
   type VisitorContact,
+  type VisitorInvitationRule,
   type VisitorStatus,
   type WelcomeFrame,
   type WidgetSettings,
@@ -83,7 +85,12 @@ type VisitorRecord = {
 };
 
 /** What the site room answers `POST /visitors/connect` with. */
-type Admission = { number: number; settings: WidgetSettings; available: boolean };
+type Admission = {
+  number: number;
+  settings: WidgetSettings;
+  available: boolean;
+  invitations: VisitorInvitationRule[];
+};
 
 const UploadAuthorizeBodySchema = v.object({ siteId: v.string(), secret: v.string() });
 
@@ -274,12 +281,14 @@ export class VisitorRoom implements PartyServer {
     this.updateStatus(now);
     // The binding is durable before the visitor is told its name.
     await this.room.storage.put(VISITOR_KEY, visitor);
-    sendFrame(conn, {
+    const welcome: WelcomeFrame = {
       type: "welcome",
       visitorId: this.room.id,
       name: visitor.name,
       settings: admission.settings,
-    } satisfies WelcomeFrame);
+    };
+    if (admission.invitations.length > 0) welcome.invitations = admission.invitations;
+    sendFrame(conn, welcome);
     await this.chat.greet(conn, admission.available);
     this.rosterPush.request();
     await this.scheduleAlarm(now);
@@ -418,11 +427,9 @@ export class VisitorRoom implements PartyServer {
     let next: number | null = null;
     if (this.openTabs() > 0) {
       next =
-        visitor.status === "online"
-          ? visitor.lastActivityAt + PRESENCE.idleAfterMs
-          : now + WATCHDOG_MS;
+        visitor.status === "online" ? visitor.lastActivityAt + IDLE_AFTER_MS : now + WATCHDOG_MS;
     } else if (visitor.status !== "gone") {
-      next = (visitor.closedAt ?? now) + PRESENCE.goneAfterMs;
+      next = (visitor.closedAt ?? now) + GONE_AFTER_MS;
     }
     if (next === null) return;
     // An early alarm costs one wake-up; it re-reads the state and sets the next one.
@@ -477,9 +484,9 @@ export class VisitorRoom implements PartyServer {
 
 /** Presence from the record: tabs open (or closed only just now), and recent activity. */
 function presenceAt(visitor: VisitorRecord, tabsOpen: boolean, now: number): VisitorStatus {
-  const lingering = visitor.closedAt !== null && now - visitor.closedAt < PRESENCE.goneAfterMs;
+  const lingering = visitor.closedAt !== null && now - visitor.closedAt < GONE_AFTER_MS;
   if (!tabsOpen && !lingering) return "gone";
-  return now - visitor.lastActivityAt >= PRESENCE.idleAfterMs ? "idle" : "online";
+  return now - visitor.lastActivityAt >= IDLE_AFTER_MS ? "idle" : "online";
 }
 
 /** "City 40" when the city is known, else "Visitor 40", as JivoChat names visitors. */

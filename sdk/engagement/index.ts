@@ -1,9 +1,9 @@
-import { PRESENCE } from "../../protocol/limits.ts";
+import { HEARTBEAT_MS, IDLE_AFTER_MS } from "../../protocol/limits.ts";
 
 /**
  * Engaged time on the current page view: counted only while the tab is visible, the window
  * has focus and the visitor gave some input (pointer, key, scroll, touch) within the last
- * {@link PRESENCE.idleAfterMs}. The minute before going idle counts: that is reading time.
+ * {@link IDLE_AFTER_MS}. The minute before going idle counts: that is reading time.
  */
 export type Engagement = {
   /** The visitor did something. */
@@ -24,7 +24,7 @@ export type EngagementOptions = {
   /** The clock, injectable for tests. */
   now: () => number;
   /**
-   * Called every {@link PRESENCE.heartbeatMs} while engaged (`active: true`), when engagement
+   * Called every {@link HEARTBEAT_MS} while engaged (`active: true`), when engagement
    * stops and on {@link Engagement.end} (`active: false`); never twice with the same figures,
    * never with zero.
    */
@@ -45,7 +45,7 @@ export function createEngagement({ now, report, visible }: EngagementOptions): E
   let reported = "";
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const idleAt = () => lastInput + PRESENCE.idleAfterMs;
+  const idleAt = () => lastInput + IDLE_AFTER_MS;
 
   const send = (t: number, active: boolean) => {
     lastBeat = t;
@@ -69,9 +69,8 @@ export function createEngagement({ now, report, visible }: EngagementOptions): E
       send(t, false);
     } else if (since === undefined && engaged) {
       since = lastBeat = t;
-    } else if (engaged && t - lastBeat >= PRESENCE.heartbeatMs) send(t, true);
-    if (engaged)
-      timer = setTimeout(update, Math.min(lastBeat + PRESENCE.heartbeatMs, idleAt()) - t);
+    } else if (engaged && t - lastBeat >= HEARTBEAT_MS) send(t, true);
+    if (engaged) timer = setTimeout(update, Math.min(lastBeat + HEARTBEAT_MS, idleAt()) - t);
   };
 
   // Showing or focusing the tab is itself something the visitor did.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LIMITS } from "../../protocol/limits.ts";
+import { FRAME_BYTES, URL_LENGTH } from "../../protocol/limits.ts";
 import type { PageViewEvent, TrackFrame, TrackingEvent } from "../../protocol/visitor.ts";
 import { createMemoryStorage, type TrackerStorage } from "../storage/index.ts";
 import { createOutbox } from "./index.ts";
@@ -155,13 +155,13 @@ describe("createOutbox", () => {
     expect(frames.map((frame) => frame.events.length)).toEqual([50, 50, 20]);
 
     frames.length = 0;
-    const long = "é".repeat(LIMITS.urlLength);
+    const long = "é".repeat(URL_LENGTH);
     for (let i = 0; i < 20; i++)
       outbox.add({ ...pageview(`big-${String(i).padStart(6, "0")}`), url: long, referrer: long });
     outbox.flush();
     expect(frames.length).toBeGreaterThan(1);
     for (const frame of frames)
-      expect(Buffer.byteLength(JSON.stringify(frame))).toBeLessThanOrEqual(LIMITS.frameBytes);
+      expect(Buffer.byteLength(JSON.stringify(frame))).toBeLessThanOrEqual(FRAME_BYTES);
     expect(frames.flatMap((frame) => frame.events)).toHaveLength(20);
   });
 

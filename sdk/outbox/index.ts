@@ -1,4 +1,4 @@
-import { LIMITS } from "../../protocol/limits.ts";
+import { EVENTS_PER_FRAME, FRAME_BYTES } from "../../protocol/limits.ts";
 import type { TrackingEvent } from "../../protocol/visitor.ts";
 import { warnOnce } from "../guard/index.ts";
 import type { TrackerStorage } from "../storage/index.ts";
@@ -74,7 +74,7 @@ export function createOutbox({ storage, prefix, send, batchMs = 200 }: OutboxOpt
     for (const event of events) {
       const size = encoder.encode(JSON.stringify(event)).length + 1;
       // 100 bytes of the frame are its own JSON around the events.
-      if (batch.length === LIMITS.eventsPerFrame || bytes + size > LIMITS.frameBytes - 100)
+      if (batch.length === EVENTS_PER_FRAME || bytes + size > FRAME_BYTES - 100)
         if (!emit()) return;
       batch.push(event);
       bytes += size;

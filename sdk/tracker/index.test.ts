@@ -1,7 +1,7 @@
 import { PartySocket } from "partysocket";
 import * as v from "valibot";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LIMITS, PRESENCE } from "../../protocol/limits.ts";
+import { URL_LENGTH, VISIT_TIMEOUT_MS } from "../../protocol/limits.ts";
 import { type TrackingEvent, TrackingEventSchema } from "../../protocol/visitor.ts";
 import { createMemoryStorage, type TrackerStorage } from "../storage/index.ts";
 import { type FakeSocket, fakePage, fakeSocketFactory } from "../testing/index.ts";
@@ -114,7 +114,7 @@ describe("createTracker: visits and page views", () => {
     second.socket().ackAll();
     second.unload();
 
-    vi.advanceTimersByTime(PRESENCE.visitTimeoutMs);
+    vi.advanceTimersByTime(VISIT_TIMEOUT_MS);
     const third = await load("https://shop.test/cart.html", "https://shop.test/", first.storage);
     third.socket().open();
     const [next, pageview] = third.socket().events();
@@ -186,7 +186,7 @@ describe("createTracker: visits and page views", () => {
     await settle();
     socket().open();
     const [visit] = socket().events();
-    expect(visit?.kind === "visit" && visit.referrer).toHaveLength(LIMITS.urlLength);
+    expect(visit?.kind === "visit" && visit.referrer).toHaveLength(URL_LENGTH);
     const last = socket().events().at(-1);
     expect(last).toMatchObject({ kind: "pageview" });
     for (const event of socket().events()) expect(v.is(TrackingEventSchema, event)).toBe(true);

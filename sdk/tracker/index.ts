@@ -1,5 +1,5 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { LIMITS } from "../../protocol/limits.ts";
+import { TITLE_LENGTH, URL_LENGTH } from "../../protocol/limits.ts";
 import type {
   TrackingEvent,
   VisitorClientFrame,
@@ -108,7 +108,10 @@ export type Tracker = {
   stop(): void;
 };
 
-const clip = (url: string) => url.slice(0, LIMITS.urlLength);
+/** The current page view, as invitation rules see it. */
+export type Page = { id: string; visitId: string; at: number; engagedMs: number };
+
+const clip = (url: string) => url.slice(0, URL_LENGTH);
 
 /**
  * Starts tracking this page for `site`: the visitor's identity and visits, every page view
@@ -134,7 +137,8 @@ export function createTracker({
   const lifetime = new AbortController();
   const { signal } = lifetime;
   let profile: Profile | undefined;
-  let page: { id: string; visitId: string } | undefined;
+  let page: Page | undefined;
+  let invitations: Promise<void> | undefined;
   let socket: VisitorSocket | undefined;
   let renewed = false;
   const privacy = navigator as { doNotTrack?: string | null; globalPrivacyControl?: boolean };
@@ -172,10 +176,12 @@ export function createTracker({
       const at = now();
       const { id: pageviewId, visitId } = page;
       record({ kind: "engagement", id: randomId(), at, visitId, pageviewId, engagedMs, active });
-      // Engaged time keeps the visit going, as page views do.
       const visit = profile?.visit;
-      if (active && visit?.id === page.visitId) {
-        visit.lastActivityAt = at;
+      if (visit?.id === visitId) {
+        visit.engagedMs = (visit.engagedMs || 0) + engagedMs - page.engagedMs;
+        page.engagedMs = engagedMs;
+        // Engaged time keeps the visit going, as page views do.
+        if (active) visit.lastActivityAt = at;
         save();
       }
     },
@@ -212,14 +218,14 @@ export function createTracker({
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone?.slice(0, 64),
         screen: { width: screen.width, height: screen.height },
       });
-    page = { id: randomId(), visitId: visit.id };
+    page = { id: randomId(), visitId: visit.id, at, engagedMs: 0 };
     record({
       kind: "pageview",
       id: page.id,
       at,
       visitId: visit.id,
       url: clip(url),
-      title: title.slice(0, LIMITS.titleLength),
+      title: title.slice(0, TITLE_LENGTH),
       referrer: from,
     });
   };
@@ -231,6 +237,26 @@ export function createTracker({
   };
 
   const receive = (frame: VisitorServerFrame) => {
+    // The site has invitation rules: their evaluator and watchers load now, once (untracked,
+    // there is no visit to decide them on).
+    const rules = tracked && frame.type === "welcome" && frame.invitations;
+    if (rules && !invitations)
+      invitations = (
+        import(/* @vite-ignore */ new URL("invitations.js", import.meta.url).href) as Promise<
+          typeof import("../invitations/index.ts")
+        >
+      )
+        .then((chunk) =>
+          chunk.watchInvitations({
+            rules,
+            visit: () => profile?.visit,
+            page: () => page,
+            now,
+            deliver: receive,
+            signal,
+          }),
+        )
+        .catch((error) => warnOnce(String(error)));
     if (frame.type !== "ack") backlog?.push(frame);
     for (const listener of listeners) listener(frame);
     if (frame.type === "ack") {

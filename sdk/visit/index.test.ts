@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PRESENCE } from "../../protocol/limits.ts";
+import { VISIT_TIMEOUT_MS } from "../../protocol/limits.ts";
 import { sourceSignature } from "../source/index.ts";
 import { createProfile, enterVisit } from "./index.ts";
 
@@ -30,6 +30,25 @@ describe("enterVisit", () => {
     expect(profile.visits).toBe(1);
   });
 
+  it("counts the visit's page views, from one again in a new visit", () => {
+    const profile = createProfile();
+    enterVisit(profile, 0, null);
+    enterVisit(profile, minute, null);
+    enterVisit(profile, 2 * minute, null);
+    expect(profile.visit?.pages).toBe(3);
+    enterVisit(profile, 3 * minute, google);
+    expect(profile.visit).toMatchObject({ number: 2, pages: 1, engagedMs: 0 });
+  });
+
+  it("counts a visit stored before page views were counted from its next page", () => {
+    const profile = createProfile();
+    enterVisit(profile, 0, null);
+    const stored = { ...profile.visit, pages: undefined } as unknown as typeof profile.visit;
+    profile.visit = stored;
+    enterVisit(profile, minute, null);
+    expect(profile.visit?.pages).toBe(1);
+  });
+
   it("starts a visit without source as a direct one", () => {
     const profile = createProfile();
     expect(enterVisit(profile, 0, null)).toBe(true);
@@ -51,9 +70,9 @@ describe("enterVisit", () => {
     enterVisit(profile, 0, google);
     enterVisit(profile, 10 * minute, null);
     const first = profile.visit?.id;
-    expect(enterVisit(profile, 10 * minute + PRESENCE.visitTimeoutMs - 1, null)).toBe(false);
+    expect(enterVisit(profile, 10 * minute + VISIT_TIMEOUT_MS - 1, null)).toBe(false);
     const last = profile.visit?.lastActivityAt ?? 0;
-    expect(enterVisit(profile, last + PRESENCE.visitTimeoutMs, null)).toBe(true);
+    expect(enterVisit(profile, last + VISIT_TIMEOUT_MS, null)).toBe(true);
     expect(profile.visit?.id).not.toBe(first);
     expect(profile.visit).toMatchObject({ number: 2, signature: null });
   });

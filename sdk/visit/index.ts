@@ -1,4 +1,4 @@
-import { PRESENCE } from "../../protocol/limits.ts";
+import { VISIT_TIMEOUT_MS } from "../../protocol/limits.ts";
 import { randomId } from "../random/index.ts";
 
 /** What the tracker remembers about the visitor across page loads (saved in storage). */
@@ -20,6 +20,10 @@ export type Visit = {
   lastActivityAt: number;
   /** What brought this visit (see `sourceSignature`); null for a direct visit. */
   signature: string | null;
+  /** Page views so far (invitation rules read it). */
+  pages: number;
+  /** Engaged time on the site so far, as of the last report of each page. */
+  engagedMs: number;
 };
 
 /** A new visitor: fresh random id and secret, no visits yet. */
@@ -31,7 +35,7 @@ export const createProfile = (): Profile => ({
 
 /**
  * Continues the profile's visit for a page view at `at`, or starts a new one when there is
- * none, when the last one has been inactive for {@link PRESENCE.visitTimeoutMs}, or when the
+ * none, when the last one has been inactive for {@link VISIT_TIMEOUT_MS}, or when the
  * page brings a different source (`signature`, see `sourceSignature`; null means "nothing
  * new"), as a campaign link or a return from another site does. Returns true when a visit
  * started.
@@ -40,7 +44,7 @@ export function enterVisit(profile: Profile, at: number, signature: string | nul
   const visit = profile.visit;
   const fresh =
     !visit ||
-    at - visit.lastActivityAt >= PRESENCE.visitTimeoutMs ||
+    at - visit.lastActivityAt >= VISIT_TIMEOUT_MS ||
     (!!signature && signature !== visit.signature);
   if (fresh)
     profile.visit = {
@@ -49,7 +53,13 @@ export function enterVisit(profile: Profile, at: number, signature: string | nul
       startedAt: at,
       lastActivityAt: at,
       signature,
+      pages: 1,
+      engagedMs: 0,
     };
-  else visit.lastActivityAt = Math.max(visit.lastActivityAt, at);
+  else {
+    visit.lastActivityAt = Math.max(visit.lastActivityAt, at);
+    // A visit stored before pages were counted has none: -~undefined is 1.
+    visit.pages = -~visit.pages;
+  }
   return fresh;
 }

@@ -3,10 +3,13 @@
  * here, and documented in the README; changing one changes a contract with every site.
  */
 import type { ChatFile } from "../../protocol/chat.ts";
+import { INVITATION_TEXT_LENGTH } from "../../protocol/limits.ts";
 import { guard, warnOnce } from "../../sdk/guard/index.ts";
+import { randomId } from "../../sdk/random/index.ts";
 import { createEmitter } from "../emitter/index.ts";
 import { $unread, chatEvents, type Line, sendMessage } from "../stores/chat/index.ts";
 import { identify, setCustomData } from "../stores/identity/index.ts";
+import { showInvitation } from "../stores/invitation/index.ts";
 import { setLocale } from "../stores/locale/index.ts";
 import { $session } from "../stores/session/index.ts";
 import { $online } from "../stores/settings/index.ts";
@@ -103,6 +106,18 @@ export const commands: Record<string, (...args: unknown[]) => void> = {
   /** Sends a message as the visitor. @example parley("sendMessage", "I need help with my order") */
   sendMessage: (text) =>
     typeof text === "string" ? void sendMessage(text) : warnOnce("sendMessage takes a string"),
+  /**
+   * Shows the visitor an invitation to chat from the site's team, as a card by the launcher
+   * (up to 500 characters; the visitor's reply starts a chat from it). Counted in the console
+   * under manual invitations.
+   * @example parley("invite", "Need a hand choosing a size?")
+   */
+  invite: (text) => {
+    const valid = typeof text === "string" && text.trim();
+    if (valid && valid.length <= INVITATION_TEXT_LENGTH)
+      showInvitation({ id: randomId(), text: valid, sender: null });
+    else warnOnce(`invite takes a text of 1 to ${INVITATION_TEXT_LENGTH} characters`);
+  },
   /** Switches the language: en, es, pt or ru. @example parley("setLocale", "es") */
   setLocale: (lang) => void setLocale(lang),
   /**

@@ -46,6 +46,9 @@ export const en = {
   sendOffline: "Send message",
   offlineSent: "Thank you! Your message was sent. We'll reply by email.",
   offlineFailed: "Your message could not be sent. Please check the fields and try again.",
+  team: "Our team",
+  invitationFrom: (name: string) => `Message from ${name}`,
+  reply: "Reply",
 };
 
 /** Every string of the widget; locale files provide the same keys. */

@@ -45,5 +45,8 @@ const es: Strings = {
   sendOffline: "Enviar mensaje",
   offlineSent: "¡Gracias! Tu mensaje se ha enviado. Te responderemos por correo.",
   offlineFailed: "No se pudo enviar tu mensaje. Revisa los campos e inténtalo de nuevo.",
+  team: "Nuestro equipo",
+  invitationFrom: (name) => `Mensaje de ${name}`,
+  reply: "Responder",
 };
 export default es;

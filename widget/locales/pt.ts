@@ -45,5 +45,8 @@ const pt: Strings = {
   sendOffline: "Enviar mensagem",
   offlineSent: "Obrigado! A sua mensagem foi enviada. Responderemos por email.",
   offlineFailed: "Não foi possível enviar a mensagem. Verifique os campos e tente de novo.",
+  team: "A nossa equipa",
+  invitationFrom: (name) => `Mensagem de ${name}`,
+  reply: "Responder",
 };
 export default pt;

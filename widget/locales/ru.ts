@@ -50,5 +50,8 @@ const ru: Strings = {
   sendOffline: "Отправить",
   offlineSent: "Спасибо! Сообщение отправлено. Мы ответим по почте.",
   offlineFailed: "Не удалось отправить сообщение. Проверьте поля и попробуйте ещё раз.",
+  team: "Наша команда",
+  invitationFrom: (name) => `Сообщение от ${name}`,
+  reply: "Ответить",
 };
 export default ru;

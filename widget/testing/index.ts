@@ -6,6 +6,7 @@ import type {
 } from "../../protocol/visitor.ts";
 import { createPrefs, type Prefs } from "../prefs/index.ts";
 import { receiveChat, resetChat } from "../stores/chat/index.ts";
+import { receiveInvitation } from "../stores/invitation/index.ts";
 import { receiveOffline } from "../stores/offline/index.ts";
 import { startSession } from "../stores/session/index.ts";
 import { receiveSettings } from "../stores/settings/index.ts";
@@ -52,6 +53,7 @@ export function startTestSession(
     receiveSettings(frame);
     receiveChat(frame);
     receiveOffline(frame);
+    receiveInvitation(frame);
   };
   resetChat();
   receive({ type: "welcome", visitorId, name: "Visitor 1", settings: reload.settings ?? SETTINGS });

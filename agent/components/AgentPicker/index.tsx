@@ -2,7 +2,7 @@ import { useStore } from "@nanostores/preact";
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ChatSummary } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { inviteAgent, transferChat } from "../../stores/chats/index.ts";
 import { $colleagues } from "../../stores/presence/index.ts";
 import { PresenceDot, presenceLabel } from "../PresenceDot/index.tsx";
@@ -78,7 +78,7 @@ export function AgentPicker({ mode, chat, onClose }: AgentPickerProps) {
             Note for your colleague (optional)
             <textarea
               rows={2}
-              maxLength={LIMITS.labelLength * 2}
+              maxLength={LABEL_LENGTH * 2}
               value={note}
               onInput={(event) => setNote(event.currentTarget.value)}
               data-testid="agent-picker-note"

@@ -106,9 +106,8 @@ export function BusinessHoursForm({
       ))}
 
       <SaveOutcome
-        error={problem ?? (mine ? state.error : null)}
-        saved={mine && state.saved}
-        name="hours"
+        state={{ error: problem ?? (mine ? state.error : null), saved: mine && state.saved }}
+        testId="hours"
       />
       <button type="submit" class="primary" disabled={state.saving} data-testid="hours-save">
         {state.saving ? "Saving…" : "Save business hours"}

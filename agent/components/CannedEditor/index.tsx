@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { CannedResponse } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import { type CannedState, saveCanned } from "../../stores/canned/index.ts";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
@@ -36,7 +36,7 @@ export function CannedEditor({ state }: { state: CannedState }) {
             aria-label="Text"
             required
             rows={2}
-            maxLength={LIMITS.messageLength}
+            maxLength={MESSAGE_LENGTH}
             value={row.text}
             onInput={(event) => change(index, { text: event.currentTarget.value })}
             data-testid="canned-text"
@@ -64,7 +64,7 @@ export function CannedEditor({ state }: { state: CannedState }) {
           {state.saving ? "Saving…" : "Save responses"}
         </button>
       </div>
-      <SaveOutcome error={state.error} saved={state.saved} name="canned" />
+      <SaveOutcome state={state} testId="canned" />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useStore } from "@nanostores/preact";
 import type { JSX } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { CannedResponse, ChatSummary } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import {
   $canned,
   cannedMatches,
@@ -159,7 +159,7 @@ export function Composer({ chat }: { chat: ChatSummary }) {
         ref={input}
         class="composer-input"
         rows={3}
-        maxLength={LIMITS.messageLength}
+        maxLength={MESSAGE_LENGTH}
         placeholder={note ? "Write a private note…" : "Write a reply… (/ for canned responses)"}
         aria-label={note ? "Private note" : "Reply"}
         value={draft}

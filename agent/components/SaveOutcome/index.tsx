@@ -1,27 +1,26 @@
 /**
  * What became of a settings form's last save: the relay's refusal, or "Saved.". Test ids are
- * `${name}-error` and `${name}-saved`.
+ * `${testId}-error` and `${testId}-saved`.
  */
 export function SaveOutcome({
-  error,
-  saved,
-  name,
+  state,
+  testId,
 }: {
-  error: string | null;
-  saved: boolean;
-  name: string;
+  state: { error: string | null; saved: boolean };
+  testId: string;
 }) {
-  if (error) {
-    return (
-      <p class="form-error" role="alert" data-testid={`${name}-error`}>
-        {error}
-      </p>
-    );
-  }
-  if (!saved) return null;
   return (
-    <p class="form-success" role="status" data-testid={`${name}-saved`}>
-      Saved.
-    </p>
+    <>
+      {state.error && (
+        <p class="form-error" role="alert" data-testid={`${testId}-error`}>
+          {state.error}
+        </p>
+      )}
+      {state.saved && (
+        <p class="form-success" role="status" data-testid={`${testId}-saved`}>
+          Saved.
+        </p>
+      )}
+    </>
   );
 }

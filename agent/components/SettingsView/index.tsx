@@ -2,17 +2,21 @@ import { useStore } from "@nanostores/preact";
 import { useEffect } from "preact/hooks";
 import { $canned, loadCanned } from "../../stores/canned/index.ts";
 import { $siteSettings, loadSiteSettings } from "../../stores/site-settings/index.ts";
+import { $team, loadTeam } from "../../stores/team/index.ts";
 import { BusinessHoursForm } from "../BusinessHoursForm/index.tsx";
 import { CannedEditor } from "../CannedEditor/index.tsx";
+import { InvitationRulesEditor } from "../InvitationRulesEditor/index.tsx";
 import { WidgetSettingsForm } from "../WidgetSettingsForm/index.tsx";
 
-/** Admins only: routing and the widget, business hours, and the site's canned responses. */
+/** Admins only: routing and the widget, business hours, invitation rules, and canned responses. */
 export function SettingsView() {
   const site = useStore($siteSettings);
   const canned = useStore($canned);
+  const team = useStore($team);
   useEffect(() => {
     void loadSiteSettings();
     void loadCanned();
+    void loadTeam();
   }, []);
   return (
     <main class="settings-view">
@@ -46,6 +50,23 @@ export function SettingsView() {
           />
         </section>
       )}
+      <section class="card" aria-labelledby="rules-title">
+        <h2 id="rules-title">Invitations</h2>
+        <p class="muted">
+          The widget invites visitors to chat when every condition of a rule holds: at most once per
+          visit, never during a chat, and only while an agent is online unless the rule offers the
+          offline form.
+        </p>
+        {site.settings && (
+          <InvitationRulesEditor
+            key={JSON.stringify([site.settings.invitations, site.settings.invitationStats])}
+            rules={site.settings.invitations}
+            stats={site.settings.invitationStats ?? {}}
+            agents={team.agents}
+            state={site}
+          />
+        )}
+      </section>
       <section class="card" aria-labelledby="canned-title">
         <h2 id="canned-title">Canned responses</h2>
         <p class="muted">Agents type / and the shortcut in a chat to insert the text.</p>

@@ -1,7 +1,7 @@
 import { useStore } from "@nanostores/preact";
 import type { JSX } from "preact";
 import { useEffect } from "preact/hooks";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { $newAgent, $team, addAgent, loadTeam } from "../../stores/team/index.ts";
 import { FormField } from "../FormField/index.tsx";
 
@@ -70,7 +70,7 @@ export function TeamView() {
             label="Name"
             name="name"
             required
-            maxLength={LIMITS.labelLength}
+            maxLength={LABEL_LENGTH}
             data-testid="new-agent-name"
           />
           <FormField

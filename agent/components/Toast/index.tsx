@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import {
   acceptFromToast,
   declineFromToast,
@@ -89,7 +89,7 @@ export function Toast({ toast }: { toast: ToastData }) {
         <form class="toast-reply" onSubmit={onReply}>
           <input
             aria-label={`Reply to ${toast.visitorName}`}
-            maxLength={LIMITS.messageLength}
+            maxLength={MESSAGE_LENGTH}
             value={reply}
             onInput={(event) => setReply(event.currentTarget.value)}
             // biome-ignore lint/a11y/noAutofocus: the agent just asked to type a reply here

@@ -1,9 +1,10 @@
 import type { RosterEntry } from "../../../protocol/agent.ts";
 import { clearSelection } from "../../stores/selection/index.ts";
+import { InviteForm } from "../InviteForm/index.tsx";
 import { Trail } from "../Trail/index.tsx";
 import { VisitorProfile } from "../VisitorProfile/index.tsx";
 
-/** The side panel: who the selected visitor is and where they have been. */
+/** The side panel: who the selected visitor is, an invitation to chat, and where they have been. */
 export function VisitorPanel({ visitor }: { visitor: RosterEntry }) {
   return (
     <aside class="visitor-panel" aria-label="Visitor details" data-testid="visitor-panel">
@@ -17,6 +18,7 @@ export function VisitorPanel({ visitor }: { visitor: RosterEntry }) {
         ×
       </button>
       <VisitorProfile visitor={visitor} />
+      {visitor.status !== "gone" && <InviteForm key={visitor.id} visitorId={visitor.id} />}
       <Trail />
     </aside>
   );

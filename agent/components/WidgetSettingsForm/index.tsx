@@ -1,7 +1,7 @@
 import type { JSX } from "preact";
 import type { FieldRule, WidgetSettings } from "../../../protocol/chat.ts";
 import type { SiteSettingsResponse } from "../../../protocol/http.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
@@ -113,7 +113,7 @@ export function WidgetSettingsForm({
       <input
         id="settings-greeting"
         name="greeting"
-        maxLength={LIMITS.labelLength}
+        maxLength={LABEL_LENGTH}
         defaultValue={widget.greeting}
         data-testid="settings-greeting"
       />
@@ -141,9 +141,7 @@ export function WidgetSettingsForm({
         )}
       </select>
 
-      {state.form === "widget" && (
-        <SaveOutcome error={state.error} saved={state.saved} name="settings" />
-      )}
+      {state.form === "widget" && <SaveOutcome state={state} testId="settings" />}
       <button type="submit" class="primary" disabled={state.saving} data-testid="settings-save">
         {state.saving ? "Saving…" : "Save settings"}
       </button>

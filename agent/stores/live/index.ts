@@ -12,6 +12,7 @@ import {
 } from "../conversation/index.ts";
 import { loadDrafts, resetDrafts } from "../drafts/index.ts";
 import { applyHoursFrame, resetHours } from "../hours/index.ts";
+import { failInvitation, resetInvitations, settleInvitation } from "../invitations/index.ts";
 import { receiveNotify, resetToasts, settleRequestToasts } from "../notifications/index.ts";
 import { applyOfflineFrame, resetOffline } from "../offline/index.ts";
 import {
@@ -77,10 +78,12 @@ export function routeFrame(frame: AgentServerFrame): void {
       return;
     case "ack":
       receiveAck(frame);
+      settleInvitation(frame);
       return;
     case "error":
       if (frame.code === "unauthorized") expireSession();
-      else if (!failTrail(frame.message)) reportChatError(frame.message);
+      else if (!failTrail(frame.message) && !failInvitation(frame.message))
+        reportChatError(frame.message);
       return;
   }
 }
@@ -105,6 +108,7 @@ function resetConsole(agentId: string | null): void {
   resetHours();
   resetSiteSettings();
   resetUploads();
+  resetInvitations();
   resetDrafts();
   resetOutbox();
   if (agentId) {

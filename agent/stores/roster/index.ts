@@ -1,6 +1,6 @@
 import { atom, computed, map } from "nanostores";
 import type { RosterEntry, RosterFrame, VisitorStatus } from "../../../protocol/agent.ts";
-import { PRESENCE } from "../../../protocol/limits.ts";
+import { HEARTBEAT_MS } from "../../../protocol/limits.ts";
 import type { Channel } from "../../../protocol/source.ts";
 
 /**
@@ -138,7 +138,7 @@ export const $statusCounts = computed($roster, (roster) => {
  * plus slack for roster coalescing and the network. Past it the visitor has likely stopped
  * and the report saying so is late; holding still beats counting time that never happened.
  */
-export const ENGAGED_EXTRAPOLATION_CAP_MS = PRESENCE.heartbeatMs + 5_000;
+export const ENGAGED_EXTRAPOLATION_CAP_MS = HEARTBEAT_MS + 5_000;
 
 /**
  * Engaged time of the visitor's current visit at `now`: the relay's figure, plus the time

@@ -1,5 +1,5 @@
 import { atom } from "nanostores";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { UPLOAD_BYTES } from "../../../protocol/limits.ts";
 import { relayApi } from "../../api/index.ts";
 import { formatFileSize } from "../../format/index.ts";
 import { newId } from "../../ids/index.ts";
@@ -29,8 +29,8 @@ export async function sendFile(
   if (!session) return;
   const upload: Upload = { id: newId(), chatId, name: file.name, error: null };
   $uploads.set([...$uploads.get(), upload]);
-  if (file.size > LIMITS.uploadBytes) {
-    setUpload(upload.id, `Files up to ${formatFileSize(LIMITS.uploadBytes)} can be sent.`);
+  if (file.size > UPLOAD_BYTES) {
+    setUpload(upload.id, `Files up to ${formatFileSize(UPLOAD_BYTES)} can be sent.`);
     return;
   }
   const result = await relayApi.upload(session.token, file);

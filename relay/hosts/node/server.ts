@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { type Geo, LIMITS } from "../../../protocol/index.ts";
+import { BODY_BYTES, FRAME_BYTES, type Geo } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
 import type {
   Connection,
@@ -173,7 +173,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         res.setHeader("connection", "close");
         return sendJson(res, 413, {
           error: "too_large",
-          message: `Request bodies are limited to ${LIMITS.bodyBytes} bytes`,
+          message: `Request bodies are limited to ${BODY_BYTES} bytes`,
         });
       }
       const response = await roomRequest(
@@ -212,9 +212,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     return req.socket.remoteAddress ?? null;
   }
 
-  // The payload cap is above LIMITS.frameBytes on purpose: rooms answer a frame that is too
+  // The payload cap is above FRAME_BYTES on purpose: rooms answer a frame that is too
   // large with an error frame; only frames far past the limit are cut by `ws` itself (1009).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * LIMITS.frameBytes });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * FRAME_BYTES });
 
   http.on("upgrade", (req, socket, head) => {
     const match = partyPath.exec(new URL(req.url ?? "/", "http://relay").pathname);
@@ -381,8 +381,8 @@ function nodeConnection(ws: WebSocket): Connection & { tags: string[] } {
 
 /**
  * The body of an `/api/*` request for the directory room. Uploads stream through as they come:
- * the room checks who sends them before it reads a byte, and stops at LIMITS.uploadBytes.
- * Anything else is read here, up to LIMITS.bodyBytes (null past that; undefined when empty).
+ * the room checks who sends them before it reads a byte, and stops at UPLOAD_BYTES.
+ * Anything else is read here, up to BODY_BYTES (null past that; undefined when empty).
  */
 async function apiBody(
   req: IncomingMessage,
@@ -395,14 +395,14 @@ async function apiBody(
   return body.length > 0 ? body : undefined;
 }
 
-/** The body, or null when it is larger than LIMITS.bodyBytes. */
+/** The body, or null when it is larger than BODY_BYTES. */
 function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > LIMITS.bodyBytes) {
+      if (size > BODY_BYTES) {
         req.pause();
         req.removeAllListeners("data");
         resolve(null);

@@ -13,7 +13,7 @@ import type {
   ChatStateFrame,
   ChatStatus,
 } from "../../../protocol/index.ts";
-import { LIMITS } from "../../../protocol/index.ts";
+import { HISTORY_MESSAGES } from "../../../protocol/index.ts";
 import type { Json, RoomStorage } from "../../party.ts";
 
 /** The conversation's state, stored under "chat" once the first message is. */
@@ -55,7 +55,7 @@ export type Conversation = {
   markForwarded(seq: number): void;
   /** The writes that store every change since the last call. */
   takeChanges(): Record<string, Json>;
-  /** The latest messages (LIMITS.historyMessages at most), oldest first; notes only if asked. */
+  /** The latest messages (HISTORY_MESSAGES at most), oldest first; notes only if asked. */
   latest(options: { notes: boolean }): Promise<ChatMessage[]>;
   /** Visitor messages the site room has not taken yet, oldest first. */
   unforwarded(): Promise<ChatMessage[]>;
@@ -199,7 +199,7 @@ export function createConversation(
     },
 
     latest({ notes }) {
-      return fromEnd(LIMITS.historyMessages, (message) => notes || !message.note);
+      return fromEnd(HISTORY_MESSAGES, (message) => notes || !message.note);
     },
 
     unforwarded() {

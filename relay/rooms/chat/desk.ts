@@ -94,7 +94,10 @@ const VisitorMessagesBodySchema = v.object({
 const VisitorTypingBodySchema = v.object({ chatId: IdSchema, text: v.string() });
 const VisitorReadBodySchema = v.object({ chatId: IdSchema, seq: v.number() });
 
-type ChatFrame = Exclude<AgentClientFrame, { type: "trail:get" | "offline:mark" }>;
+type ChatFrame = Exclude<
+  AgentClientFrame,
+  { type: "trail:get" | "offline:mark" | "visitor:invite" }
+>;
 
 /** What the visitor room answers `POST /chat/append` with. */
 type AppendResult = { duplicate: boolean; messages: ChatMessage[] };

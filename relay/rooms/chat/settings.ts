@@ -1,12 +1,14 @@
 /**
- * A site's chat settings: how chats are routed, how the widget looks, its business hours, and
- * the canned responses. Defaults apply to sites made before a setting existed.
+ * A site's chat settings: how chats are routed, how the widget looks, its business hours, the
+ * invitation rules, and the canned responses. Defaults apply to sites made before a setting
+ * existed.
  */
 import type * as v from "valibot";
 import type {
   BusinessHours,
   CannedResponse,
   ChatSettingsBodySchema,
+  InvitationRule,
   WidgetSettings,
 } from "../../../protocol/index.ts";
 import { DEFAULT_BUSINESS_HOURS } from "./business-hours.ts";
@@ -30,6 +32,7 @@ export type ChatSettings = {
   routing: Routing;
   widget: WidgetSettings;
   businessHours: BusinessHours;
+  invitations: InvitationRule[];
 };
 
 /** Settings with defaults for whatever a stored site lacks. */
@@ -38,6 +41,7 @@ export function chatSettingsOf(stored: Partial<ChatSettings>): ChatSettings {
     routing: stored.routing ?? DEFAULT_ROUTING,
     widget: { ...DEFAULT_WIDGET, ...stored.widget },
     businessHours: stored.businessHours ?? DEFAULT_BUSINESS_HOURS,
+    invitations: stored.invitations ?? [],
   };
 }
 
@@ -50,6 +54,7 @@ export function updateChatSettings(
     routing: body.routing ?? current.routing,
     widget: { ...current.widget, ...body.widget },
     businessHours: body.businessHours ?? current.businessHours,
+    invitations: body.invitations ?? current.invitations,
   };
 }
 

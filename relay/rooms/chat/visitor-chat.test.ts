@@ -2,8 +2,8 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ChatMessage,
-  LIMITS,
   type LoginResponse,
+  MESSAGE_LENGTH,
   type OfflineMessagesResponse,
   type SiteSettingsResponse,
 } from "../../../protocol/index.ts";
@@ -60,9 +60,9 @@ async function track(tab: TestSocket, ...events: { id: string }[]) {
 describe("visitor messages", () => {
   it("refuse text over 5000 characters and messages with nothing in them", async () => {
     const { tab } = await visitorTab();
-    const long = chatEvents.message("x".repeat(LIMITS.messageLength + 1));
+    const long = chatEvents.message("x".repeat(MESSAGE_LENGTH + 1));
     const empty = chatEvents.message("   ");
-    const fine = chatEvents.message("x".repeat(LIMITS.messageLength));
+    const fine = chatEvents.message("x".repeat(MESSAGE_LENGTH));
     expect(await track(tab, long, empty, fine)).toEqual({
       type: "ack",
       ids: [fine.id],

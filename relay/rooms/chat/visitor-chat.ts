@@ -14,6 +14,7 @@
  * - `POST /chat/read` {seq}: the agents' read mark
  * - `POST /chat/typing` {agent, typing}
  * - `POST /availability` {online}
+ * - `POST /invite` {invitation}: an agent's invitation, sent to every open tab -> `{tabs}`
  */
 import * as v from "valibot";
 import {
@@ -24,8 +25,10 @@ import {
   type CustomDataEvent,
   type IdentifyEvent,
   IdSchema,
-  LIMITS,
+  type InvitationEvent,
+  type InviteFrame,
   type OfflineMessageEvent,
+  TYPING_PREVIEW_LENGTH,
   type VisitorChatMessageFrame,
   type VisitorChatReadFrame,
   type VisitorChatTypingFrame,
@@ -51,6 +54,7 @@ import {
   loadConversation,
   type MessageDraft,
 } from "./conversation.ts";
+import { createInvitationLog } from "./invitations.ts";
 import { type CustomData, mergeContact, mergeCustomData } from "./profile.ts";
 
 /** The visitor's typing preview reaches the site room at most this often. */
@@ -59,7 +63,12 @@ export const TYPING_PUSH_MS = 250;
 const FORWARD_BATCH = 50;
 
 /** The chat events a `track` frame may carry. */
-export type ChatEvent = ChatMessageEvent | IdentifyEvent | CustomDataEvent | OfflineMessageEvent;
+export type ChatEvent =
+  | ChatMessageEvent
+  | IdentifyEvent
+  | CustomDataEvent
+  | OfflineMessageEvent
+  | InvitationEvent;
 
 /** What the visitor room's record holds about who the visitor is. */
 export type VisitorProfile = {
@@ -104,6 +113,10 @@ const SiteBodySchema = v.object({ siteId: v.string() });
 const ReadBodySchema = v.object({ siteId: v.string(), seq: v.number() });
 const TypingBodySchema = v.object({ siteId: v.string(), agent: AgentSchema, typing: v.boolean() });
 const AvailabilityBodySchema = v.object({ siteId: v.string(), online: v.boolean() });
+const InviteBodySchema = v.object({
+  siteId: v.string(),
+  invitation: v.object({ id: IdSchema, text: v.string(), sender: v.nullable(v.string()) }),
+});
 
 export type VisitorChat = ReturnType<typeof createVisitorChat>;
 
@@ -118,6 +131,7 @@ export function createVisitorChat(host: VisitorChatHost) {
   /** Messages stored by the frame being handled, broadcast once its writes commit. */
   let pending: ChatMessage[] = [];
   let typingText = "";
+  const invitations = createInvitationLog(room.storage);
   const forward = createThrottle(0, () => forwardMessages());
   const typingPush = createThrottle(TYPING_PUSH_MS, () => pushTyping());
 
@@ -165,6 +179,15 @@ export function createVisitorChat(host: VisitorChatHost) {
     if (await conversation.has(event.id)) return "duplicate";
     if (!event.text.trim() && !event.fileId) {
       return { code: "invalid_event", message: "A message needs text or a file" };
+    }
+    // A reply to an invitation starts the chat from it: agents see what the visitor answered.
+    const invitation = event.invitationId && (await invitations.accept(event.invitationId));
+    if (invitation && event.invitationId && !(await conversation.has(event.invitationId))) {
+      const from = invitation.sender ?? "the team";
+      const text = `Invitation from ${from}: ${invitation.text}`;
+      pending.push(
+        conversation.add({ id: event.invitationId, author: { kind: "system" }, text }, now),
+      );
     }
     const draft: MessageDraft = { id: event.id, author: { kind: "visitor" }, text: event.text };
     if (event.fileId) {
@@ -328,6 +351,15 @@ export function createVisitorChat(host: VisitorChatHost) {
         return new Response(null, { status: 204 });
       },
     },
+    "/invite": {
+      POST: async (request) => {
+        const body = await siteBody(request, InviteBodySchema);
+        if (!body.ok) return body.response;
+        const tabs = [...host.tabs()].length;
+        broadcast({ type: "invite", invitation: body.value.invitation } satisfies InviteFrame);
+        return json({ tabs });
+      },
+    },
   };
 
   return {
@@ -337,6 +369,7 @@ export function createVisitorChat(host: VisitorChatHost) {
     async load(): Promise<void> {
       conversation = await loadConversation(room.storage, room.id);
       pending = [];
+      invitations.reset();
       if (conversation.meta && conversation.meta.forwardedSeq < conversation.meta.seq) {
         forward.request();
       }
@@ -365,12 +398,14 @@ export function createVisitorChat(host: VisitorChatHost) {
         }
         case "offline-message":
           return applyOfflineMessage(event, visitor);
+        case "invitation":
+          return invitations.apply(event);
       }
     },
 
     /** The writes that store the frame's chat changes (the visitor record is the room's). */
     takeChanges(): Record<string, Json> {
-      return conversation.takeChanges();
+      return { ...conversation.takeChanges(), ...invitations.takeChanges() };
     },
 
     /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
@@ -381,6 +416,14 @@ export function createVisitorChat(host: VisitorChatHost) {
         broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
       }
       if (messages.length > 0) forward.request();
+      const counts = invitations.takeCounts();
+      if (counts.length > 0) {
+        void toSite("/invitations/count", { counts })
+          .then((response) => response.ok || Promise.reject(response.status))
+          .catch((error: unknown) =>
+            log.error("invitation counts not forwarded", { room: `visitor/${room.id}`, error }),
+          );
+      }
     },
 
     /** What a tab gets right after `welcome`: the conversation, and whether agents are here. */
@@ -393,7 +436,7 @@ export function createVisitorChat(host: VisitorChatHost) {
 
     /** `chat:typing` from a tab: agents see the first characters, a few times a second. */
     typing(text: string): void {
-      typingText = text.slice(0, LIMITS.typingPreviewLength);
+      typingText = text.slice(0, TYPING_PREVIEW_LENGTH);
       typingPush.request();
     },
 

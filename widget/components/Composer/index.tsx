@@ -1,6 +1,6 @@
 import { useStore } from "@nanostores/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import { useLazy } from "../../hooks/useLazy.ts";
 import { $draft, sendMessage, setDraft } from "../../stores/chat/index.ts";
 import { $strings } from "../../stores/locale/index.ts";
@@ -69,7 +69,7 @@ export function Composer() {
           ref={input}
           data-testid="composer"
           rows={1}
-          maxLength={LIMITS.messageLength}
+          maxLength={MESSAGE_LENGTH}
           aria-label={t.composer}
           placeholder={t.placeholder}
           value={draft}

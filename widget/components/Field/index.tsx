@@ -1,14 +1,14 @@
 import type { FieldRule } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { LABEL_LENGTH, MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import type { FieldError, FieldName } from "../../forms/index.ts";
 import type { Strings } from "../../locales/en.ts";
 
 /** How each field is typed in: input type, browser autofill, and the relay's length limit. */
 const INPUTS: Record<FieldName, { type: string; autoComplete: string; maxLength: number }> = {
-  name: { type: "text", autoComplete: "name", maxLength: LIMITS.labelLength },
+  name: { type: "text", autoComplete: "name", maxLength: LABEL_LENGTH },
   email: { type: "email", autoComplete: "email", maxLength: 254 },
   phone: { type: "tel", autoComplete: "tel", maxLength: 40 },
-  message: { type: "textarea", autoComplete: "off", maxLength: LIMITS.messageLength },
+  message: { type: "textarea", autoComplete: "off", maxLength: MESSAGE_LENGTH },
 };
 
 type FieldProps = {

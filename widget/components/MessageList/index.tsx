@@ -2,7 +2,8 @@ import { useStore } from "@nanostores/preact";
 import { useMemo, useRef } from "preact/hooks";
 import type { ChatAuthor } from "../../../protocol/chat.ts";
 import { useAutoScroll } from "../../hooks/useAutoScroll.ts";
-import { $agentReadSeq, $lines } from "../../stores/chat/index.ts";
+import { $agentReadSeq, $lines, type Line } from "../../stores/chat/index.ts";
+import { $invitation } from "../../stores/invitation/index.ts";
 import { $locale, $strings } from "../../stores/locale/index.ts";
 import { $settings } from "../../stores/settings/index.ts";
 import { Message } from "../Message/index.tsx";
@@ -12,14 +13,28 @@ const sameAuthor = (a: ChatAuthor | undefined, b: ChatAuthor) =>
   a?.kind === b.kind && (a.kind !== "agent" || (b.kind === "agent" && a.agentId === b.agentId));
 
 /**
- * The conversation, oldest first, under the site's greeting. A log region: screen readers
+ * The conversation, oldest first, under the site's greeting and the invitation showing, if
+ * any (written by its sender: the visitor's reply starts the chat from it). A log region: screen readers
  * read out new messages politely. Focusable, so that it can be scrolled with the keyboard.
  */
 export function MessageList() {
-  const lines = useStore($lines);
+  const invitation = useStore($invitation);
+  const t = useStore($strings);
+  const stored = useStore($lines);
+  const lines = useMemo(() => {
+    if (!invitation) return stored;
+    const line: Line = {
+      id: invitation.id,
+      seq: null,
+      at: invitation.at,
+      author: { kind: "agent", agentId: "", name: invitation.sender ?? t.team },
+      text: invitation.text,
+      state: "delivered",
+    };
+    return [...stored, line];
+  }, [stored, invitation, t]);
   const agentReadSeq = useStore($agentReadSeq);
   const settings = useStore($settings);
-  const t = useStore($strings);
   const locale = useStore($locale);
   const time = useMemo(
     () => new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" }),

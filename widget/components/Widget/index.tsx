@@ -5,9 +5,13 @@ import { $locale, $strings } from "../../stores/locale/index.ts";
 import { $settings } from "../../stores/settings/index.ts";
 import { $open } from "../../stores/ui/index.ts";
 import { ChatWindow } from "../ChatWindow/index.tsx";
+import { InvitationCard } from "../InvitationCard/index.tsx";
 import { Launcher } from "../Launcher/index.tsx";
 
-/** The whole widget: the launcher, and the chat window while open, in the site's colour. */
+/**
+ * The whole widget: the launcher, the chat window while open, and an invitation's card while
+ * closed, in the site's colour.
+ */
 export function Widget() {
   const open = useStore($open);
   const { color } = useStore($settings);
@@ -22,6 +26,7 @@ export function Widget() {
       style={{ "--c": color, "--on": textOn(color) }}
     >
       {open && <ChatWindow launcher={launcher} />}
+      <InvitationCard />
       <Launcher button={launcher} />
     </div>
   );

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import { startTestSession } from "../../testing/index.ts";
 import {
   $agentReadSeq,
@@ -78,8 +78,8 @@ describe("chat store: sending", () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const { recorded } = startTestSession();
     expect(sendMessage("   \n ")).toBeUndefined();
-    expect(sendMessage("x".repeat(LIMITS.messageLength + 1))).toBeUndefined();
-    expect(sendMessage("x".repeat(LIMITS.messageLength))).toBeDefined();
+    expect(sendMessage("x".repeat(MESSAGE_LENGTH + 1))).toBeUndefined();
+    expect(sendMessage("x".repeat(MESSAGE_LENGTH))).toBeDefined();
     expect(recorded).toHaveLength(1);
   });
 

@@ -6,7 +6,7 @@ import type {
   ChatMessage,
   ChatStatus,
 } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { MESSAGE_LENGTH, TYPING_PREVIEW_LENGTH } from "../../../protocol/limits.ts";
 import type { TrackingEvent, VisitorServerFrame } from "../../../protocol/visitor.ts";
 import { warnOnce } from "../../../sdk/guard/index.ts";
 import { randomId } from "../../../sdk/random/index.ts";
@@ -42,6 +42,8 @@ export const $agentReadSeq = atom(0);
 export const $readSeq = atom(0);
 /** What the visitor is typing, kept while the window is closed. */
 export const $draft = atom("");
+/** The invitation the visitor's next message answers, if one is showing: the chat starts from it. */
+export const $replyTo = atom<string | null>(null);
 
 /** Agents' messages the visitor has not seen yet. */
 export const $unread = computed([$lines, $readSeq], (lines, read) =>
@@ -198,13 +200,13 @@ const sendPreview = (text: string) => {
  */
 export function setDraft(text: string): void {
   $draft.set(text);
-  const preview = text.slice(0, LIMITS.typingPreviewLength);
+  const preview = text.slice(0, TYPING_PREVIEW_LENGTH);
   if (previewTimer) return;
   const wait = lastPreviewAt + TYPING_PREVIEW_MS - Date.now();
   if (wait <= 0) sendPreview(preview);
   else
     previewTimer = setTimeout(
-      () => sendPreview($draft.get().slice(0, LIMITS.typingPreviewLength)),
+      () => sendPreview($draft.get().slice(0, TYPING_PREVIEW_LENGTH)),
       wait,
     );
 }
@@ -219,8 +221,8 @@ export function setDraft(text: string): void {
 export function sendMessage(text: string, file?: ChatFile): Line | undefined {
   const body = text.trim();
   if (!body && !file) return;
-  if (body.length > LIMITS.messageLength) {
-    warnOnce(`a message is at most ${LIMITS.messageLength} characters`);
+  if (body.length > MESSAGE_LENGTH) {
+    warnOnce(`a message is at most ${MESSAGE_LENGTH} characters`);
     return;
   }
   const line: Line = {
@@ -234,8 +236,11 @@ export function sendMessage(text: string, file?: ChatFile): Line | undefined {
   };
   const event: TrackingEvent = { kind: "message", id: line.id, at: line.at, text: body };
   if (file) event.fileId = file.id;
+  const invitationId = $replyTo.get();
+  if (invitationId) event.invitationId = invitationId;
   if (!record(event)) return;
   $lines.set(upsert($lines.get(), line));
+  $replyTo.set(null);
   sendPreview("");
   chatEvents.emit("sent", line);
   return line;

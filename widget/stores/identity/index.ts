@@ -1,5 +1,5 @@
 import { atom } from "nanostores";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import type { TrackingEvent } from "../../../protocol/visitor.ts";
 import { warnOnce } from "../../../sdk/guard/index.ts";
 import { randomId } from "../../../sdk/random/index.ts";
@@ -62,7 +62,7 @@ export function setCustomData(data: unknown): boolean {
       (value === null ||
         typeof value === "number" ||
         typeof value === "boolean" ||
-        (typeof value === "string" && value.length <= LIMITS.labelLength)),
+        (typeof value === "string" && value.length <= LABEL_LENGTH)),
   ) as [string, CustomValue][];
   if (entries.length !== Object.keys(data).length || entries.length > 50)
     warnOnce("setCustomData: some keys or values were not accepted");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { UPLOAD_BYTES } from "../../../protocol/limits.ts";
 import { startTestSession } from "../../testing/index.ts";
 import { $lines } from "../chat/index.ts";
 import { $uploads, dismissUpload, uploadFile } from "./index.ts";
@@ -51,7 +51,7 @@ describe("upload store", () => {
   it("refuses a file over 10 MB before uploading anything", () => {
     vi.stubGlobal("XMLHttpRequest", FakeRequest);
     startTestSession();
-    uploadFile(file("huge.png", LIMITS.uploadBytes + 1));
+    uploadFile(file("huge.png", UPLOAD_BYTES + 1));
     expect(requests).toHaveLength(0);
     expect($uploads.get()).toMatchObject([{ name: "huge.png", error: "too_large" }]);
   });

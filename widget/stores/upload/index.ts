@@ -1,6 +1,6 @@
 import { atom } from "nanostores";
 import type { ChatFile } from "../../../protocol/chat.ts";
-import { LIMITS } from "../../../protocol/limits.ts";
+import { UPLOAD_BYTES } from "../../../protocol/limits.ts";
 import { randomId } from "../../../sdk/random/index.ts";
 import { sendMessage } from "../chat/index.ts";
 import { $session } from "../session/index.ts";
@@ -45,7 +45,7 @@ export function uploadFile(file: File): void {
   $uploads.set([...$uploads.get(), upload]);
   const session = $session.get();
   const { visitorId, secret } = session?.channel ?? {};
-  if (file.size > LIMITS.uploadBytes) {
+  if (file.size > UPLOAD_BYTES) {
     update(upload.id, { error: "too_large" });
     return;
   }
