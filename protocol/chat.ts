@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { IdSchema, TimestampSchema, text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
+import { type PointerTarget, PointerTargetSchema } from "./pointer.ts";
 
 /*
  * Chat: one conversation per visitor (its id is the visitor id), kept by the visitor's room
@@ -50,6 +51,8 @@ export type ChatMessage = {
   text: string;
   file?: ChatFile;
   note?: boolean;
+  /** A pointer message: the agent points at an element of the visitor's page; `text` says why. */
+  pointer?: PointerTarget;
 };
 
 /**
@@ -180,6 +183,8 @@ export const AgentSendFrameSchema = v.object({
   text: messageText,
   fileId: v.optional(IdSchema),
   note: v.optional(v.boolean()),
+  /** A pointer message: the element picked in the console's frame (never with a note). */
+  pointer: v.optional(PointerTargetSchema),
 });
 
 const chatAction = <T extends string>(type: T) =>

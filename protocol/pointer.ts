@@ -1,0 +1,66 @@
+import * as v from "valibot";
+import { IdSchema, text } from "./ids.ts";
+import { LIMITS } from "./limits.ts";
+
+/*
+ * The agent's pointer: an agent opens the visitor's page in a frame of the console, picks an
+ * element, and sends the visitor a message that points at it. The console and the loader in
+ * the frame speak `postMessage` (PointerMessage), the console gets a short-lived pointer token
+ * from the relay (`POST /api/pointer`), and the picker in the frame has it checked
+ * (`POST /api/pointer/verify`) before it lets the agent pick anything.
+ */
+
+/**
+ * An element of a page, described so that it is found again when the page shifted: a CSS
+ * selector (ids, stable attributes, then an `nth-of-type` path), and a fingerprint (the tag
+ * and the element's text, whitespace collapsed and cut) checked against what the selector finds
+ * and searched for when it finds nothing that matches.
+ */
+export const PointerTargetSchema = v.object({
+  /** The page, as the picker saw it (`location.href`). */
+  url: v.pipe(
+    v.string(),
+    v.maxLength(LIMITS.urlLength),
+    v.regex(/^https?:\/\//, "a pointer's page is an http(s) URL"),
+  ),
+  selector: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.pointerSelectorLength)),
+  /** Lowercase tag name, e.g. `button`. */
+  tag: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,63}$/, "a tag name")),
+  /** The element's text, whitespace collapsed, at most LIMITS.pointerTextLength characters. */
+  text: text(LIMITS.pointerTextLength),
+});
+export type PointerTarget = v.InferOutput<typeof PointerTargetSchema>;
+
+/** `POST /api/pointer` (agents): a pointer token for the chat's visitor. */
+export const PointerTokenBodySchema = v.object({ chatId: IdSchema });
+
+/** The answer to `POST /api/pointer`: the token and when it stops working (ms since the epoch). */
+export type PointerTokenResponse = { token: string; expiresAt: number };
+
+/** `POST /api/pointer/verify` (the picker, from the site's page): is this token good? */
+export const PointerVerifyBodySchema = v.object({
+  token: text(1024),
+  /** The site of the page's snippet: the token must be for it. */
+  site: text(64),
+});
+
+/** The answer to a good `POST /api/pointer/verify`. */
+export type PointerVerifyResponse = { visitorId: string; expiresAt: number };
+
+/** The `name` of the console's frame: a loader in a frame so named waits for the console. */
+export const POINTER_FRAME_NAME = "parley-pointer";
+
+/**
+ * `postMessage` between the console and the loader in its frame. Each carries `source:
+ * "parley"`, and is posted to an explicit origin: the frame posts to the relay's origin (where
+ * the console is served), the console to the page's origin.
+ * - frame → console `pointer:ready`: the loader is there and waits;
+ * - console → frame `pointer:start` with the pointer token: start the picker;
+ * - frame → console `pointer:picked` with the element, or `pointer:refused` when the relay did
+ *   not accept the token.
+ */
+export type PointerMessage =
+  | { source: "parley"; method: "pointer:ready" }
+  | { source: "parley"; method: "pointer:start"; token: string }
+  | { source: "parley"; method: "pointer:picked"; target: PointerTarget }
+  | { source: "parley"; method: "pointer:refused"; reason: string };
