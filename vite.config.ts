@@ -1,12 +1,14 @@
 import { defineConfig, type UserConfig } from "vite";
 
 /**
- * One config, five builds (`vite build --mode X`), run in this order by `npm run build`:
+ * One config, six builds (`vite build --mode X`), run in this order by `npm run build`:
  * - loader: the snippet's `loader.js`, a classic script (IIFE) with no framework;
  * - embed:  the tracking SDK the loader pulls in, `sdk.js` (its chunks named `chunks/sdk-*`);
  * - widget: the chat widget the loader pulls in beside it, `widget.js`; its chunks are named
  *           `chunks/widget-*`, and the ones loaded only on demand (languages other than English,
  *           the emoji picker) `chunks/lazy-*`, so that size-limit can tell them apart;
+ * - picker: `pointer.js`, the pointer picker the loader imports in the agent console's frame
+ *           (chunks `chunks/pointer-*`);
  * - agent:  the agent console, a Preact app served at `/agent/`;
  * - relay:  the node host, bundled for Node with its npm dependencies left external.
  * Browser bundles go to dist/public, which the relay serves; the relay goes to dist/relay.
@@ -56,6 +58,22 @@ const builds: Record<string, UserConfig> = {
           entryFileNames: "[name].js",
           chunkFileNames: (chunk) =>
             `chunks/${chunk.isDynamicEntry ? "lazy" : "widget"}-[name]-[hash].js`,
+        },
+      },
+    },
+  },
+  picker: {
+    build: {
+      outDir: "dist/public",
+      emptyOutDir: false,
+      target: browserTarget,
+      rollupOptions: {
+        input: { pointer: "loader/picker/index.ts" },
+        preserveEntrySignatures: "exports-only",
+        output: {
+          format: "es",
+          entryFileNames: "[name].js",
+          chunkFileNames: "chunks/pointer-[name]-[hash].js",
         },
       },
     },

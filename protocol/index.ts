@@ -4,5 +4,6 @@ export * from "./http.ts";
 export * from "./ids.ts";
 export * from "./limits.ts";
 export * from "./pointer.ts";
+export * from "./pointer-handshake.ts";
 export * from "./source.ts";
 export * from "./visitor.ts";

@@ -31,12 +31,6 @@ export const LIMITS = {
   uploadBytes: 10 * 1024 * 1024,
   /** Messages sent to a client when it opens a conversation (the latest ones). */
   historyMessages: 100,
-  /** Characters in a pointer's CSS selector. */
-  pointerSelectorLength: 1024,
-  /** Characters of an element's text kept in a pointer's fingerprint. */
-  pointerTextLength: 200,
-  /** How long a pointer token works, in ms: long enough to pick an element and comment. */
-  pointerTokenMs: 5 * 60 * 1000,
 } as const;
 
 /** Visitor presence timings, shared by the SDK and the relay. */

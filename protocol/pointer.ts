@@ -2,6 +2,19 @@ import * as v from "valibot";
 import { IdSchema, text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
+/**
+ * The pointer's limits. Kept apart from LIMITS (the README's table lists them with the rest)
+ * because every client bundle carries the whole LIMITS object, and the tracker's budget is tight.
+ */
+export const POINTER_LIMITS = {
+  /** Characters in a pointer's CSS selector. */
+  selectorLength: 1024,
+  /** Characters of an element's text kept in a pointer's fingerprint. */
+  textLength: 200,
+  /** How long a pointer token works, in ms: long enough to pick an element and comment. */
+  tokenMs: 5 * 60 * 1000,
+} as const;
+
 /*
  * The agent's pointer: an agent opens the visitor's page in a frame of the console, picks an
  * element, and sends the visitor a message that points at it. The console and the loader in
@@ -23,11 +36,11 @@ export const PointerTargetSchema = v.object({
     v.maxLength(LIMITS.urlLength),
     v.regex(/^https?:\/\//, "a pointer's page is an http(s) URL"),
   ),
-  selector: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.pointerSelectorLength)),
+  selector: v.pipe(v.string(), v.minLength(1), v.maxLength(POINTER_LIMITS.selectorLength)),
   /** Lowercase tag name, e.g. `button`. */
   tag: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,63}$/, "a tag name")),
-  /** The element's text, whitespace collapsed, at most LIMITS.pointerTextLength characters. */
-  text: text(LIMITS.pointerTextLength),
+  /** The element's text, whitespace collapsed, at most POINTER_LIMITS.textLength characters. */
+  text: text(POINTER_LIMITS.textLength),
 });
 export type PointerTarget = v.InferOutput<typeof PointerTargetSchema>;
 
@@ -46,21 +59,3 @@ export const PointerVerifyBodySchema = v.object({
 
 /** The answer to a good `POST /api/pointer/verify`. */
 export type PointerVerifyResponse = { visitorId: string; expiresAt: number };
-
-/** The `name` of the console's frame: a loader in a frame so named waits for the console. */
-export const POINTER_FRAME_NAME = "parley-pointer";
-
-/**
- * `postMessage` between the console and the loader in its frame. Each carries `source:
- * "parley"`, and is posted to an explicit origin: the frame posts to the relay's origin (where
- * the console is served), the console to the page's origin.
- * - frame → console `pointer:ready`: the loader is there and waits;
- * - console → frame `pointer:start` with the pointer token: start the picker;
- * - frame → console `pointer:picked` with the element, or `pointer:refused` when the relay did
- *   not accept the token.
- */
-export type PointerMessage =
-  | { source: "parley"; method: "pointer:ready" }
-  | { source: "parley"; method: "pointer:start"; token: string }
-  | { source: "parley"; method: "pointer:picked"; target: PointerTarget }
-  | { source: "parley"; method: "pointer:refused"; reason: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIMITS } from "../../protocol/index.ts";
+import { POINTER_LIMITS } from "../../protocol/index.ts";
 import { randomId, signPointerToken, signToken, verifyPointerToken, verifyToken } from "./index.ts";
 
 const secret = "test-secret-for-pointers";
@@ -9,7 +9,7 @@ const claims = { siteId: "demo", visitorId: "visitor-0001", agentId: "agent-1" }
 describe("pointer tokens", () => {
   it("round-trip the site, visitor and agent, and work for a few minutes", async () => {
     const { token, expiresAt } = await signPointerToken(secret, claims, now);
-    expect(expiresAt).toBe(now + LIMITS.pointerTokenMs);
+    expect(expiresAt).toBe(now + POINTER_LIMITS.tokenMs);
     expect(await verifyPointerToken(secret, token, now)).toEqual({
       ok: true,
       claims: { ...claims, exp: expiresAt },

@@ -1,11 +1,11 @@
 /**
  * Pointer tokens: what lets the picker run in the console's frame of a visitor's page. The
  * relay signs one for a signed-in agent (`POST /api/pointer`); it names the site, the visitor
- * (the chat) and the agent, and works for LIMITS.pointerTokenMs. It is signed under its own
+ * (the chat) and the agent, and works for POINTER_LIMITS.tokenMs. It is signed under its own
  * key (derived from the deployment secret), so it can never pass for a session token.
  */
 import * as v from "valibot";
-import { LIMITS } from "../../protocol/index.ts";
+import { POINTER_LIMITS } from "../../protocol/index.ts";
 import { signClaims, type TokenProblem, verifyClaims } from "./token.ts";
 
 /** What a pointer token asserts; `exp` in ms since the epoch. */
@@ -21,7 +21,7 @@ const PointerClaimsSchema = v.object({
 const PURPOSE = "pointer";
 
 /**
- * A pointer token for `claims` without `exp`, working from `now` for LIMITS.pointerTokenMs.
+ * A pointer token for `claims` without `exp`, working from `now` for POINTER_LIMITS.tokenMs.
  * @example const { token, expiresAt } = await signPointerToken(env.PARLEY_SECRET, { siteId, visitorId, agentId })
  */
 export async function signPointerToken(
@@ -29,7 +29,7 @@ export async function signPointerToken(
   claims: Omit<PointerClaims, "exp">,
   now: number = Date.now(),
 ): Promise<{ token: string; expiresAt: number }> {
-  const exp = now + LIMITS.pointerTokenMs;
+  const exp = now + POINTER_LIMITS.tokenMs;
   return { token: await signClaims(secret, { ...claims, exp }, PURPOSE), expiresAt: exp };
 }
 
