@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { IdSchema, text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
+import { isWebUrl } from "./links.ts";
 
 /**
  * The pointer's limits. Kept apart from LIMITS (the README's table lists them with the rest)
@@ -34,7 +35,7 @@ export const PointerTargetSchema = v.object({
   url: v.pipe(
     v.string(),
     v.maxLength(LIMITS.urlLength),
-    v.regex(/^https?:\/\//, "a pointer's page is an http(s) URL"),
+    v.check(isWebUrl, "a pointer's page is an http(s) URL"),
   ),
   selector: v.pipe(v.string(), v.minLength(1), v.maxLength(POINTER_LIMITS.selectorLength)),
   /** Lowercase tag name, e.g. `button`. */

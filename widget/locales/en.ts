@@ -46,6 +46,11 @@ export const en = {
   sendOffline: "Send message",
   offlineSent: "Thank you! Your message was sent. We'll reply by email.",
   offlineFailed: "Your message could not be sent. Please check the fields and try again.",
+  pointerShow: "Show",
+  pointerTitle: "What the agent points at",
+  pointerDismiss: "Got it",
+  pointerOtherPage: "This is on another page:",
+  pointerGone: "What the agent pointed at is no longer on this page.",
 };
 
 /** Every string of the widget; locale files provide the same keys. */

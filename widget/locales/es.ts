@@ -45,5 +45,10 @@ const es: Strings = {
   sendOffline: "Enviar mensaje",
   offlineSent: "¡Gracias! Tu mensaje se ha enviado. Te responderemos por correo.",
   offlineFailed: "No se pudo enviar tu mensaje. Revisa los campos e inténtalo de nuevo.",
+  pointerShow: "Mostrar",
+  pointerTitle: "Lo que señala el agente",
+  pointerDismiss: "Entendido",
+  pointerOtherPage: "Está en otra página:",
+  pointerGone: "Lo que señaló el agente ya no está en esta página.",
 };
 export default es;

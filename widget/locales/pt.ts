@@ -45,5 +45,10 @@ const pt: Strings = {
   sendOffline: "Enviar mensagem",
   offlineSent: "Obrigado! A sua mensagem foi enviada. Responderemos por email.",
   offlineFailed: "Não foi possível enviar a mensagem. Verifique os campos e tente de novo.",
+  pointerShow: "Mostrar",
+  pointerTitle: "O que o agente indica",
+  pointerDismiss: "Entendi",
+  pointerOtherPage: "Está em outra página:",
+  pointerGone: "O que o agente indicou não está mais nesta página.",
 };
 export default pt;

@@ -50,5 +50,10 @@ const ru: Strings = {
   sendOffline: "Отправить",
   offlineSent: "Спасибо! Сообщение отправлено. Мы ответим по почте.",
   offlineFailed: "Не удалось отправить сообщение. Проверьте поля и попробуйте ещё раз.",
+  pointerShow: "Показать",
+  pointerTitle: "На что указывает оператор",
+  pointerDismiss: "Понятно",
+  pointerOtherPage: "Это на другой странице:",
+  pointerGone: "Того, на что указал оператор, на этой странице больше нет.",
 };
 export default ru;

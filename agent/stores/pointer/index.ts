@@ -1,6 +1,7 @@
 import { atom } from "nanostores";
 import * as v from "valibot";
 import type { ChatSummary } from "../../../protocol/chat.ts";
+import { isWebUrl } from "../../../protocol/links.ts";
 import { type PointerTarget, PointerTargetSchema } from "../../../protocol/pointer.ts";
 import type { PointerMessage } from "../../../protocol/pointer-handshake.ts";
 import { relayApi } from "../../api/index.ts";
@@ -57,7 +58,7 @@ export async function openPointer(chat: ChatSummary): Promise<void> {
   closePointer();
   const chatId = chat.id;
   $pointer.set({ chatId, url, phase: "token", target: null, problem: null });
-  if (!/^https?:\/\//i.test(url)) {
+  if (!isWebUrl(url)) {
     return update(chatId, {
       phase: "failed",
       problem: "Only web pages (http or https) open here.",

@@ -6,8 +6,12 @@ import { $settings } from "../../stores/settings/index.ts";
 import { $open } from "../../stores/ui/index.ts";
 import { ChatWindow } from "../ChatWindow/index.tsx";
 import { Launcher } from "../Launcher/index.tsx";
+import { Spotlight } from "../Spotlight/index.tsx";
 
-/** The whole widget: the launcher, and the chat window while open, in the site's colour. */
+/**
+ * The whole widget: the launcher, the chat window while open, and an agent's pointer while
+ * shown, in the site's colour.
+ */
 export function Widget() {
   const open = useStore($open);
   const { color } = useStore($settings);
@@ -23,6 +27,7 @@ export function Widget() {
     >
       {open && <ChatWindow launcher={launcher} />}
       <Launcher button={launcher} />
+      <Spotlight />
     </div>
   );
 }

@@ -1,0 +1,51 @@
+import { atom, map } from "nanostores";
+import { findElement, samePage } from "../../../loader/target/index.ts";
+import type { PointerTarget } from "../../../protocol/pointer.ts";
+
+/** An agent's pointer being shown: the element, and the agent's comment beside it. */
+export type Spotlight = { element: Element; comment: string };
+
+/** Why a pointer could not be shown: it is about another page, or its element is gone. */
+export type PointerProblem = { kind: "otherPage"; url: string } | { kind: "gone" };
+
+/** The pointer on screen, or null. */
+export const $spotlight = atom<Spotlight | null>(null);
+
+/** What went wrong when the visitor pressed Show, by message id (cleared by the next Show). */
+export const $pointerProblems = map<Record<string, PointerProblem | undefined>>({});
+
+/**
+ * Shows an agent's pointer on this page: finds the element (by its selector, checked against
+ * its fingerprint, or else by the fingerprint), scrolls to it and puts it in the spotlight; or
+ * says why it cannot (another page, or the element is gone).
+ * @example showPointer(line.id, line.pointer, line.text)
+ */
+export function showPointer(
+  messageId: string,
+  target: PointerTarget,
+  comment: string,
+  page: Document = document,
+): void {
+  $pointerProblems.setKey(messageId, undefined);
+  if (!samePage(target.url, page.location.href)) {
+    $pointerProblems.setKey(messageId, { kind: "otherPage", url: target.url });
+    return;
+  }
+  const element = findElement(target, page);
+  if (!element) {
+    $pointerProblems.setKey(messageId, { kind: "gone" });
+    return;
+  }
+  const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  element.scrollIntoView({
+    block: "center",
+    inline: "nearest",
+    behavior: still ? "auto" : "smooth",
+  });
+  $spotlight.set({ element, comment });
+}
+
+/** Takes the pointer off the screen. */
+export function dismissSpotlight(): void {
+  $spotlight.set(null);
+}
