@@ -15,6 +15,9 @@ const looksStableId = (id: string) =>
 const looksStableValue = (value: string) =>
   value.length > 0 && value.length <= 200 && !/\d{6,}/.test(value);
 
+/** A CSS string of `value`: quotes and backslashes escaped, line breaks as `\a `. */
+const quoted = (value: string) => `"${value.replace(/["\\]/g, "\\$&").replace(/\r?\n/g, "\\a ")}"`;
+
 const isUnique = (root: ParentNode, selector: string): boolean => {
   try {
     return root.querySelectorAll(selector).length === 1;
@@ -55,7 +58,7 @@ function anchorOf(element: Element): string | null {
   for (const name of names) {
     const value = element.getAttribute(name);
     if (value === null || !looksStableValue(value)) continue;
-    const byAttribute = `${tag}[${CSS.escape(name)}="${CSS.escape(value)}"]`;
+    const byAttribute = `${tag}[${CSS.escape(name)}=${quoted(value)}]`;
     if (isUnique(document, byAttribute)) return byAttribute;
   }
   return null;
@@ -72,7 +75,7 @@ function stepOf(element: Element): string {
 
 /**
  * A CSS selector for `element`: the nearest ancestor-or-self named by an id or a stable
- * attribute, then an `nth-of-type` path down to the element.
+ * attribute (else `body`), then an `nth-of-type` path down to the element.
  * @example selectorOf(button) // '#product > div:nth-of-type(2) > button'
  */
 export function selectorOf(element: Element): string {
@@ -81,6 +84,10 @@ export function selectorOf(element: Element): string {
     const anchor = anchorOf(node);
     if (anchor) {
       steps.unshift(anchor);
+      break;
+    }
+    if (node.localName === "body" || !node.parentElement) {
+      steps.unshift(node.localName);
       break;
     }
     steps.unshift(stepOf(node));
