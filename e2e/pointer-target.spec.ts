@@ -21,7 +21,7 @@ test.beforeAll(async () => {
   });
   const outputs = Array.isArray(built) ? built : [built];
   const chunk = outputs.flatMap((output) => ("output" in output ? output.output : []))[0];
-  if (!chunk || chunk.type !== "chunk") throw new Error("no bundle");
+  if (chunk?.type !== "chunk") throw new Error("no bundle");
   bundle = chunk.code;
 });
 

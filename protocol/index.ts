@@ -5,5 +5,6 @@ export * from "./ids.ts";
 export * from "./limits.ts";
 export * from "./pointer.ts";
 export * from "./pointer-handshake.ts";
+export * from "./pointer-limits.ts";
 export * from "./source.ts";
 export * from "./visitor.ts";

@@ -2,19 +2,7 @@ import * as v from "valibot";
 import { IdSchema, text } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 import { isWebUrl } from "./links.ts";
-
-/**
- * The pointer's limits. Kept apart from LIMITS (the README's table lists them with the rest)
- * because every client bundle carries the whole LIMITS object, and the tracker's budget is tight.
- */
-export const POINTER_LIMITS = {
-  /** Characters in a pointer's CSS selector. */
-  selectorLength: 1024,
-  /** Characters of an element's text kept in a pointer's fingerprint. */
-  textLength: 200,
-  /** How long a pointer token works, in ms: long enough to pick an element and comment. */
-  tokenMs: 5 * 60 * 1000,
-} as const;
+import { POINTER_LIMITS } from "./pointer-limits.ts";
 
 /*
  * The agent's pointer: an agent opens the visitor's page in a frame of the console, picks an

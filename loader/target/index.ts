@@ -2,7 +2,8 @@
  * Describing an element of a page so that it is found again on the visitor's copy of the page,
  * which may have shifted since the agent picked it: the picker describes, the widget finds.
  */
-import { POINTER_LIMITS, type PointerTarget } from "../../protocol/pointer.ts";
+import type { PointerTarget } from "../../protocol/pointer.ts";
+import { POINTER_LIMITS } from "../../protocol/pointer-limits.ts";
 
 /** Attributes that name an element on purpose, so they outlast layout changes. */
 const NAMING_ATTRIBUTES = ["name", "aria-label", "href", "for", "alt", "title"];

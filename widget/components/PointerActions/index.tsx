@@ -1,6 +1,7 @@
 import { useStore } from "@nanostores/preact";
 import { isWebUrl } from "../../../protocol/links.ts";
 import type { PointerTarget } from "../../../protocol/pointer.ts";
+import { warnOnce } from "../../../sdk/guard/index.ts";
 import type { Strings } from "../../locales/en.ts";
 import { $pointerProblems, showPointer } from "../../stores/pointer/index.ts";
 
@@ -22,7 +23,7 @@ export function PointerActions({ messageId, target, comment, t }: PointerActions
       <button
         type="button"
         class="primary"
-        onClick={() => showPointer(messageId, target, comment)}
+        onClick={() => void showPointer(messageId, target, comment).catch(warnOnce)}
         data-testid="pointer-show"
       >
         {t.pointerShow}

@@ -1,9 +1,13 @@
-import { useStore } from "@nanostores/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { $strings } from "../../stores/locale/index.ts";
-import { $spotlight, dismissSpotlight } from "../../stores/pointer/index.ts";
-import { LinkedText } from "../LinkedText/index.tsx";
+import type { Strings } from "../../locales/en.ts";
+import type { Spotlight as Shown } from "../../stores/pointer/index.ts";
 import { type Box, placeNote } from "./place.ts";
+
+type SpotlightProps = {
+  spotlight: Shown;
+  onDismiss: () => void;
+  t: Pick<Strings, "pointerTitle" | "pointerDismiss">;
+};
 
 const OUTLINE_GAP = 4;
 
@@ -11,18 +15,17 @@ const OUTLINE_GAP = 4;
  * An agent's pointer on the page: the rest of the page dimmed, the element outlined, the
  * agent's comment beside it. It follows scrolling and resizing; Escape (focus is on its Got it
  * button) or a click dismisses it.
- * Positions are set through the CSSOM, which a strict Content-Security-Policy allows.
+ * Positions are set through the CSSOM, which a strict Content-Security-Policy allows. A chunk of
+ * its own that takes everything through its props, so it shares no module with the widget's
+ * first load but Preact.
  */
-export function Spotlight() {
-  const spotlight = useStore($spotlight);
-  const t = useStore($strings);
+export function Spotlight({ spotlight, onDismiss, t }: SpotlightProps) {
   const [box, setBox] = useState<Box | null>(null);
   const dismiss = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
-    if (!spotlight) return;
     const follow = () => {
-      if (!spotlight.element.isConnected) return dismissSpotlight();
+      if (!spotlight.element.isConnected) return onDismiss();
       const { top, left, width, height } = spotlight.element.getBoundingClientRect();
       setBox({ top, left, width, height });
     };
@@ -37,11 +40,11 @@ export function Spotlight() {
       removeEventListener("resize", follow);
       setBox(null);
     };
-  }, [spotlight]);
+  }, [spotlight, onDismiss]);
 
   useEffect(() => dismiss.current?.focus({ preventScroll: true }), [spotlight, box !== null]);
 
-  if (!spotlight || !box) return null;
+  if (!box) return null;
   const note = placeNote(box, innerWidth, innerHeight);
   return (
     <div
@@ -49,8 +52,8 @@ export function Spotlight() {
       role="dialog"
       aria-modal="true"
       aria-label={t.pointerTitle}
-      onClick={dismissSpotlight}
-      onKeyDown={(event) => event.key === "Escape" && dismissSpotlight()}
+      onClick={onDismiss}
+      onKeyDown={(event) => event.key === "Escape" && onDismiss()}
       data-testid="spotlight"
     >
       <div
@@ -64,9 +67,7 @@ export function Spotlight() {
         data-testid="spotlight-outline"
       />
       <div class="spotlight-note" style={{ top: `${note.top}px`, left: `${note.left}px` }}>
-        <p data-testid="spotlight-comment">
-          <LinkedText text={spotlight.comment} />
-        </p>
+        <p data-testid="spotlight-comment">{spotlight.comment}</p>
         <button ref={dismiss} type="button" class="primary" data-testid="spotlight-dismiss">
           {t.pointerDismiss}
         </button>

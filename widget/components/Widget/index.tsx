@@ -1,12 +1,16 @@
 import { useStore } from "@nanostores/preact";
-import { useRef } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { textOn } from "../../../loader/facade/index.ts";
+import { useLazy } from "../../hooks/useLazy.ts";
 import { $locale, $strings } from "../../stores/locale/index.ts";
+import { $spotlight, dismissSpotlight } from "../../stores/pointer/index.ts";
 import { $settings } from "../../stores/settings/index.ts";
 import { $open } from "../../stores/ui/index.ts";
 import { ChatWindow } from "../ChatWindow/index.tsx";
 import { Launcher } from "../Launcher/index.tsx";
-import { Spotlight } from "../Spotlight/index.tsx";
+
+/** The spotlight is a chunk of its own: most visitors never get a pointer. */
+const loadSpotlight = () => import("../Spotlight/index.tsx");
 
 /**
  * The whole widget: the launcher, the chat window while open, and an agent's pointer while
@@ -16,18 +20,26 @@ export function Widget() {
   const open = useStore($open);
   const { color } = useStore($settings);
   const locale = useStore($locale);
-  const { dir } = useStore($strings);
+  const t = useStore($strings);
   const launcher = useRef<HTMLButtonElement>(null);
+  const spotlight = useStore($spotlight);
+  const [spotlightModule, loadSpotlightModule] = useLazy(loadSpotlight);
+  useEffect(() => {
+    if (spotlight) void loadSpotlightModule();
+  }, [spotlight, loadSpotlightModule]);
+  const Spotlight = spotlightModule?.Spotlight;
   return (
     <div
       class={open ? "parley open" : "parley"}
-      dir={dir}
+      dir={t.dir}
       lang={locale}
       style={{ "--c": color, "--on": textOn(color) }}
     >
       {open && <ChatWindow launcher={launcher} />}
       <Launcher button={launcher} />
-      <Spotlight />
+      {spotlight && Spotlight && (
+        <Spotlight spotlight={spotlight} onDismiss={dismissSpotlight} t={t} />
+      )}
     </div>
   );
 }

@@ -1,5 +1,4 @@
 import { atom, map } from "nanostores";
-import { findElement, samePage } from "../../../loader/target/index.ts";
 import type { PointerTarget } from "../../../protocol/pointer.ts";
 
 /** An agent's pointer being shown: the element, and the agent's comment beside it. */
@@ -17,16 +16,18 @@ export const $pointerProblems = map<Record<string, PointerProblem | undefined>>(
 /**
  * Shows an agent's pointer on this page: finds the element (by its selector, checked against
  * its fingerprint, or else by the fingerprint), scrolls to it and puts it in the spotlight; or
- * says why it cannot (another page, or the element is gone).
+ * says why it cannot (another page, or the element is gone). The finding is a chunk of its own,
+ * loaded on the first Show.
  * @example showPointer(line.id, line.pointer, line.text)
  */
-export function showPointer(
+export async function showPointer(
   messageId: string,
   target: PointerTarget,
   comment: string,
   page: Document = document,
-): void {
+): Promise<void> {
   $pointerProblems.setKey(messageId, undefined);
+  const { findElement, samePage } = await import("../../../loader/target/index.ts");
   if (!samePage(target.url, page.location.href)) {
     $pointerProblems.setKey(messageId, { kind: "otherPage", url: target.url });
     return;
