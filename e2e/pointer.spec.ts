@@ -183,6 +183,40 @@ test("the picker ignores a handshake from any origin but the relay's, even with 
   await site.close();
 });
 
+test("the picker does not run with a token the relay refuses, even from the console's origin", async ({
+  page,
+  relay,
+}) => {
+  const site = await startHostSite(relay.url);
+  await page.goto(`${relay.url}/agent/`);
+  // On the console's origin, frame the shop and answer its loader with a forged token.
+  const answer = await page.evaluate(
+    ({ url, name }) =>
+      new Promise<unknown>((resolve) => {
+        const frame = document.createElement("iframe");
+        frame.name = name;
+        frame.src = url;
+        addEventListener("message", (event) => {
+          if (event.source !== frame.contentWindow) return;
+          if (event.data?.method === "pointer:ready") {
+            const forged = "eyJzaXRlSWQiOiJkZW1vIn0.AAAA";
+            frame.contentWindow?.postMessage(
+              { source: "parley", method: "pointer:start", token: forged },
+              new URL(url).origin,
+            );
+          } else resolve(event.data);
+        });
+        document.body.append(frame);
+      }),
+    { url: `${site.url}/demo/products/mug.html`, name: POINTER_FRAME_NAME },
+  );
+  expect(answer).toMatchObject({ source: "parley", method: "pointer:refused" });
+  await expect(
+    page.frameLocator(`iframe[name="${POINTER_FRAME_NAME}"]`).locator("parley-pointer"),
+  ).toHaveCount(0);
+  await site.close();
+});
+
 test("a page that refuses to be framed shows the agent why the pointer cannot open it", async ({
   browser,
   page: console,
