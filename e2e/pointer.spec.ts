@@ -1,11 +1,29 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { POINTER_FRAME_NAME } from "../protocol/index.ts";
 import { connectAgent, loginDemoAgent } from "./agent-client.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
 import { startHostSite } from "./host-site.ts";
 import { NO_PRECHAT, setWidgetSettings, watchWidget } from "./widget-page.ts";
+
+/**
+ * A visitor of the shop (on its own origin) at `path` who writes `text`; resolves once the
+ * relay knows the page, so the console's chat carries it.
+ */
+async function visitorAsks(browser: Browser, relayUrl: string, path: string, text: string) {
+  await setWidgetSettings(relayUrl, { prechat: NO_PRECHAT });
+  const site = await startHostSite(relayUrl);
+  const agent = await connectAgent(relayUrl);
+  const visitor = await watchWidget(await (await browser.newContext()).newPage());
+  await visitor.page.setViewportSize({ width: 1000, height: 600 });
+  const url = `${site.url}${path}`;
+  await visitor.page.goto(url);
+  await visitor.open();
+  await visitor.send(text);
+  await agent.waitForVisitor((entry) => entry.page?.url === url);
+  return { site, agent, visitor, url };
+}
 
 /** Opens the visitor's chat in the console, takes it, and presses Pointer. */
 async function openPointer(console: Page) {
@@ -23,16 +41,12 @@ test("an agent points at an element from the console; the visitor's Show outline
   page: console,
   relay,
 }) => {
-  await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
-  const agent = await connectAgent(relay.url);
-  const visitor = await watchWidget(await (await browser.newContext()).newPage());
-  await visitor.page.setViewportSize({ width: 1000, height: 600 });
-  const productUrl = `${site.url}/demo/products/mug.html`;
-  await visitor.page.goto(productUrl);
-  await visitor.open();
-  await visitor.send("How do I buy this mug?");
-  await agent.waitForVisitor((entry) => entry.page?.url === productUrl);
+  const {
+    site,
+    agent,
+    visitor,
+    url: productUrl,
+  } = await visitorAsks(browser, relay.url, "/demo/products/mug.html", "How do I buy this mug?");
 
   await signInToConsole(console, relay.url);
   const panel = await openPointer(console);
@@ -222,15 +236,13 @@ test("a page that refuses to be framed shows the agent why the pointer cannot op
   page: console,
   relay,
 }) => {
-  await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
-  const agent = await connectAgent(relay.url);
-  const visitor = await watchWidget(await (await browser.newContext()).newPage());
-  const checkout = `${site.url}/demo/cart.html?noframe`;
-  await visitor.page.goto(checkout);
-  await visitor.open();
-  await visitor.send("Why can't I pay?");
-  await agent.waitForVisitor((entry) => entry.page?.url === checkout);
+  // The checkout refuses to be framed (see host-site.ts).
+  const { site, agent } = await visitorAsks(
+    browser,
+    relay.url,
+    "/demo/cart.html?noframe",
+    "Why can't I pay?",
+  );
 
   await signInToConsole(console, relay.url);
   const panel = await openPointer(console);
