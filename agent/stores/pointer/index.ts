@@ -4,7 +4,7 @@ import type { ChatSummary } from "../../../protocol/chat.ts";
 import { isWebUrl } from "../../../protocol/links.ts";
 import { type PointerTarget, PointerTargetSchema } from "../../../protocol/pointer.ts";
 import type { PointerMessage } from "../../../protocol/pointer-handshake.ts";
-import { relayApi } from "../../api/index.ts";
+import { type RelayApi, relayApi } from "../../api/index.ts";
 import { sendMessage } from "../outbox/index.ts";
 import { $session, failureMessage } from "../session/index.ts";
 
@@ -51,7 +51,7 @@ function update(chatId: string, change: Partial<PointerSession>): void {
  * then lets the frame load (see {@link receiveFrameMessage}).
  * @example openPointer(chat)
  */
-export async function openPointer(chat: ChatSummary): Promise<void> {
+export async function openPointer(chat: ChatSummary, api: RelayApi = relayApi): Promise<void> {
   const session = $session.get();
   const url = chat.page?.url;
   if (!session || !url) return;
@@ -64,7 +64,7 @@ export async function openPointer(chat: ChatSummary): Promise<void> {
       problem: "Only web pages (http or https) open here.",
     });
   }
-  const result = await relayApi.pointerToken(session.token, chatId);
+  const result = await api.pointerToken(session.token, chatId);
   if ($pointer.get()?.chatId !== chatId) return;
   if (!result.ok) return update(chatId, { phase: "failed", problem: failureMessage(result) });
   token = result.value.token;
