@@ -144,6 +144,55 @@ test("an agent points at an element from the console; the visitor's Show outline
   await site.close();
 });
 
+test("the picker and the spotlight work on a page whose CSP forbids inline styles and scripts", async ({
+  browser,
+  page: console,
+  relay,
+}) => {
+  const { site, agent, visitor } = await visitorAsks(
+    browser,
+    relay.url,
+    "/demo/csp.html",
+    "Which field is the postcode?",
+  );
+  const consoleViolations: string[] = [];
+  console.on("console", (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text()))
+      consoleViolations.push(message.text());
+  });
+  await signInToConsole(console, relay.url);
+  const panel = await openPointer(console);
+  await expect(panel).toHaveAttribute("data-phase", "picking");
+  const frame = console.frameLocator('[data-testid="pointer-frame"]');
+  const heading = frame.getByRole("heading", { name: "Checkout" });
+  await heading.hover();
+  // The picker's outline is styled by its own sheet and placed through the CSSOM.
+  const hover = frame.locator("parley-pointer").locator(".box").first();
+  await expect(hover).toHaveCSS("position", "fixed");
+  await expect(hover).toHaveCSS("border-top-style", "dashed");
+  await expect(hover).toBeVisible();
+  await heading.click();
+  await expect(panel.getByTestId("pointer-target")).toHaveText("h1 “Checkout”");
+  await panel.getByTestId("pointer-comment").fill("You are here");
+  await panel.getByTestId("pointer-send").click();
+
+  const message = visitor.messages.filter({ hasText: "You are here" });
+  await message.getByTestId("pointer-show").click();
+  const outline = visitor.host.getByTestId("spotlight-outline");
+  await expect(outline).toHaveCSS("position", "fixed");
+  const target = visitor.page.getByRole("heading", { name: "Checkout" });
+  await expect
+    .poll(async () => {
+      const [element, box] = await Promise.all([target.boundingBox(), outline.boundingBox()]);
+      return element && box ? Math.round(box.x - element.x) : null;
+    })
+    .toBe(-4);
+  expect(await visitor.violations()).toEqual([]);
+  expect(consoleViolations).toEqual([]);
+  agent.close();
+  await site.close();
+});
+
 test("the picker ignores a handshake from any origin but the relay's, even with a good token", async ({
   page,
   relay,
