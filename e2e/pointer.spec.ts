@@ -125,6 +125,12 @@ test("an agent points at an element from the console; the visitor's Show outline
     .toBe(-4);
   await visitor.page.keyboard.press("Escape");
   await expect(spotlight).toHaveCount(0);
+  await expect(message.getByTestId("pointer-show")).toBeFocused();
+  // A click anywhere dismisses it too.
+  await message.getByTestId("pointer-show").click();
+  await expect(spotlight).toBeVisible();
+  await visitor.page.mouse.click(5, 300);
+  await expect(spotlight).toHaveCount(0);
 
   // Gone from the page: a clear message instead.
   await target.evaluate((element) => element.remove());

@@ -23,7 +23,9 @@ export function PointerActions({ messageId, target, comment, t }: PointerActions
       <button
         type="button"
         class="primary"
-        onClick={() => void showPointer(messageId, target, comment).catch(warnOnce)}
+        onClick={(event) =>
+          void showPointer(messageId, target, comment, event.currentTarget).catch(warnOnce)
+        }
         data-testid="pointer-show"
       >
         {t.pointerShow}

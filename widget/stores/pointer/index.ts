@@ -1,8 +1,11 @@
 import { atom, map } from "nanostores";
 import type { PointerTarget } from "../../../protocol/pointer.ts";
 
-/** An agent's pointer being shown: the element, and the agent's comment beside it. */
-export type Spotlight = { element: Element; comment: string };
+/**
+ * An agent's pointer being shown: the element, the agent's comment beside it, and the control
+ * that showed it, which gets the focus back when it is dismissed.
+ */
+export type Spotlight = { element: Element; comment: string; opener?: HTMLElement };
 
 /** Why a pointer could not be shown: it is about another page, or its element is gone. */
 export type PointerProblem = { kind: "otherPage"; url: string } | { kind: "gone" };
@@ -18,12 +21,13 @@ export const $pointerProblems = map<Record<string, PointerProblem | undefined>>(
  * its fingerprint, or else by the fingerprint), scrolls to it and puts it in the spotlight; or
  * says why it cannot (another page, or the element is gone). The finding is a chunk of its own,
  * loaded on the first Show.
- * @example showPointer(line.id, line.pointer, line.text)
+ * @example showPointer(line.id, line.pointer, line.text, showButton)
  */
 export async function showPointer(
   messageId: string,
   target: PointerTarget,
   comment: string,
+  opener?: HTMLElement,
   page: Document = document,
 ): Promise<void> {
   $pointerProblems.setKey(messageId, undefined);
@@ -43,10 +47,12 @@ export async function showPointer(
     inline: "nearest",
     behavior: still ? "auto" : "smooth",
   });
-  $spotlight.set({ element, comment });
+  $spotlight.set(opener ? { element, comment, opener } : { element, comment });
 }
 
-/** Takes the pointer off the screen. */
+/** Takes the pointer off the screen, and gives the focus back to what showed it. */
 export function dismissSpotlight(): void {
+  const shown = $spotlight.get();
   $spotlight.set(null);
+  shown?.opener?.focus({ preventScroll: true });
 }
