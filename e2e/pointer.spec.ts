@@ -87,6 +87,8 @@ test("an agent points at an element from the console; the visitor's Show outline
   await expect(spotlight.getByTestId("spotlight-comment")).toHaveText(
     "Press this button to buy it",
   );
+  // The chat window steps aside, so it cannot cover the element.
+  await expect(visitor.window).toBeHidden();
   // The element is scrolled into view, and the outline surrounds it.
   const target = visitor.page.getByRole("link", { name: "Add to cart" });
   const outline = spotlight.getByTestId("spotlight-outline");
@@ -125,6 +127,7 @@ test("an agent points at an element from the console; the visitor's Show outline
     .toBe(-4);
   await visitor.page.keyboard.press("Escape");
   await expect(spotlight).toHaveCount(0);
+  await expect(visitor.window).toBeVisible();
   await expect(message.getByTestId("pointer-show")).toBeFocused();
   // A click anywhere dismisses it too.
   await message.getByTestId("pointer-show").click();

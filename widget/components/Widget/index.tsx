@@ -14,7 +14,8 @@ const loadSpotlight = () => import("../Spotlight/index.tsx");
 
 /**
  * The whole widget: the launcher, the chat window while open, and an agent's pointer while
- * shown, in the site's colour.
+ * shown (the launcher and the window step aside meanwhile, so they cannot cover the element),
+ * in the site's colour.
  */
 export function Widget() {
   const open = useStore($open);
@@ -30,7 +31,7 @@ export function Widget() {
   const Spotlight = spotlightModule?.Spotlight;
   return (
     <div
-      class={open ? "parley open" : "parley"}
+      class={["parley", open && "open", spotlight && "spotlit"].filter(Boolean).join(" ")}
       dir={t.dir}
       lang={locale}
       style={{ "--c": color, "--on": textOn(color) }}

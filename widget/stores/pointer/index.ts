@@ -54,5 +54,6 @@ export async function showPointer(
 export function dismissSpotlight(): void {
   const shown = $spotlight.get();
   $spotlight.set(null);
-  shown?.opener?.focus({ preventScroll: true });
+  // Once the widget has rendered its window again (it steps aside while a pointer shows).
+  setTimeout(() => shown?.opener?.focus({ preventScroll: true }));
 }
