@@ -10,6 +10,8 @@ import { defineConfig, type UserConfig } from "vite";
  * - widget: the chat widget the loader pulls in beside it, `widget.js`; its chunks are named
  *           `chunks/widget-*`, and the ones loaded only on demand (languages other than English,
  *           the emoji picker) `chunks/lazy-*`, so that size-limit can tell them apart;
+ * - picker: `pointer.js`, the pointer picker the loader imports in the agent console's frame
+ *           (chunks `chunks/pointer-*`);
  * - agent:  the agent console, a Preact app served at `/agent/`;
  * - relay:  the node host, bundled for Node with its npm dependencies left external.
  * Browser bundles go to dist/public, which the relay serves; the relay goes to dist/relay.
@@ -71,6 +73,22 @@ const builds: Record<string, UserConfig> = {
           entryFileNames: "[name].js",
           chunkFileNames: (chunk) =>
             `chunks/${chunk.isDynamicEntry ? "lazy" : "widget"}-[name]-[hash].js`,
+        },
+      },
+    },
+  },
+  picker: {
+    build: {
+      outDir: "dist/public",
+      emptyOutDir: false,
+      target: browserTarget,
+      rollupOptions: {
+        input: { pointer: "loader/picker/index.ts" },
+        preserveEntrySignatures: "exports-only",
+        output: {
+          format: "es",
+          entryFileNames: "[name].js",
+          chunkFileNames: "chunks/pointer-[name]-[hash].js",
         },
       },
     },

@@ -8,7 +8,9 @@ import { loginDemoAgent } from "./agent-client.ts";
  * A site owner's own web server on another origin: it serves the demo shop's pages with the
  * snippet pointing at the relay, as a real site embeds Parley. It keeps serving while the
  * relay is down, so a visitor can browse on. `csp.html` gets a strict Content-Security-Policy
- * header naming the relay (see {@link strictPolicy}) instead of its own meta policy.
+ * header naming the relay (see {@link strictPolicy}) instead of its own meta policy. A page asked
+ * for with `?noframe` refuses to be shown in a frame (`X-Frame-Options: DENY` and
+ * `frame-ancestors 'none'`), as many login and checkout pages do.
  */
 export type HostSite = { url: string; close(): Promise<void> };
 
@@ -39,7 +41,7 @@ const metaPolicy = /\s*<!--[\s\S]*?-->\s*<meta http-equiv="Content-Security-Poli
 
 export async function startHostSite(relayUrl: string): Promise<HostSite> {
   const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://site").pathname;
+    const { pathname: path, searchParams } = new URL(req.url ?? "/", "http://site");
     const file = normalize(
       join(demoDir, path.replace(/^\/demo\//, "/").replace(/\/$/, "/index.html")),
     );
@@ -51,6 +53,10 @@ export async function startHostSite(relayUrl: string): Promise<HostSite> {
       };
       if (file.endsWith(".html"))
         body = body.replaceAll('src="/loader.js"', `src="${relayUrl}/loader.js"`);
+      if (searchParams.has("noframe")) {
+        headers["x-frame-options"] = "DENY";
+        headers["content-security-policy"] = "frame-ancestors 'none'";
+      }
       if (file.endsWith("csp.html")) {
         body = body.replace(metaPolicy, "");
         headers["content-security-policy"] = strictPolicy(relayUrl);

@@ -20,7 +20,11 @@ type Mounted = {
   color?: string;
   position?: string;
 };
-const page = globalThis as unknown as { parley?: Parley; mounted?: Mounted[] };
+const page = globalThis as unknown as {
+  parley?: Parley;
+  mounted?: Mounted[];
+  pickers?: { relay: string; site: string; token: string }[];
+};
 
 // Stand-ins for sdk.js and widget.js beside a stand-in loader.js, served from a folder as the
 // relay serves dist/public: the loader must find them there, start the SDK and mount the
@@ -30,6 +34,10 @@ writeFileSync(join(folder, "sdk.js"), "export const start = (config) => config;\
 writeFileSync(
   join(folder, "widget.js"),
   "export const mount = (config) => (globalThis.mounted ||= []).push(config);\n",
+);
+writeFileSync(
+  join(folder, "pointer.js"),
+  "export const startPicker = (options) => (globalThis.pickers ||= []).push(options);\n",
 );
 const relay = "http://relay.test:8787/";
 const src = `${relay}loader.js`;
@@ -126,6 +134,7 @@ afterEach(async () => {
   await new Promise((resolve) => setTimeout(resolve, 20));
   delete page.parley;
   delete page.mounted;
+  delete page.pickers;
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
@@ -140,6 +149,9 @@ describe("loader: the command queue", () => {
       ["open", []],
       ["later", [1, "two"]],
     ]);
+    // The first import of the stand-ins can outlast afterEach's pause on a busy machine: let this
+    // test's load finish here, so it cannot land in the next test.
+    await vi.waitFor(() => expect(page.mounted).toHaveLength(1));
   });
 
   it("starts sdk.js and mounts widget.js from beside itself with the snippet's settings and the queue", async () => {
@@ -305,5 +317,55 @@ describe("loader: the facade launcher", () => {
     idle.mock.calls[0]?.[0]();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(page.mounted).toHaveLength(1);
+  });
+});
+
+describe("loader: in the agent console's pointer frame", () => {
+  /** A frame named as the console names it, in `parent`; what it posts and listens for. */
+  function consoleFrame() {
+    const posted: { message: unknown; origin: string }[] = [];
+    const listeners: ((event: { data: unknown; origin: string; source: unknown }) => void)[] = [];
+    const parent = {
+      postMessage: (message: unknown, origin: string) => posted.push({ message, origin }),
+    };
+    vi.stubGlobal("name", "parley-pointer");
+    vi.stubGlobal("parent", parent);
+    vi.stubGlobal("addEventListener", (type: string, listener: (typeof listeners)[number]) => {
+      if (type === "message") listeners.push(listener);
+    });
+    const greet = (origin: string, source: unknown = parent, token = "tok") => {
+      for (const listener of listeners) {
+        listener({ data: { source: "parley", method: "pointer:start", token }, origin, source });
+      }
+    };
+    return { posted, greet, parent };
+  }
+
+  it("shows nothing, loads neither the SDK nor the widget, and tells the relay's origin it is there", async () => {
+    const frame = consoleFrame();
+    const body = await runLoader({ src, dataset: { site: "demo" } });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(body).toEqual([]);
+    expect(page.mounted).toBeUndefined();
+    expect(frame.posted).toEqual([
+      { message: { source: "parley", method: "pointer:ready" }, origin: "http://relay.test:8787" },
+    ]);
+  });
+
+  it("starts the picker only on a greeting from the relay's origin and its parent", async () => {
+    const frame = consoleFrame();
+    await runLoader({ src, dataset: { site: "demo" } });
+    // Only the first accepted greeting counts: a wrong one taken would start the picker with
+    // its own token.
+    frame.greet("https://evil.example", frame.parent, "evil");
+    frame.greet("http://relay.test:8787", {}, "another-window");
+    frame.greet("http://relay.test:8787");
+    frame.greet("http://relay.test:8787", frame.parent, "again");
+    await vi.waitFor(() => expect(page.pickers).toHaveLength(1));
+    expect(page.pickers?.[0]).toMatchObject({
+      relay: "http://relay.test:8787",
+      site: "demo",
+      token: "tok",
+    });
   });
 });

@@ -9,7 +9,13 @@
  * move), and loads `sdk.js` and `widget.js` from beside itself when the page is idle, the
  * pointer comes over the launcher or it is clicked, whichever comes first. A click before the
  * widget has loaded opens the chat once it has. It never throws into the host page.
+ *
+ * In the agent console's pointer frame (a frame named POINTER_FRAME_NAME) it does none of
+ * that: no facade, no tracker, no widget. It tells the console it is there, and only when the
+ * console answers from the relay's origin (the origin of this script) does it import the
+ * picker, `pointer.js`, which has the relay check the console's token before it runs.
  */
+import { POINTER_FRAME_NAME, type PointerMessage } from "../protocol/pointer-handshake.ts";
 import type { Tracker } from "../sdk/tracker/index.ts";
 import type { MountConfig } from "../widget/embed.ts";
 import {
@@ -44,7 +50,26 @@ try {
   const script = document.currentScript as HTMLScriptElement | null;
   const data = script?.dataset;
   const site = data?.site;
-  if (!parley.loaded && script && data && site) {
+  if (!parley.loaded && script && site && window.name === POINTER_FRAME_NAME && parent !== window) {
+    parley.loaded = true;
+    const relay = new URL(script.src).origin;
+    let greeted = false;
+    addEventListener("message", (event: MessageEvent<PointerMessage | undefined>) => {
+      const message = event.data;
+      if (greeted || event.origin !== relay || event.source !== parent) return;
+      if (message?.source !== "parley" || message.method !== "pointer:start") return;
+      greeted = true;
+      import(/* @vite-ignore */ new URL("pointer.js", script.src).href)
+        .then((picker) =>
+          picker.startPicker({ relay, site, token: message.token, nonce: script.nonce }),
+        )
+        .catch(warn);
+    });
+    parent.postMessage(
+      { source: "parley", method: "pointer:ready" } satisfies PointerMessage,
+      relay,
+    );
+  } else if (!parley.loaded && script && data && site) {
     parley.loaded = true;
     const src = new URL(script.src);
     parley.q ??= [];

@@ -3,6 +3,7 @@ import { BusinessHoursSchema } from "./business-hours.ts";
 import { IdSchema, TimestampSchema, text } from "./ids.ts";
 import { InvitationRulesSchema } from "./invitations.ts";
 import { LABEL_LENGTH, MESSAGE_LENGTH } from "./limits.ts";
+import { type PointerTarget, PointerTargetSchema } from "./pointer.ts";
 
 /*
  * Chat: one conversation per visitor (its id is the visitor id), kept by the visitor's room
@@ -52,6 +53,8 @@ export type ChatMessage = {
   text: string;
   file?: ChatFile;
   note?: boolean;
+  /** A pointer message: the agent points at an element of the visitor's page; `text` says why. */
+  pointer?: PointerTarget;
 };
 
 /**
@@ -187,6 +190,8 @@ export const AgentSendFrameSchema = v.object({
   text: messageText,
   fileId: v.optional(IdSchema),
   note: v.optional(v.boolean()),
+  /** A pointer message: the element picked in the console's frame (never with a note). */
+  pointer: v.optional(PointerTargetSchema),
 });
 
 const chatAction = <T extends string>(type: T) =>

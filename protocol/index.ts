@@ -5,5 +5,7 @@ export * from "./http.ts";
 export * from "./ids.ts";
 export * from "./invitations.ts";
 export * from "./limits.ts";
+export * from "./pointer.ts";
+export * from "./pointer-handshake.ts";
 export * from "./source.ts";
 export * from "./visitor.ts";

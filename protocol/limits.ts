@@ -41,6 +41,12 @@ export const INVITATION_TEXT_LENGTH = 500;
 export const URL_PATTERN_LENGTH = 200;
 /** Days a dismissed invitation keeps rules quiet for, at most. */
 export const MAX_DISMISS_DAYS = 365;
+/** Characters in a pointer's CSS selector. */
+export const POINTER_SELECTOR_LENGTH = 1024;
+/** Characters of an element's text kept in a pointer's fingerprint. */
+export const POINTER_TEXT_LENGTH = 200;
+/** How long a pointer token works, in ms: long enough to pick an element and comment. */
+export const POINTER_TOKEN_MS = 5 * 60 * 1000;
 
 // Visitor presence timings, shared by the SDK and the relay.
 

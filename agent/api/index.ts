@@ -9,6 +9,7 @@ import type {
   SiteSettingsBody,
   SiteSettingsResponse,
 } from "../../protocol/http.ts";
+import type { PointerTokenResponse } from "../../protocol/pointer.ts";
 
 /**
  * The outcome of a relay HTTP call. `status` is 0 when the relay could not be reached;
@@ -28,6 +29,8 @@ export type RelayApi = {
   saveCanned(token: string, canned: CannedResponse[]): Promise<ApiResult<CannedResponse[]>>;
   /** Stores a file for a chat message; its id then goes in `chat:send`. */
   upload(token: string, file: File): Promise<ApiResult<ChatFile>>;
+  /** A short-lived token that lets the picker run in the pointer frame of this chat's page. */
+  pointerToken(token: string, chatId: string): Promise<ApiResult<PointerTokenResponse>>;
 };
 
 const UNREACHABLE = "Cannot reach the relay. Check your connection and try again.";
@@ -131,6 +134,8 @@ export function createRelayApi({
         },
         read: json<ChatFile>,
       }),
+    pointerToken: (token, chatId) =>
+      call("POST", "/api/pointer", { token, body: { chatId }, read: json<PointerTokenResponse> }),
   };
 }
 

@@ -8,20 +8,18 @@
 export const LAUNCHER_CSS =
   ":host{all:initial!important}" +
   ".launcher{all:initial;position:fixed;z-index:2147483000;bottom:20px;right:20px;" +
-  "box-sizing:border-box;display:flex;align-items:center;justify-content:center;" +
-  "width:56px;height:56px;border-radius:28px;cursor:pointer;" +
-  "background:var(--c,#2563eb);color:var(--on,#fff);filter:drop-shadow(0 4px 8px rgba(0,0,0,.25));" +
-  "font:600 15px/1 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}" +
+  "display:grid;place-items:center;width:56px;height:56px;border-radius:28px;cursor:pointer;" +
+  "background:var(--c,#2563eb);color:var(--on,#fff);filter:drop-shadow(0 4px 8px #0004);" +
+  "font:600 15px system-ui,sans-serif}" +
   ".launcher.left{right:auto;left:20px}" +
-  // The label is drawn beside the round button, not inside it: when the site's text arrives
-  // after the button is on screen, the button does not move (no layout shift).
-  ".label{position:absolute;z-index:-1;top:0;right:28px;height:56px;display:flex;" +
-  "align-items:center;padding:0 36px 0 18px;border-radius:28px 0 0 28px;background:inherit;" +
-  "white-space:nowrap}" +
-  ".left .label{right:auto;left:28px;padding:0 18px 0 36px;border-radius:0 28px 28px 0}" +
+  // The label is a pill laid behind the round button, out of its layout: when the site's text
+  // arrives after the button is on screen, the button does not move (no layout shift).
+  ".label{position:absolute;z-index:-1;top:0;right:0;line-height:56px;padding:0 64px 0 18px;" +
+  "border-radius:28px;background:inherit;white-space:nowrap}" +
+  ".left .label{right:auto;left:0;padding:0 18px 0 64px}" +
   ".label:empty{display:none}" +
   ".launcher:focus-visible{outline:3px solid #111;outline-offset:3px}" +
-  ".launcher svg{width:26px;height:26px;flex:none}" +
+  ".launcher svg{width:26px;height:26px}" +
   ".launcher[hidden]{display:none}";
 
 /** The launcher's chat-bubble icon (decorative: the button carries the label). */

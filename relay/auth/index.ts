@@ -1,6 +1,7 @@
 export { sha256 } from "./bytes.ts";
 export { newIdentitySecret, signUserId, verifyUserHash } from "./identity.ts";
 export { hashPassword, PASSWORD_ITERATIONS, verifyNoPassword, verifyPassword } from "./password.ts";
+export { type PointerClaims, signPointerToken, verifyPointerToken } from "./pointer.ts";
 export {
   createSignInAttempts,
   SIGN_IN_FAILURES_ALLOWED,

@@ -34,13 +34,22 @@ export function randomId(): string {
 }
 
 /**
- * Signs session claims: `base64url(JSON claims).base64url(HMAC-SHA256)`.
+ * Signs claims: `base64url(JSON claims).base64url(HMAC-SHA256)`. `purpose` separates the keys
+ * of different kinds of token (sessions, pointers), so one kind can never pass for another.
+ */
+export async function signClaims(secret: string, claims: object, purpose = ""): Promise<string> {
+  const payload = toBase64Url(utf8(JSON.stringify(claims)));
+  const key = await tokenKey(purpose ? `${secret}\n${purpose}` : secret);
+  const signature = await crypto.subtle.sign("HMAC", key, utf8(payload));
+  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+}
+
+/**
+ * Signs session claims.
  * @example const token = await signToken(env.PARLEY_SECRET, { agentId, siteId, role, exp, jti: randomId() })
  */
-export async function signToken(secret: string, claims: SessionClaims): Promise<string> {
-  const payload = toBase64Url(utf8(JSON.stringify(claims)));
-  const signature = await crypto.subtle.sign("HMAC", await tokenKey(secret), utf8(payload));
-  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+export function signToken(secret: string, claims: SessionClaims): Promise<string> {
+  return signClaims(secret, claims);
 }
 
 /** Why a token was refused. */
@@ -54,26 +63,23 @@ export const TOKEN_PROBLEM_MESSAGES: Record<TokenProblem, string> = {
 };
 
 /**
- * The claims of a token this relay signed that has not expired, or why not. Revocation is the
- * caller's check: it needs the site's storage.
- * @example const checked = await verifyToken(env.PARLEY_SECRET, token); if (checked.ok) use(checked.claims)
+ * The claims of a token signed by {@link signClaims} for `purpose` that `schema` accepts and
+ * whose `exp` has not passed, or why not.
  */
-export async function verifyToken(
+export async function verifyClaims<T extends { exp: number }>(
   secret: string,
   token: string,
+  schema: v.GenericSchema<unknown, T>,
+  purpose = "",
   now: number = Date.now(),
-): Promise<{ ok: true; claims: SessionClaims } | { ok: false; problem: TokenProblem }> {
+): Promise<{ ok: true; claims: T } | { ok: false; problem: TokenProblem }> {
   const [payload, signatureText, ...rest] = token.split(".");
   if (!payload || !signatureText || rest.length > 0) return { ok: false, problem: "malformed" };
   const signature = fromBase64Url(signatureText);
   if (!signature) return { ok: false, problem: "malformed" };
   // crypto.subtle.verify compares in constant time.
-  const valid = await crypto.subtle.verify(
-    "HMAC",
-    await tokenKey(secret),
-    signature,
-    utf8(payload),
-  );
+  const key = await tokenKey(purpose ? `${secret}\n${purpose}` : secret);
+  const valid = await crypto.subtle.verify("HMAC", key, signature, utf8(payload));
   if (!valid) return { ok: false, problem: "bad_signature" };
   const bytes = fromBase64Url(payload);
   let parsed: unknown;
@@ -82,8 +88,21 @@ export async function verifyToken(
   } catch {
     return { ok: false, problem: "malformed" };
   }
-  const claims = v.safeParse(ClaimsSchema, parsed);
+  const claims = v.safeParse(schema, parsed);
   if (!claims.success) return { ok: false, problem: "malformed" };
   if (claims.output.exp <= now) return { ok: false, problem: "expired" };
   return { ok: true, claims: claims.output };
+}
+
+/**
+ * The claims of a session token this relay signed that has not expired, or why not.
+ * Revocation is the caller's check: it needs the site's storage.
+ * @example const checked = await verifyToken(env.PARLEY_SECRET, token); if (checked.ok) use(checked.claims)
+ */
+export function verifyToken(
+  secret: string,
+  token: string,
+  now: number = Date.now(),
+): Promise<{ ok: true; claims: SessionClaims } | { ok: false; problem: TokenProblem }> {
+  return verifyClaims(secret, token, ClaimsSchema, "", now);
 }

@@ -6,7 +6,8 @@
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `GET|POST /api/agents`,
  * `GET|PUT /api/site`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
- * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`.
+ * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
+ * `POST /api/pointer`, `POST /api/pointer/verify`.
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
  * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for).
  */
@@ -17,13 +18,19 @@ import {
   LoginBodySchema,
   NewAgentBodySchema,
   OfflineStatusBodySchema,
+  PointerTokenBodySchema,
+  type PointerTokenResponse,
+  PointerVerifyBodySchema,
+  type PointerVerifyResponse,
   SiteSettingsBodySchema,
   UPLOAD_BYTES,
 } from "../../protocol/index.ts";
 import {
   type SessionClaims,
+  signPointerToken,
   TOKEN_PROBLEM_MESSAGES,
   verifyNoPassword,
+  verifyPointerToken,
   verifyToken,
 } from "../auth/index.ts";
 import {
@@ -90,6 +97,8 @@ export class DirectoryRoom implements PartyServer {
       POST: (request) => this.upload(request),
       OPTIONS: async (request) => this.uploadPreflight(request),
     },
+    "/api/pointer": { POST: (request) => this.pointerToken(request) },
+    "/api/pointer/verify": { POST: (request) => this.verifyPointer(request) },
     "/bootstrap": { POST: (request) => this.bootstrap(request) },
     "/site-origins": { POST: (request) => this.siteOrigins(request) },
   };
@@ -148,6 +157,63 @@ export class DirectoryRoom implements PartyServer {
       return { ok: false, response: httpError(403, "forbidden", "Only admins can do this") };
     }
     return { ok: true, claims: verified.claims, token };
+  }
+
+  /**
+   * Authenticates, and has the site room check what a signature cannot: revocation, and that
+   * the agent exists.
+   */
+  private async authenticateSession(
+    request: Request,
+  ): Promise<{ ok: true; claims: SessionClaims } | { ok: false; response: Response }> {
+    const auth = await this.authenticate(request, "any");
+    if (!auth.ok) return auth;
+    const session = await this.room.fetchRoom(
+      "site",
+      auth.claims.siteId,
+      internalRequest("GET", "/session", undefined, { authorization: `Bearer ${auth.token}` }),
+    );
+    if (!session.ok) return { ok: false, response: session };
+    return { ok: true, claims: auth.claims };
+  }
+
+  /** `POST /api/pointer` {chatId}: a pointer token for the agent to hand to the picker. */
+  private async pointerToken(request: Request): Promise<Response> {
+    const auth = await this.authenticateSession(request);
+    if (!auth.ok) return auth.response;
+    const body = await readJsonBody(request, PointerTokenBodySchema);
+    if (!body.ok) return body.response;
+    const { siteId, agentId } = auth.claims;
+    const signed = await signPointerToken(this.room.env.PARLEY_SECRET, {
+      siteId,
+      visitorId: body.value.chatId,
+      agentId,
+    });
+    return json(signed satisfies PointerTokenResponse);
+  }
+
+  /**
+   * `POST /api/pointer/verify` {token, site}: the picker, on the site's page in the console's
+   * frame, asks whether the console's token is good before it runs. Sent as a simple request
+   * (no preflight); answered with CORS headers only for the site's allowed origins, so no other
+   * page can read the answer.
+   */
+  private async verifyPointer(request: Request): Promise<Response> {
+    const origin = request.headers.get("origin");
+    const body = await readJsonBody(request, PointerVerifyBodySchema);
+    if (!body.ok) return body.response;
+    const { token, site } = body.value;
+    if (!origin || !this.allows(site, origin)) {
+      return httpError(403, "origin_not_allowed", `Origin ${origin ?? "(none)"} is not allowed`);
+    }
+    const headers = { "access-control-allow-origin": origin, vary: "Origin" };
+    const verified = await verifyPointerToken(this.room.env.PARLEY_SECRET, token);
+    if (!verified.ok || verified.claims.siteId !== site) {
+      const problem = verified.ok ? "another site's token" : verified.problem;
+      return httpError(401, "unauthorized", `Pointer token refused: ${problem}`, headers);
+    }
+    const { visitorId, exp } = verified.claims;
+    return json({ visitorId, expiresAt: exp } satisfies PointerVerifyResponse, 200, headers);
   }
 
   /** Authenticates, validates the body if the route takes one, and asks the caller's site. */
@@ -272,15 +338,8 @@ export class DirectoryRoom implements PartyServer {
     | { ok: false; response: Response }
   > {
     if (bearerToken(request)) {
-      const auth = await this.authenticate(request, "any");
+      const auth = await this.authenticateSession(request);
       if (!auth.ok) return auth;
-      // The site room checks what a signature cannot: revocation, and that the agent exists.
-      const session = await this.room.fetchRoom(
-        "site",
-        auth.claims.siteId,
-        internalRequest("GET", "/session", undefined, { authorization: `Bearer ${auth.token}` }),
-      );
-      if (!session.ok) return { ok: false, response: session };
       return { ok: true, siteId: auth.claims.siteId, headers: {} };
     }
     const visitorId = request.headers.get("x-parley-visitor");

@@ -49,6 +49,11 @@ export const en = {
   team: "Our team",
   invitationFrom: (name: string) => `Message from ${name}`,
   reply: "Reply",
+  pointerShow: "Show",
+  pointerTitle: "What the agent points at",
+  pointerDismiss: "Got it",
+  pointerOtherPage: "This is on another page:",
+  pointerGone: "What the agent pointed at is no longer on this page.",
 };
 
 /** Every string of the widget; locale files provide the same keys. */

@@ -48,5 +48,10 @@ const es: Strings = {
   team: "Nuestro equipo",
   invitationFrom: (name) => `Mensaje de ${name}`,
   reply: "Responder",
+  pointerShow: "Mostrar",
+  pointerTitle: "Lo que señala el agente",
+  pointerDismiss: "Entendido",
+  pointerOtherPage: "Está en otra página:",
+  pointerGone: "Lo que señaló el agente ya no está en esta página.",
 };
 export default es;

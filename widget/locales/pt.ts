@@ -48,5 +48,10 @@ const pt: Strings = {
   team: "A nossa equipa",
   invitationFrom: (name) => `Mensagem de ${name}`,
   reply: "Responder",
+  pointerShow: "Mostrar",
+  pointerTitle: "O que o agente indica",
+  pointerDismiss: "Entendi",
+  pointerOtherPage: "Está em outra página:",
+  pointerGone: "O que o agente indicou não está mais nesta página.",
 };
 export default pt;

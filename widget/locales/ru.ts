@@ -53,5 +53,10 @@ const ru: Strings = {
   team: "Наша команда",
   invitationFrom: (name) => `Сообщение от ${name}`,
   reply: "Ответить",
+  pointerShow: "Показать",
+  pointerTitle: "На что указывает оператор",
+  pointerDismiss: "Понятно",
+  pointerOtherPage: "Это на другой странице:",
+  pointerGone: "Того, на что указал оператор, на этой странице больше нет.",
 };
 export default ru;

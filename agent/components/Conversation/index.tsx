@@ -6,6 +6,7 @@ import { Composer } from "../Composer/index.tsx";
 import { ConversationHeader } from "../ConversationHeader/index.tsx";
 import { MessageList } from "../MessageList/index.tsx";
 import { OfferBanner } from "../OfferBanner/index.tsx";
+import { PointerPanel } from "../PointerPanel/index.tsx";
 import { TypingIndicator } from "../TypingIndicator/index.tsx";
 
 const CLOSED: Partial<Record<ChatSummary["status"], string>> = {
@@ -36,6 +37,7 @@ export function Conversation({ chat }: { chat: ChatSummary }) {
       {offered && <OfferBanner chatId={chat.id} offer={offered} />}
       <MessageList chat={chat} />
       <TypingIndicator chatId={chat.id} />
+      <PointerPanel />
       {CLOSED[chat.status] && (
         <p class="conversation-closed muted" data-testid="conversation-closed">
           {CLOSED[chat.status]}

@@ -2,6 +2,7 @@ import { useStore } from "@nanostores/preact";
 import { useState } from "preact/hooks";
 import type { ChatSummary } from "../../../protocol/chat.ts";
 import { acceptChat, isMine, resolveChat, showChatTab } from "../../stores/chats/index.ts";
+import { openPointer } from "../../stores/pointer/index.ts";
 import { $agents } from "../../stores/presence/index.ts";
 import { $agentId } from "../../stores/session/index.ts";
 import { AgentPicker } from "../AgentPicker/index.tsx";
@@ -73,6 +74,21 @@ export function ConversationHeader({ chat }: { chat: ChatSummary }) {
             data-testid="conversation-invite"
           >
             Invite
+          </button>
+        )}
+        {mine && (
+          <button
+            type="button"
+            onClick={() => openPointer(chat)}
+            disabled={!chat.page}
+            title={
+              chat.page
+                ? "Point at something on the visitor's page"
+                : "The visitor's page is not known yet"
+            }
+            data-testid="conversation-pointer"
+          >
+            Pointer
           </button>
         )}
         {(mine || chat.status === "requested") && (

@@ -3,6 +3,7 @@ import type { TimelineMessage } from "../../stores/conversation/index.ts";
 import { discardMessage } from "../../stores/outbox/index.ts";
 import { MessageFile } from "../MessageFile/index.tsx";
 import { MessageText } from "../MessageText/index.tsx";
+import { UrlText } from "../UrlText/index.tsx";
 
 const STATE_LABELS = {
   pending: "Sending…",
@@ -58,6 +59,13 @@ export function MessageItem({
       <div class="message-body">
         {message.text && <MessageText text={message.text} />}
         {message.file && <MessageFile file={message.file} />}
+        {message.pointer && (
+          <p class="message-pointer muted" data-testid="message-pointer">
+            Points at {message.pointer.tag}
+            {message.pointer.text && ` “${message.pointer.text}”`} on{" "}
+            <UrlText url={message.pointer.url} />
+          </p>
+        )}
       </div>
       {message.state && (
         <div class={`message-status message-status-${message.state}`}>

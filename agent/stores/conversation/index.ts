@@ -7,6 +7,7 @@ import type {
   ChatHistoryFrame,
   ChatMessage,
 } from "../../../protocol/chat.ts";
+import type { PointerTarget } from "../../../protocol/pointer.ts";
 import { $chats, type ChatTab, isMine, markChatSeen, showChatTab, tabOf } from "../chats/index.ts";
 import { sendFrame } from "../connection/index.ts";
 import type { OutgoingMessage } from "../outbox/index.ts";
@@ -152,6 +153,7 @@ export type TimelineMessage = {
   author: ChatAuthor;
   text: string;
   file?: ChatFile;
+  pointer?: PointerTarget;
   note: boolean;
   at: number;
   mine: boolean;
@@ -177,6 +179,7 @@ export function timelineOf(
       author: message.author,
       text: message.text,
       ...(message.file ? { file: message.file } : {}),
+      ...(message.pointer ? { pointer: message.pointer } : {}),
       note,
       at: message.at,
       mine,
@@ -192,6 +195,7 @@ export function timelineOf(
         author: { kind: "agent", agentId: me.id, name: me.name },
         text: message.text,
         ...(message.file ? { file: message.file } : {}),
+        ...(message.pointer ? { pointer: message.pointer } : {}),
         note: message.note === true,
         at: message.at,
         mine: true,

@@ -1,5 +1,6 @@
 import { atom } from "nanostores";
 import type { ChatFile } from "../../../protocol/chat.ts";
+import type { PointerTarget } from "../../../protocol/pointer.ts";
 import type { AckFrame } from "../../../protocol/visitor.ts";
 import { newId } from "../../ids/index.ts";
 import { type KeyValueStore, localStore } from "../../storage/index.ts";
@@ -18,6 +19,8 @@ export type OutgoingMessage = {
   /** The uploaded file, so the pane shows it before the relay echoes the message. */
   file?: ChatFile;
   note?: boolean;
+  /** A pointer message: the element the agent picked on the visitor's page. */
+  pointer?: PointerTarget;
   /** Local time of sending. */
   at: number;
   state: "pending" | "sent" | "failed";
@@ -51,6 +54,7 @@ function transmit(message: OutgoingMessage): void {
     text: message.text,
     ...(message.fileId ? { fileId: message.fileId } : {}),
     ...(message.note ? { note: true } : {}),
+    ...(message.pointer ? { pointer: message.pointer } : {}),
   });
 }
 
@@ -63,7 +67,7 @@ function transmit(message: OutgoingMessage): void {
  */
 export function sendMessage(
   chatId: string,
-  content: { text: string; file?: ChatFile; note?: boolean },
+  content: { text: string; file?: ChatFile; note?: boolean; pointer?: PointerTarget },
   now: number = Date.now(),
 ): string {
   const message: OutgoingMessage = {
@@ -74,6 +78,7 @@ export function sendMessage(
     state: "pending",
     ...(content.file ? { file: content.file, fileId: content.file.id } : {}),
     ...(content.note ? { note: true } : {}),
+    ...(content.pointer ? { pointer: content.pointer } : {}),
   };
   setOutbox([...$outbox.get(), message]);
   if ($connection.get() === "connected") transmit(message);

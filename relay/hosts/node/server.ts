@@ -323,7 +323,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
 /**
  * The bundles are imported by host pages on other origins (module scripts need CORS); the
- * console gets a strict CSP; content-hashed files are cached for good.
+ * console gets a strict CSP (frames of any web page: the pointer shows the visitor's page);
+ * content-hashed files are cached for good.
  */
 function staticMounts(options: RelayOptions): Mount[] {
   const mounts: Mount[] = [];
@@ -337,7 +338,7 @@ function staticMounts(options: RelayOptions): Mount[] {
         immutable: /^assets\//,
         headers: {
           "content-security-policy":
-            "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'",
+            "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-src http: https:; frame-ancestors 'none'",
           "referrer-policy": "same-origin",
         },
       },

@@ -12,6 +12,7 @@ import type {
   ChatMessage,
   ChatStateFrame,
   ChatStatus,
+  PointerTarget,
 } from "../../../protocol/index.ts";
 import { HISTORY_MESSAGES } from "../../../protocol/index.ts";
 import type { Json, RoomStorage } from "../../party.ts";
@@ -36,6 +37,7 @@ export type MessageDraft = {
   text: string;
   file?: ChatFile;
   note?: boolean;
+  pointer?: PointerTarget;
 };
 
 export type Conversation = {
@@ -160,6 +162,7 @@ export function createConversation(
       };
       if (draft.file) message.file = draft.file;
       if (draft.note) message.note = true;
+      if (draft.pointer) message.pointer = draft.pointer;
       added.set(draft.id, message);
       return message;
     },

@@ -330,6 +330,12 @@ export function createChatDesk(host: DeskHost) {
     if (!frame.text.trim() && !frame.fileId) {
       return reject({ code: "invalid_event", message: "A message needs text or a file" });
     }
+    if (frame.pointer && (frame.note || frame.fileId)) {
+      return reject({
+        code: "invalid_event",
+        message: "A pointer goes to the visitor: it cannot be a note or carry a file",
+      });
+    }
     const file = frame.fileId ? await attachableFile(room.blobs, room.id, frame.fileId) : null;
     if (frame.fileId && !file) {
       return reject({ code: "not_found", message: `No uploaded file ${frame.fileId}` });
@@ -349,6 +355,7 @@ export function createChatDesk(host: DeskHost) {
       };
       if (file) draft.file = file;
       if (frame.note) draft.note = true;
+      if (frame.pointer) draft.pointer = frame.pointer;
       await carryOut(before, step, { draft });
       sendFrame(conn, { type: "ack", ids: [frame.id] } satisfies AckFrame);
     });

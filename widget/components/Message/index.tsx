@@ -3,6 +3,7 @@ import type { Line } from "../../stores/chat/index.ts";
 import { Attachment } from "../Attachment/index.tsx";
 import { Avatar } from "../Avatar/index.tsx";
 import { LinkedText } from "../LinkedText/index.tsx";
+import { PointerActions } from "../PointerActions/index.tsx";
 
 type MessageProps = {
   line: Line;
@@ -51,6 +52,9 @@ export function Message({ line, agentReadSeq, showAuthor, t, time }: MessageProp
           <p class="text" data-testid="message-text">
             <LinkedText text={line.text} />
           </p>
+        )}
+        {line.pointer && (
+          <PointerActions messageId={line.id} target={line.pointer} comment={line.text} t={t} />
         )}
       </div>
       <span class="meta">

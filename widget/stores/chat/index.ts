@@ -7,6 +7,7 @@ import type {
   ChatStatus,
 } from "../../../protocol/chat.ts";
 import { MESSAGE_LENGTH, TYPING_PREVIEW_LENGTH } from "../../../protocol/limits.ts";
+import type { PointerTarget } from "../../../protocol/pointer.ts";
 import type { TrackingEvent, VisitorServerFrame } from "../../../protocol/visitor.ts";
 import { warnOnce } from "../../../sdk/guard/index.ts";
 import { randomId } from "../../../sdk/random/index.ts";
@@ -25,6 +26,8 @@ export type Line = {
   author: ChatAuthor;
   text: string;
   file?: ChatFile;
+  /** An agent's pointer at an element of the page (`text` is the agent's comment). */
+  pointer?: PointerTarget;
   state: "pending" | "delivered" | "failed";
 };
 
@@ -71,6 +74,7 @@ const lineOf = (message: ChatMessage): Line => ({
   author: message.author,
   text: message.text,
   file: message.file,
+  pointer: message.pointer,
   state: "delivered",
 });
 
