@@ -143,7 +143,8 @@ test("an agent points at an element from the console; the visitor's Show outline
 
   // On another page: a clear message, with a link to the page.
   await visitor.page.goto(`${site.url}/demo/cart.html`);
-  await visitor.open();
+  // The window was open: it stays open on the tab's next page.
+  await expect(visitor.window).toBeVisible();
   const again = visitor.messages.filter({ hasText: "Press this button to buy it" });
   await again.getByTestId("pointer-show").click();
   const problem = again.getByTestId("pointer-problem");

@@ -51,6 +51,39 @@ test("one conversation in every tab: typing, read marks and unread counts follow
   await site.close();
 });
 
+test("the chat window stays open on the tab's next page, without taking the page's focus, and closed once closed", async ({
+  browser,
+  relay,
+}) => {
+  await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
+  const site = await startHostSite(relay.url);
+  const agent = await connectAgent(relay.url);
+  const context = await browser.newContext();
+  const widget = await watchWidget(await context.newPage());
+  const page = widget.page;
+  await page.goto(`${site.url}/demo/index.html`);
+  await widget.open();
+  await widget.send("Is shipping free?");
+  await expect(widget.messages.getByTestId("receipt")).toHaveAttribute("data-receipt", "delivered");
+
+  await page.goto(`${site.url}/demo/products.html`);
+  await expect(widget.window).toBeVisible();
+  await expect(widget.messages.getByTestId("message-text")).toHaveText(["Is shipping free?"]);
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+  // The visitor's other tab does not open with it.
+  const other = await watchWidget(await context.newPage());
+  await other.page.goto(`${site.url}/demo/index.html`);
+  await expect(other.launcher).toBeVisible();
+  await expect(other.window).toHaveCount(0);
+
+  await widget.window.getByRole("button", { name: "Minimize chat" }).click();
+  await page.goto(`${site.url}/demo/index.html`);
+  await expect(widget.launcher).toBeVisible();
+  await expect(widget.window).toHaveCount(0);
+  agent.close();
+  await site.close();
+});
+
 test("unread messages wait on the launcher until the visitor opens the chat", async ({
   browser,
   relay,

@@ -41,7 +41,8 @@ test("messages typed while the relay is down are queued, sent on reconnect and s
 
   // A reload shows the stored conversation, each message once.
   await page.reload();
-  await widget.open();
+  // The window was open: it stays open on the tab's next page.
+  await expect(widget.window).toBeVisible();
   await expect(widget.messages.getByTestId("message-text")).toHaveText(texts);
   after.close();
   await site.close();
@@ -73,7 +74,8 @@ test("an offline form sent while the relay is down says sent only after the rela
   await expect(widget.window.getByTestId("offline-sent")).toBeVisible({ timeout: 45_000 });
   // A reload re-sends nothing the relay has: the message is stored exactly once.
   await page.reload();
-  await widget.open();
+  // The window was open: it stays open on the tab's next page.
+  await expect(widget.window).toBeVisible();
   await expect(widget.window.getByTestId("offline-form")).toBeVisible();
   const stored = await offlineMessages(relay.url);
   expect(stored).toMatchObject([

@@ -53,7 +53,8 @@ test("hostile messages from a visitor (and back from an agent) are shown as text
 
   // Stored: a new page load renders the history from the relay the same way.
   await page.reload();
-  await widget.open();
+  // The window was open: it stays open on the tab's next page.
+  await expect(widget.window).toBeVisible();
   await check();
   await page.waitForTimeout(300);
   expect(dialogs).toEqual([]);

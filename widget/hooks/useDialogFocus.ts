@@ -10,17 +10,19 @@ const firstField = (dialog: HTMLElement) =>
  * unmounts with focus inside, so that keyboard and screen reader users are never left on a
  * vanished element. `content` names what the dialog shows: when it changes under the visitor
  * (the site's settings arrive and ask for the pre-chat form instead of the composer), focus
- * that fell to the page with the removed field moves to the new first field.
+ * that fell to the page with the removed field moves to the new first field. With `takeFocus`
+ * false (a window shown again on a new page, not opened by the visitor) focus stays put.
  */
 export function useDialogFocus(
   dialog: RefObject<HTMLElement>,
   returnTo: RefObject<HTMLElement>,
   content: string,
+  takeFocus = true,
 ): void {
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
-    firstField(element).focus();
+    if (takeFocus) firstField(element).focus();
     return () => {
       const root = element.getRootNode() as ShadowRoot | Document;
       // The launcher may be hidden until this render has finished (full screen on phones).
@@ -30,10 +32,11 @@ export function useDialogFocus(
 
   useEffect(() => {
     const element = dialog.current;
+    if (!takeFocus) return;
     const active = element?.ownerDocument.activeElement;
     // Only focus that was lost (it is on the page's body now), never focus the visitor moved.
     if (element && content && (!active || active === element.ownerDocument.body)) {
       firstField(element).focus();
     }
-  }, [dialog, content]);
+  }, [dialog, content, takeFocus]);
 }

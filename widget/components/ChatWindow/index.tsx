@@ -4,7 +4,7 @@ import { useRef } from "preact/hooks";
 import { useDialogFocus } from "../../hooks/useDialogFocus.ts";
 import { useReadWhileOpen } from "../../hooks/useReadWhileOpen.ts";
 import { $settings } from "../../stores/settings/index.ts";
-import { $panel, closeChat } from "../../stores/ui/index.ts";
+import { $panel, $reopened, closeChat } from "../../stores/ui/index.ts";
 import { Composer } from "../Composer/index.tsx";
 import { Header } from "../Header/index.tsx";
 import { MessageList } from "../MessageList/index.tsx";
@@ -16,14 +16,16 @@ export const WINDOW_ID = "parley-window";
 
 /**
  * The open chat: header, conversation, and under it the composer, the pre-chat form or the
- * offline form. A non-modal dialog: focus moves in when it opens and back to the launcher when
- * it closes; Escape closes it. Full screen on narrow screens.
+ * offline form. A non-modal dialog: focus moves in when the visitor opens it (not when it shows
+ * again on the tab's next page) and back to the launcher when it closes; Escape closes it.
+ * Full screen on narrow screens.
  */
 export function ChatWindow({ launcher }: { launcher: RefObject<HTMLButtonElement> }) {
   const { position } = useStore($settings);
   const panel = useStore($panel);
   const dialog = useRef<HTMLElement>(null);
-  useDialogFocus(dialog, launcher, panel);
+  const reopened = useStore($reopened);
+  useDialogFocus(dialog, launcher, panel, !reopened);
   useReadWhileOpen();
   return (
     <section
@@ -34,6 +36,8 @@ export function ChatWindow({ launcher }: { launcher: RefObject<HTMLButtonElement
       aria-labelledby="parley-title"
       tabIndex={-1}
       data-testid="chat-window"
+      // Once the visitor is in it, the window is theirs again: its forms take focus as usual.
+      onFocusIn={() => $reopened.set(false)}
       onKeyDown={(event) => {
         if (event.key === "Escape") closeChat();
       }}

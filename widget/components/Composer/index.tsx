@@ -4,6 +4,7 @@ import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import { useLazy } from "../../hooks/useLazy.ts";
 import { $draft, sendMessage, setDraft } from "../../stores/chat/index.ts";
 import { $strings } from "../../stores/locale/index.ts";
+import { $reopened } from "../../stores/ui/index.ts";
 import { uploadFile } from "../../stores/upload/index.ts";
 import { Icon } from "../Icon/index.tsx";
 import { UploadStatus } from "../UploadStatus/index.tsx";
@@ -39,10 +40,13 @@ export function Composer() {
     });
   };
   const Picker = picker?.EmojiPicker;
-  // Coming after the pre-chat form, whose button had the focus: take it.
+  // Coming after the pre-chat form, whose button had the focus: take it (not in a window shown
+  // again on a new page, which leaves the focus to the page).
   useEffect(() => {
     const field = input.current;
-    if (field && !(field.getRootNode() as ShadowRoot).activeElement) field.focus();
+    if (field && !$reopened.get() && !(field.getRootNode() as ShadowRoot).activeElement) {
+      field.focus();
+    }
   }, []);
 
   return (

@@ -1,11 +1,17 @@
 import { atom, computed } from "nanostores";
+import { prefKey } from "../../../loader/facade/index.ts";
 import { $status } from "../chat/index.ts";
 import { $prechatNeeded } from "../prechat/index.ts";
-import { prefs } from "../session/index.ts";
+import { $session, prefs } from "../session/index.ts";
 import { $online, $settings } from "../settings/index.ts";
 
 /** The chat window is open. */
 export const $open = atom(false);
+/**
+ * The window is open because it was when the visitor left this tab's previous page: it shows
+ * again without taking focus from the page. False again once it closes.
+ */
+export const $reopened = atom(false);
 /** The host page hid the widget (`parley("hide")`). */
 export const $hiddenByHost = atom(false);
 /** The widget cannot chat here: the visitor opted out (`parley("optOut")`). */
@@ -74,7 +80,28 @@ export function setMuted(muted: boolean): void {
   prefs().set("muted", muted);
 }
 
-/** Reads the remembered preferences of the interface. */
+/**
+ * Reads the remembered preferences of the interface, and reopens the window when it was open on
+ * this tab's previous page (kept in sessionStorage: other tabs do not open with it).
+ */
 export function restoreUi(): void {
   $muted.set(prefs().get<boolean>("muted") === true);
+  const key = prefKey($session.get()?.site ?? "", "open");
+  try {
+    if (sessionStorage.getItem(key) === "1" && !$off.get()) {
+      $reopened.set(true);
+      $open.set(true);
+    }
+  } catch {
+    // Blocked storage: every page starts closed.
+  }
+  $open.listen((open) => {
+    if (!open) $reopened.set(false);
+    try {
+      if (open) sessionStorage.setItem(key, "1");
+      else sessionStorage.removeItem(key);
+    } catch {
+      // Blocked storage: nothing to remember it in.
+    }
+  });
 }
