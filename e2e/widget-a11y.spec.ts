@@ -166,6 +166,12 @@ test("under 480 px wide the chat window fills the screen", async ({ browser, rel
     })
     .toEqual([0, 0, 375, 667]);
   await expect(widget.launcher).toBeHidden();
+  // The page behind is covered: Tab and Shift+Tab go round the window and never leave it.
+  const inWidget = () => page.evaluate(() => document.activeElement?.localName === "parley-chat");
+  for (const key of [...Array(12).fill("Tab"), ...Array(12).fill("Shift+Tab")]) {
+    await page.keyboard.press(key);
+    expect(await inWidget()).toBe(true);
+  }
   await widget.window.getByRole("button", { name: "Minimize chat" }).click();
   await expect(widget.launcher).toBeVisible();
   await site.close();
