@@ -210,6 +210,8 @@ export class SiteRoom implements PartyServer {
   private readonly desk: ChatDesk;
   private readonly inbox: OfflineInbox;
   private readonly signInAttempts = createSignInAttempts();
+  /** What visitors did with invitations, per rule; kept in memory and saved on each change. */
+  private invitationStats: InvitationStats = {};
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
@@ -238,14 +240,16 @@ export class SiteRoom implements PartyServer {
 
   async onStart(): Promise<void> {
     const storage = this.room.storage;
-    const [site, agents, revoked, roster, gone, alarmAt] = await Promise.all([
+    const [site, agents, revoked, roster, gone, alarmAt, invitationStats] = await Promise.all([
       storage.get<StoredSiteAnyVersion>(keys.site),
       storage.list<StoredAgent>({ prefix: "agent:" }),
       storage.list<number>({ prefix: "revoked:" }),
       storage.list<RosterEntry>({ prefix: "roster:" }),
       storage.list<number>({ prefix: "gone:" }),
       storage.getAlarm(),
+      storage.get<InvitationStats>(keys.invitationStats),
     ]);
+    this.invitationStats = invitationStats ?? {};
     for (const agent of agents.values()) this.agents.set(agent.id, agent);
     for (const [key, exp] of revoked) this.revoked.set(key.slice("revoked:".length), exp);
     for (const entry of roster.values()) this.roster.set(entry.id, entry);
@@ -533,14 +537,11 @@ export class SiteRoom implements PartyServer {
   private async getSite(request: Request): Promise<Response> {
     const session = await this.authorize(request, "any");
     if (!session.ok) return session.response;
-    return json(await this.settingsResponse(this.requireSite(), session.value.agent));
+    return json(this.settingsResponse(this.requireSite(), session.value.agent));
   }
 
   /** `GET|PUT /api/site`: the identity secret and the invitation counts are for admins' eyes only. */
-  private async settingsResponse(
-    site: StoredSite,
-    agent: StoredAgent,
-  ): Promise<SiteSettingsResponse> {
+  private settingsResponse(site: StoredSite, agent: StoredAgent): SiteSettingsResponse {
     const response: SiteSettingsResponse = {
       id: site.id,
       name: site.name,
@@ -552,8 +553,7 @@ export class SiteRoom implements PartyServer {
     };
     if (agent.role === "admin") {
       response.identitySecret = site.identitySecret;
-      response.invitationStats =
-        (await this.room.storage.get<InvitationStats>(keys.invitationStats)) ?? {};
+      response.invitationStats = this.invitationStats;
     }
     return response;
   }
@@ -585,7 +585,7 @@ export class SiteRoom implements PartyServer {
       this.hoursMayHaveChanged();
       await this.scheduleAlarm();
     }
-    return json(await this.settingsResponse(next, session.value.agent));
+    return json(this.settingsResponse(next, session.value.agent));
   }
 
   /**
@@ -727,10 +727,10 @@ export class SiteRoom implements PartyServer {
   private async countInvitations(request: Request): Promise<Response> {
     const body = await readJsonBody(request, InvitationCountBodySchema);
     if (!body.ok) return body.response;
-    await this.room.storage.transaction(async (txn) => {
-      const stats = (await txn.get<InvitationStats>(keys.invitationStats)) ?? {};
-      await txn.put(keys.invitationStats, addCounts(stats, body.value.counts));
-    });
+    // Counted in memory first, so no transaction is needed (one would let this room take one
+    // count per storage commit): the put joins this turn's writes.
+    this.invitationStats = addCounts(this.invitationStats, body.value.counts);
+    await this.room.storage.put(keys.invitationStats, this.invitationStats);
     return new Response(null, { status: 204 });
   }
 

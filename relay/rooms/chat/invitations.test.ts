@@ -145,6 +145,10 @@ describe("invitation counts", () => {
       "And in red?",
     ]);
     await tab.close();
+    // The counts are stored, not only kept in memory.
+    await relay.restart();
+    admin = await login(relay);
+    expect((await stats())[lamps.id]).toEqual({ shown: 2, accepted: 1, dismissed: 1 });
   });
 
   it("refuse an invitation event without its text", async () => {
