@@ -41,6 +41,7 @@ import {
   ignore,
   invite,
   join,
+  lastVisitorSeq,
   markRead,
   newChat,
   type QueueContext,
@@ -483,7 +484,7 @@ export function createChatDesk(host: DeskHost) {
     await withChat(body.chatId, async () => {
       const before = chats.get(body.chatId);
       const base = before ?? newChat(body.chatId, body.visitorName, Date.now());
-      const fresh = messages.filter((message) => message.seq > base.lastSeq);
+      const fresh = messages.filter((message) => message.seq > lastVisitorSeq(base));
       if (fresh.length === 0) return;
       const entry = host.rosterEntry(body.chatId);
       const named: QueuedChat = {

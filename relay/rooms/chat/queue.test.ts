@@ -320,6 +320,23 @@ describe("unread counts and read marks", () => {
     expect(agentsReadSeq(chat)).toBe(lastSeq);
   });
 
+  it("takes a visitor message that reaches the site room after an agent's later reply", () => {
+    let chat = recordMessages(activeWith("ana"), [visitorMessage("First")]);
+    // Stored in the visitor's room in this order; the reply reached the site room first.
+    const late = visitorMessage("Second");
+    const reply = agentMessage("ana", { text: "Hi!" });
+    chat = recordMessages(chat, [reply]);
+    const step = receiveVisitorMessages(chat, [late], ctx());
+    expect(step).toMatchObject({ ok: true });
+    if (!step.ok) return;
+    expect(step.chat.visitorSeqs.at(-1)).toBe(late.seq);
+    expect(step.chat.lastSeq).toBe(reply.seq);
+    expect(step.chat.lastMessage?.text).toBe("Hi!");
+    // Sent again, it is not taken twice.
+    const again = receiveVisitorMessages(step.chat, [late], ctx());
+    expect(again.ok && again.chat.visitorSeqs.filter((seq) => seq === late.seq)).toHaveLength(1);
+  });
+
   it("never moves a read mark back or past the last message", () => {
     const chat = recordMessages(activeWith("ana"), [visitorMessage()]);
     const read = markRead(chat, "ben", chat.lastSeq + 50);

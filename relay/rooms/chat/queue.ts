@@ -163,16 +163,35 @@ export function newChat(id: string, visitorName: string, now: number): QueuedCha
 }
 
 /**
+ * The highest `seq` of a visitor message the site room has taken. Visitor messages arrive in
+ * `seq` order, but may arrive after an agent's later message (stored in between): they are
+ * known by this mark, not by {@link QueuedChat.lastSeq}.
+ */
+export function lastVisitorSeq(chat: QueuedChat): number {
+  return chat.visitorSeqs.at(-1) ?? 0;
+}
+
+/**
  * Records stored messages (in `seq` order) in the chat's counters and preview. Messages the
  * chat has seen already are skipped. Visitor messages count as unread; an agent's own message
- * marks the chat read for that agent. Notes never become the preview.
+ * marks the chat read for that agent. Notes never become the preview, nor does a visitor
+ * message that arrives after a later one.
  */
 export function recordMessages(chat: QueuedChat, messages: ChatMessage[]): QueuedChat {
   let next = chat;
   for (const message of messages) {
-    if (message.seq <= next.lastSeq) continue;
-    next = { ...next, lastSeq: message.seq, updatedAt: Math.max(next.updatedAt, message.at) };
-    if (!message.note) {
+    const seen =
+      message.author.kind === "visitor"
+        ? message.seq <= lastVisitorSeq(next)
+        : message.seq <= next.lastSeq;
+    if (seen) continue;
+    const latest = message.seq > next.lastSeq;
+    next = {
+      ...next,
+      lastSeq: Math.max(next.lastSeq, message.seq),
+      updatedAt: Math.max(next.updatedAt, message.at),
+    };
+    if (!message.note && latest) {
       next.lastMessage = {
         text: message.text || message.file?.name || "",
         at: message.at,
@@ -197,7 +216,7 @@ export function receiveVisitorMessages(
   messages: ChatMessage[],
   ctx: QueueContext,
 ): Transition {
-  const fresh = messages.filter((message) => message.seq > chat.lastSeq);
+  const fresh = messages.filter((message) => message.seq > lastVisitorSeq(chat));
   const recorded = recordMessages(chat, fresh);
   if (fresh.length === 0 || chat.status === "requested" || chat.status === "active") {
     return done(recorded);
