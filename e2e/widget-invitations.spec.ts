@@ -63,6 +63,30 @@ test("a time-on-page rule fires once: not again after dismissal, after a reload,
   await site.close();
 });
 
+test("a rule held back because nobody is online fires when an agent comes online", async ({
+  page,
+  relay,
+}) => {
+  await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
+  await setInvitationRules(relay.url, [
+    invitationRule("rule-wait-01", { timeOnPage: 5 }, "Still looking for a lamp?"),
+  ]);
+  const site = await startHostSite(relay.url);
+  await page.clock.install();
+  const widget = await watchWidget(page);
+  await loadWithInvitationRules(page, () => page.goto(`${site.url}/demo/products.html`));
+  await page.clock.fastForward(10_000);
+  await page.clock.runFor(2_000);
+  await expect(widget.invitation).toHaveCount(0);
+
+  const agent = await connectAgent(relay.url);
+  await expect(widget.invitation.getByTestId("invitation-text")).toHaveText(
+    "Still looking for a lamp?",
+  );
+  agent.close();
+  await site.close();
+});
+
 test("a scroll-depth rule fires once the visitor scrolls far enough, and not again in the visit", async ({
   page,
   relay,

@@ -52,7 +52,7 @@ export function showInvitation(invitation: Invitation): void {
   if (rule) {
     const status = $status.get();
     const remembered = memory();
-    const allowed = invitationAllowed(rule, {
+    const facts = {
       online: $online.get(),
       offlineForm: $settings.get().whenOffline === "form",
       chatUnderWay: status === "requested" || status === "active",
@@ -60,8 +60,18 @@ export function showInvitation(invitation: Invitation): void {
       visitId,
       memory: remembered,
       now: Date.now(),
-    });
-    if (!allowed) return;
+    };
+    if (!invitationAllowed(rule, facts)) {
+      // Held back only because nobody is online: it shows when an agent comes online.
+      if (facts.online === false && invitationAllowed(rule, { ...facts, online: true })) {
+        const stop = $online.listen((online) => {
+          if (!online) return;
+          stop();
+          showInvitation(invitation);
+        });
+      }
+      return;
+    }
     prefs().set(MEMORY, { ...remembered, shownInVisit: visitId } satisfies InvitationMemory);
   }
   $invitation.set({ ...invitation, at: Date.now() });
