@@ -77,11 +77,15 @@ describe("invitation store", () => {
     expect(recorded).toHaveLength(1);
   });
 
-  it("keeps a rule quiet with nobody online, during a chat, and after one in the visit", () => {
+  it("keeps a rule quiet with nobody online (until an agent is), during a chat, and after one in the visit", () => {
     const offline = session(false);
     showInvitation(fromRule());
     expect($invitation.get()).toBeNull();
     expect(offline.recorded).toEqual([]);
+    // Held back only because nobody was online: it shows once an agent is.
+    $online.set(true);
+    expect($invitation.get()?.text).toBe("Can we help?");
+    $invitation.set(null);
 
     const chatting = session();
     chatting.receive({ type: "chat:state", status: "active", agents: [], agentReadSeq: 0 });
