@@ -117,10 +117,11 @@ export interface RoomContext {
    */
   fetchRoom(party: PartyName, roomId: string, request: Request): Promise<Response>;
   /**
-   * Calls another room's `onCall` with a copy of `arg` and resolves with its answer: a Durable
-   * Object RPC call on Cloudflare, a plain call on the node host, with no HTTP request built.
-   * For the hot path between rooms, where `fetchRoom` would cost more than the work itself:
-   * `callRoom("site", siteId, "roster", { entry })`.
+   * Calls another room's `onCall` with `arg` and resolves with its answer: a Durable Object RPC
+   * call on Cloudflare, a plain call on the node host, with no HTTP request built. For the hot
+   * path between rooms, where `fetchRoom` would cost more than the work itself:
+   * `callRoom("site", siteId, "roster", { entry })`. `arg` is handed over: the caller must not
+   * keep it or anything in it (RPC copies it; the node host passes it as is, without a copy).
    */
   callRoom(party: PartyName, roomId: string, method: string, arg: Json): Promise<Json | undefined>;
   /** Resolves an IP to a place; hosts without a resolver answer `{}`. */

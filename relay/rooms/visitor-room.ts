@@ -474,9 +474,10 @@ export class VisitorRoom implements PartyServer {
   private async pushRosterEntry(): Promise<void> {
     const visitor = this.visitor;
     if (!visitor) return;
-    const entry = this.rosterEntry(visitor);
-    const pushed = JSON.stringify(entry);
+    const pushed = JSON.stringify(this.rosterEntry(visitor));
     if (pushed === this.lastPushed) return;
+    // The entry shares objects with the record; the site room gets a copy of its own to keep.
+    const entry = JSON.parse(pushed) as RosterEntry;
     await this.room.callRoom("site", visitor.siteId, "roster", { entry } satisfies RosterCall);
     this.lastPushed = pushed;
   }

@@ -6,13 +6,10 @@
  * {@link CHECKPOINT_EVERY_MS}, in PASSIVE mode: it neither waits for the relay's writes nor
  * holds them up, and the WAL starts over once a checkpoint has caught up with it.
  */
-import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
 import { log } from "../../log.ts";
+import { sqliteThread } from "./sqlite-thread.ts";
 
 export const CHECKPOINT_EVERY_MS = 1000;
-
-type CheckpointerData = { sqliteModule: string; path: string; everyMs: number };
 
 export type Checkpointer = {
   /** Stops the worker once its checkpoint in progress, if any, is done. */
@@ -24,12 +21,7 @@ export type Checkpointer = {
  * checkpoints off (`PRAGMA wal_autocheckpoint = 0`) on its connection.
  */
 export function startCheckpointer(path: string): Checkpointer {
-  const data: CheckpointerData = {
-    sqliteModule: createRequire(import.meta.url).resolve("better-sqlite3"),
-    path,
-    everyMs: CHECKPOINT_EVERY_MS,
-  };
-  const worker = new Worker(checkpointLoop, { eval: true, workerData: data });
+  const worker = sqliteThread(checkpointLoop, { path, everyMs: CHECKPOINT_EVERY_MS });
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   worker.on("error", (error) => log.error("checkpointer failed", { path, error }));
   return {
@@ -40,10 +32,7 @@ export function startCheckpointer(path: string): Checkpointer {
   };
 }
 
-/**
- * The worker's whole program, given `CheckpointerData` as `workerData`. It is a string so that
- * no bundler rewrites it: the worker runs it as a CommonJS script of its own.
- */
+/** The worker's whole program (see `sqliteThread`); `workerData` has `path` and `everyMs`. */
 const checkpointLoop = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.sqliteModule);

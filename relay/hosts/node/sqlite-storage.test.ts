@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openSqliteDatabase, type SqliteDatabase } from "./sqlite-storage.ts";
 
@@ -42,6 +43,46 @@ describe("sqlite room storage", () => {
       ["k1", 1],
       ["k3", 3],
     ]);
+  });
+
+  it("rejects a batch it cannot commit as a whole, and reads go back to what is stored", async () => {
+    await db.close();
+    db = openSqliteDatabase(join(dir, "relay.sqlite"), { busyTimeoutMs: 50 });
+    const s = db.storage("visitor/v", noAlarm);
+    await s.put("kept", 1);
+    const other = new Database(join(dir, "relay.sqlite"));
+    other.exec("BEGIN IMMEDIATE");
+    const first = s.putMany({ kept: 2, added: 3 });
+    const second = s.put("more", 4);
+    expect(await s.get("kept")).toBe(2);
+    await expect(first).rejects.toThrow("locked");
+    await expect(second).rejects.toThrow("locked");
+    expect(await s.get("kept")).toBe(1);
+    expect(await s.get("added")).toBeUndefined();
+    other.exec("ROLLBACK");
+    other.close();
+    await s.put("after", 5);
+    expect(await s.get("after")).toBe(5);
+  });
+
+  it("refuses a value that is no JSON before anything of the call is stored", async () => {
+    const s = db.storage("visitor/v", noAlarm);
+    await expect(s.putMany({ a: 1, b: undefined as unknown as number })).rejects.toThrow(
+      "b: undefined is not a JSON value",
+    );
+    expect(await s.get("a")).toBeUndefined();
+  });
+
+  it("merges uncommitted writes into a list before its limit applies", async () => {
+    const s = db.storage("visitor/v", noAlarm);
+    await s.putMany({ "pv:1": 1, "pv:3": 3 });
+    const pending = Promise.all([s.put("pv:2", 2), s.delete("pv:1")]);
+    expect([...(await s.list({ prefix: "pv:", limit: 2 })).entries()]).toEqual([
+      ["pv:2", 2],
+      ["pv:3", 3],
+    ]);
+    await pending;
+    expect([...(await s.list({ prefix: "pv:" })).keys()]).toEqual(["pv:2", "pv:3"]);
   });
 
   it("lists by prefix, range, limit and order", async () => {

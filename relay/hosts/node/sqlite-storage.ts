@@ -1,16 +1,19 @@
 import Database from "better-sqlite3";
 import type { Json, ListOptions, RoomStorage } from "../../party.ts";
 import { startCheckpointer } from "./checkpointer.ts";
+import { startWriter } from "./writer.ts";
 
 /**
  * Room storage on one SQLite file, as the node host keeps it: every room's keys in one table,
  * alarms in another so they survive a restart.
  *
- * Writes are grouped per tick: the first write of a tick opens a transaction, every write in
- * the same tick joins it, and it commits on `setImmediate`. Write promises resolve after the
- * commit, so a room that awaits a write before acknowledging a client never acknowledges
- * something a crash could lose. Reads run on the same connection and see uncommitted writes.
- * WAL checkpoints run on a worker thread (see `checkpointer.ts`), not inside these commits.
+ * Writes are grouped per tick: the first write of a tick starts a batch, every write in the
+ * same tick joins it, and on `setImmediate` the batch goes to the writer thread (`writer.ts`),
+ * which commits it as one transaction. Write promises resolve after that commit, so a room
+ * that awaits a write before acknowledging a client never acknowledges something a crash could
+ * lose. Until then the written values wait in memory, where reads find them first: a room
+ * reads its own writes at once. WAL checkpoints run on a thread of their own
+ * (`checkpointer.ts`). This thread only reads.
  */
 export type SqliteDatabase = {
   /** Storage for one room, keyed by `party/id`. */
@@ -19,16 +22,28 @@ export type SqliteDatabase = {
   alarms(): { roomKey: string; time: number }[];
   /** A value of the host's own (such as the token secret), created once by `make`. */
   meta(key: string, make: () => string): string;
-  /** Commits pending writes, stops the checkpointer and closes the file. */
+  /** Commits pending writes, stops the writer and the checkpointer, and closes the file. */
   close(): Promise<void>;
 };
 
 type Pending = { resolve: () => void; reject: (error: unknown) => void };
 
-export function openSqliteDatabase(path: string): SqliteDatabase {
+/** One tick's writes, as the writer thread takes them (see `writer.ts`), and who waits. */
+type Batch = { id: number; ops: string[]; waiting: Pending[] };
+
+/** A write not yet committed: the JSON it stores (null for a delete) and its batch. */
+type Uncommitted<V> = { value: V; batch: number };
+
+/**
+ * Opens (or creates) the file at `path`. `busyTimeoutMs` is how long a commit waits for a lock
+ * another process holds before it fails.
+ */
+export function openSqliteDatabase(
+  path: string,
+  { busyTimeoutMs = 5000 }: { busyTimeoutMs?: number } = {},
+): SqliteDatabase {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
   db.pragma("wal_autocheckpoint = 0");
   db.exec(`
     CREATE TABLE IF NOT EXISTS kv (room TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
@@ -41,53 +56,86 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
     get: db.prepare<[string, string], { value: string }>(
       "SELECT value FROM kv WHERE room = ? AND key = ?",
     ),
-    put: db.prepare<[string, string, string]>(
-      "INSERT INTO kv (room, key, value) VALUES (?, ?, ?) ON CONFLICT (room, key) DO UPDATE SET value = excluded.value",
-    ),
-    delete: db.prepare<[string, string]>("DELETE FROM kv WHERE room = ? AND key = ?"),
     getAlarm: db.prepare<[string], { time: number }>("SELECT time FROM alarms WHERE room = ?"),
-    setAlarm: db.prepare<[string, number]>(
-      "INSERT INTO alarms (room, time) VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET time = excluded.time",
-    ),
-    deleteAlarm: db.prepare<[string]>("DELETE FROM alarms WHERE room = ?"),
     allAlarms: db.prepare<[], { room: string; time: number }>("SELECT room, time FROM alarms"),
     getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
     putMeta: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)"),
   };
 
+  const writer = startWriter(path, busyTimeoutMs);
   const checkpointer = startCheckpointer(path);
   let closed = false;
-  let batch: Pending[] | null = null;
+  /** The batch this tick's writes join. */
+  let batch: Batch | null = null;
+  let nextBatch = 1;
+  /** Batches the writer has not answered yet. */
+  const committing = new Set<Promise<void>>();
+  /** Uncommitted values by room and key (null for a delete), and uncommitted alarms by room. */
+  const uncommitted = new Map<string, Map<string, Uncommitted<string | null>>>();
+  const uncommittedAlarms = new Map<string, Uncommitted<number | null>>();
 
-  function commit(): void {
-    const waiting = batch ?? [];
+  function flush(): void {
+    const sent = batch;
+    if (!sent) return;
     batch = null;
-    try {
-      db.exec("COMMIT");
-      for (const w of waiting) w.resolve();
-    } catch (error) {
-      if (db.inTransaction) db.exec("ROLLBACK");
-      for (const w of waiting) w.reject(error);
+    const done = writer.commit(sent.ops).then(
+      () => {
+        forget(sent);
+        for (const w of sent.waiting) w.resolve();
+      },
+      (error: unknown) => {
+        // Nothing of the batch is stored: reads go back to what is.
+        forget(sent);
+        for (const w of sent.waiting) w.reject(error);
+      },
+    );
+    committing.add(done);
+    void done.finally(() => committing.delete(done));
+  }
+
+  /** Drops the uncommitted values of a batch, except those a later batch wrote again. */
+  function forget(sent: Batch): void {
+    for (let i = 0; i < sent.ops.length; i += 4) {
+      const room = sent.ops[i + 1] as string;
+      if (sent.ops[i] === "alarm" || sent.ops[i] === "unalarm") {
+        if (uncommittedAlarms.get(room)?.batch === sent.id) uncommittedAlarms.delete(room);
+        continue;
+      }
+      const values = uncommitted.get(room);
+      const key = sent.ops[i + 2] as string;
+      if (values?.get(key)?.batch === sent.id) values.delete(key);
+      if (values?.size === 0) uncommitted.delete(room);
     }
   }
 
-  /** Runs `apply` inside this tick's transaction; resolves once that transaction commits. */
-  function write(apply: () => void): Promise<void> {
+  /** Runs `add` on this tick's batch; resolves once the batch commits. */
+  function write(add: (batch: Batch) => void): Promise<void> {
     if (closed) return Promise.reject(new Error("storage is closed"));
     if (!batch) {
-      db.exec("BEGIN");
-      batch = [];
-      setImmediate(commit);
+      batch = { id: nextBatch++, ops: [], waiting: [] };
+      setImmediate(flush);
     }
-    const waiting = batch;
-    return new Promise((resolve, reject) => {
-      try {
-        apply();
-        waiting.push({ resolve, reject });
-      } catch (error) {
-        reject(error);
-      }
-    });
+    const current = batch;
+    add(current);
+    return new Promise((resolve, reject) => current.waiting.push({ resolve, reject }));
+  }
+
+  /** Stores `json` under `key` in `batch`, or deletes the key when it is null. */
+  function setValue(batch: Batch, room: string, key: string, json: string | null): void {
+    if (json === null) batch.ops.push("delete", room, key, "-");
+    else batch.ops.push("put", room, key, json);
+    let values = uncommitted.get(room);
+    if (!values) {
+      values = new Map();
+      uncommitted.set(room, values);
+    }
+    values.set(key, { value: json, batch: batch.id });
+  }
+
+  /** Sets the room's alarm in `batch`, or clears it when `time` is null. */
+  function setAlarmValue(batch: Batch, room: string, time: number | null): void {
+    batch.ops.push(time === null ? "unalarm" : "alarm", room, "-", String(time ?? "-"));
+    uncommittedAlarms.set(room, { value: time, batch: batch.id });
   }
 
   function read<T>(fn: () => T): Promise<T> {
@@ -99,7 +147,15 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
     }
   }
 
-  function listRows(room: string, options: ListOptions): { key: string; value: string }[] {
+  /** The stored JSON under `key`, uncommitted first; undefined when there is none. */
+  function rawValue(room: string, key: string): string | undefined {
+    const pending = uncommitted.get(room)?.get(key);
+    if (pending) return pending.value ?? undefined;
+    return sql.get.get(room, key)?.value;
+  }
+
+  function listRows(room: string, options: ListOptions): [string, string][] {
+    const pending = uncommitted.get(room);
     const where = ["room = ?"];
     const params: (string | number)[] = [room];
     if (options.prefix) {
@@ -115,64 +171,87 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
       params.push(options.end);
     }
     let query = `SELECT key, value FROM kv WHERE ${where.join(" AND ")} ORDER BY key ${options.reverse ? "DESC" : "ASC"}`;
-    if (options.limit !== undefined) {
+    // With uncommitted keys about, the limit applies after merging them in.
+    if (options.limit !== undefined && !pending) {
       query += " LIMIT ?";
       params.push(options.limit);
     }
-    return db.prepare<(string | number)[], { key: string; value: string }>(query).all(...params);
+    const rows = db
+      .prepare<(string | number)[], { key: string; value: string }>(query)
+      .all(...params)
+      .map((row): [string, string] => [row.key, row.value]);
+    if (!pending) return rows;
+    const merged = new Map(rows);
+    for (const [key, { value }] of pending) {
+      if (!inRange(key, options)) continue;
+      if (value === null) merged.delete(key);
+      else merged.set(key, value);
+    }
+    const keys = [...merged.keys()].sort();
+    if (options.reverse) keys.reverse();
+    const limited = options.limit === undefined ? keys : keys.slice(0, options.limit);
+    return limited.map((key) => [key, merged.get(key) as string]);
   }
 
   function storage(room: string, onAlarmChange: (time: number | null) => void): RoomStorage {
+    const remove = (keys: string[]) => {
+      let count = 0;
+      const written = write((batch) => {
+        for (const key of keys) {
+          if (rawValue(room, key) !== undefined) count++;
+          setValue(batch, room, key, null);
+        }
+      });
+      return written.then(() => count);
+    };
     const base: RoomStorage = {
       get: <T extends Json>(key: string) =>
         read(() => {
-          const row = sql.get.get(room, key);
-          return row ? (JSON.parse(row.value) as T) : undefined;
+          const raw = rawValue(room, key);
+          return raw === undefined ? undefined : (JSON.parse(raw) as T);
         }),
       getMany: <T extends Json>(keys: string[]) =>
         read(() => {
           const found = new Map<string, T>();
           for (const key of keys) {
-            const row = sql.get.get(room, key);
-            if (row) found.set(key, JSON.parse(row.value) as T);
+            const raw = rawValue(room, key);
+            if (raw !== undefined) found.set(key, JSON.parse(raw) as T);
           }
           return found;
         }),
-      put: (key, value) => write(() => sql.put.run(room, key, JSON.stringify(value))),
-      putMany: (entries) =>
-        write(() => {
-          for (const [key, value] of Object.entries(entries)) {
-            sql.put.run(room, key, JSON.stringify(value));
-          }
-        }),
-      delete: async (key) => {
-        let existed = false;
-        await write(() => {
-          existed = sql.delete.run(room, key).changes > 0;
-        });
-        return existed;
+      put: async (key, value) => {
+        const json = toJson(key, value);
+        return write((batch) => setValue(batch, room, key, json));
       },
-      deleteMany: async (keys) => {
-        let count = 0;
-        await write(() => {
-          for (const key of keys) count += sql.delete.run(room, key).changes;
+      putMany: async (entries) => {
+        // Every value is checked before any joins the batch: all of them land, or none.
+        const rows = Object.entries(entries).map(([key, value]) => [key, toJson(key, value)]);
+        return write((batch) => {
+          for (const [key, json] of rows) setValue(batch, room, key as string, json as string);
         });
-        return count;
       },
+      delete: (key) => remove([key]).then((count) => count > 0),
+      deleteMany: remove,
       list: <T extends Json>(options: ListOptions = {}) =>
         read(() => {
           const found = new Map<string, T>();
-          for (const row of listRows(room, options)) found.set(row.key, JSON.parse(row.value) as T);
+          for (const [key, value] of listRows(room, options)) {
+            found.set(key, JSON.parse(value) as T);
+          }
           return found;
         }),
       transaction: (fn) => runTransaction(base, fn),
       setAlarm: async (time) => {
-        await write(() => sql.setAlarm.run(room, Math.floor(time)));
+        await write((batch) => setAlarmValue(batch, room, Math.floor(time)));
         onAlarmChange(time);
       },
-      getAlarm: () => read(() => sql.getAlarm.get(room)?.time ?? null),
+      getAlarm: () =>
+        read(() => {
+          const pending = uncommittedAlarms.get(room);
+          return pending ? pending.value : (sql.getAlarm.get(room)?.time ?? null);
+        }),
       deleteAlarm: async () => {
-        await write(() => sql.deleteAlarm.run(room));
+        await write((batch) => setAlarmValue(batch, room, null));
         onAlarmChange(null);
       },
     };
@@ -191,13 +270,22 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
     },
     async close() {
       if (closed) return;
-      if (batch) commit();
+      flush();
       closed = true;
+      await Promise.allSettled([...committing]);
+      await writer.stop();
       await checkpointer.stop();
       // The last connection to close checkpoints what is left and removes the WAL.
       db.close();
     },
   };
+}
+
+/** The JSON text of a value to store; throws for what has none (undefined, a function). */
+function toJson(key: string, value: Json): string {
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) throw new TypeError(`${key}: ${typeof value} is not a JSON value`);
+  return json;
 }
 
 /** The first string after every string that starts with `prefix` (keys are ASCII here). */
