@@ -737,18 +737,18 @@ export class SiteRoom implements PartyServer {
   /** A visitor room's current entry (built from events it validated), kept and broadcast. */
   private async updateRoster(entry: RosterEntry): Promise<void> {
     const now = Date.now();
-    const put: Record<string, Json> = {};
+    const put = new Map<string, Json>();
     const deleted: string[] = [];
     if (this.roster.get(entry.id)?.status === entry.status) {
       this.unsaved.add(entry.id);
       this.rosterSave.request();
     } else {
-      put[keys.roster(entry.id)] = entry;
+      put.set(keys.roster(entry.id), entry);
       this.unsaved.delete(entry.id);
     }
-    if (entry.status === "gone") {
-      if (!this.goneAt.has(entry.id)) put[keys.gone(entry.id)] = now;
-    } else if (this.goneAt.has(entry.id)) {
+    const wentNow = entry.status === "gone" && !this.goneAt.has(entry.id);
+    if (wentNow) put.set(keys.gone(entry.id), now);
+    else if (entry.status !== "gone" && this.goneAt.has(entry.id)) {
       deleted.push(keys.gone(entry.id));
     }
     // The roster is a live copy of what visitor rooms have already stored: it is kept for
@@ -756,7 +756,7 @@ export class SiteRoom implements PartyServer {
     // room take one roster update per storage commit). A status change is saved at once, so
     // a restart never shows a gone visitor as present; other changes wait for `saveRoster`.
     const written: Promise<unknown>[] = [];
-    if (Object.keys(put).length > 0) written.push(this.room.storage.putMany(put));
+    if (put.size > 0) written.push(this.room.storage.putMany(put));
     if (deleted.length > 0) written.push(this.room.storage.deleteMany(deleted));
     this.roster.set(entry.id, entry);
     if (entry.status !== "gone") this.goneAt.delete(entry.id);
@@ -765,7 +765,10 @@ export class SiteRoom implements PartyServer {
     this.changed.add(entry.id);
     this.rosterBroadcast.request();
     this.desk.rosterChanged(entry);
-    await Promise.all([...written, this.scheduleAlarm()]);
+    // Only a visitor going brings the next pruning nearer; the rest would cost a pass over
+    // every gone visitor and chat for each roster update.
+    if (wentNow) written.push(this.scheduleAlarm());
+    await Promise.all(written);
   }
 
   /** Saves the entries changed since the last save, a chunk per storage write. */
@@ -773,10 +776,10 @@ export class SiteRoom implements PartyServer {
     const ids = [...this.unsaved];
     this.unsaved.clear();
     for (let start = 0; start < ids.length; start += ROSTER_SAVE_CHUNK) {
-      const put: Record<string, Json> = {};
+      const put = new Map<string, Json>();
       for (const id of ids.slice(start, start + ROSTER_SAVE_CHUNK)) {
         const entry = this.roster.get(id);
-        if (entry) put[keys.roster(id)] = entry;
+        if (entry) put.set(keys.roster(id), entry);
       }
       await this.room.storage.putMany(put);
     }

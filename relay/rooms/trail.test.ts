@@ -51,14 +51,14 @@ describe("trail", () => {
     const view = pageview("pv-000001", "visit-0001", 10);
     expect(trail.apply(visit("visit-0001"))).toBe("stored");
     expect(trail.apply(view)).toBe("stored");
-    expect(Object.keys(trail.takeChanges().put).sort()).toEqual([
+    expect([...trail.takeChanges().put.keys()].sort()).toEqual([
       "pv:pv-000001",
       "totals",
       "visit:visit-0001",
     ]);
     expect(trail.apply(visit("visit-0001"))).toBe("duplicate");
     expect(trail.apply(view)).toBe("duplicate");
-    expect(trail.takeChanges()).toEqual({ put: {}, delete: [] });
+    expect(trail.takeChanges()).toEqual({ put: new Map(), delete: [] });
   });
 
   it("derives each visit's source from its landing URL and referrer, the first as first touch", () => {

@@ -90,7 +90,7 @@ export type VisitorTrail = {
   /** Applies one valid event. */
   apply(event: TrailEvent): ApplyOutcome;
   /** The writes that store every change applied since the last call. */
-  takeChanges(): { put: Record<string, Json>; delete: string[] };
+  takeChanges(): { put: Map<string, Json>; delete: string[] };
   summary(): TrailSummary;
   toTrail(visitorId: string): Trail;
 };
@@ -289,10 +289,10 @@ export function createTrail(
     },
 
     takeChanges() {
-      const put: Record<string, Json> = {};
+      const put = new Map<string, Json>();
       for (const key of changed) {
         const value = recordOf(key);
-        if (value !== undefined) put[key] = value;
+        if (value !== undefined) put.set(key, value);
       }
       const deleted = [...removed];
       changed.clear();

@@ -128,7 +128,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const target = room(party, id);
     await target.started;
     if (!target.server.onCall) throw new Error(`${party} rooms take no calls`);
-    // Handed over as is: the caller keeps nothing of `arg` (see RoomContext.callRoom).
+    // Handed over as is, without a copy: neither room changes it (see RoomContext.callRoom).
     return target.server.onCall(method, arg);
   }
 

@@ -225,7 +225,7 @@ export function openSqliteDatabase(
       },
       putMany: async (entries) => {
         // Every value is checked before any joins the batch: all of them land, or none.
-        const rows = Object.entries(entries).map(([key, value]) => [key, toJson(key, value)]);
+        const rows = [...entriesOf(entries)].map(([key, value]) => [key, toJson(key, value)]);
         return write((batch) => {
           for (const [key, json] of rows) setValue(batch, room, key as string, json as string);
         });
@@ -350,7 +350,7 @@ async function runTransaction<T>(
       buffered.set(key, value);
     },
     putMany: async (entries) => {
-      for (const [key, value] of Object.entries(entries)) buffered.set(key, value);
+      for (const [key, value] of entriesOf(entries)) buffered.set(key, value);
     },
     delete: async (key) => {
       const existed = (await txn.get(key)) !== undefined;
@@ -385,20 +385,26 @@ async function runTransaction<T>(
   };
 
   const result = await fn(txn);
-  const puts: Record<string, Json> = {};
+  const puts = new Map<string, Json>();
   const deletes: string[] = [];
   for (const [key, value] of buffered) {
     if (value === undefined) deletes.push(key);
-    else puts[key] = value;
+    else puts.set(key, value);
   }
   const writes: Promise<unknown>[] = [];
-  if (Object.keys(puts).length > 0) writes.push(storage.putMany(puts));
+  if (puts.size > 0) writes.push(storage.putMany(puts));
   if (deletes.length > 0) writes.push(storage.deleteMany(deletes));
   if (alarm) {
     writes.push(alarm.time === null ? storage.deleteAlarm() : storage.setAlarm(alarm.time));
   }
   await Promise.all(writes);
   return result;
+}
+
+function entriesOf(
+  entries: Record<string, Json> | ReadonlyMap<string, Json>,
+): Iterable<[string, Json]> {
+  return entries instanceof Map ? entries : Object.entries(entries);
 }
 
 function inRange(key: string, options: ListOptions): boolean {

@@ -56,7 +56,7 @@ export type Conversation = {
   /** Visitor messages up to `seq` have reached the site room. */
   markForwarded(seq: number): void;
   /** The writes that store every change since the last call. */
-  takeChanges(): Record<string, Json>;
+  takeChanges(): Map<string, Json>;
   /** The latest messages (HISTORY_MESSAGES at most), oldest first; notes only if asked. */
   latest(options: { notes: boolean }): Promise<ChatMessage[]>;
   /** Visitor messages the site room has not taken yet, oldest first. */
@@ -190,12 +190,12 @@ export function createConversation(
     },
 
     takeChanges() {
-      const put: Record<string, Json> = {};
+      const put = new Map<string, Json>();
       for (const message of added.values()) {
-        put[messageKey(message.seq)] = message;
-        put[idKey(message.id)] = message.seq;
+        put.set(messageKey(message.seq), message);
+        put.set(idKey(message.id), message.seq);
       }
-      if (meta && metaChanged) put[META_KEY] = meta;
+      if (meta && metaChanged) put.set(META_KEY, meta);
       added.clear();
       metaChanged = false;
       return put;

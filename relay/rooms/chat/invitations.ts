@@ -46,7 +46,7 @@ const invitationKey = (id: string) => `invitation:${id}`;
  */
 export function createInvitationLog(storage: RoomStorage) {
   const records = new Map<string, InvitationRecord>();
-  let writes: Record<string, Json> = {};
+  let writes = new Map<string, Json>();
   let counts: InvitationCount[] = [];
 
   async function read(id: string): Promise<InvitationRecord | undefined> {
@@ -58,7 +58,7 @@ export function createInvitationLog(storage: RoomStorage) {
   function mark(id: string, record: InvitationRecord, action: InvitationAction): void {
     record.actions.push(action);
     records.set(id, record);
-    writes[invitationKey(id)] = record;
+    writes.set(invitationKey(id), record);
     counts.push({ ruleId: record.ruleId ?? MANUAL_INVITATIONS, action });
   }
 
@@ -89,9 +89,9 @@ export function createInvitationLog(storage: RoomStorage) {
     },
 
     /** The writes since the last call. */
-    takeChanges(): Record<string, Json> {
+    takeChanges(): Map<string, Json> {
       const taken = writes;
-      writes = {};
+      writes = new Map();
       return taken;
     },
 
@@ -105,7 +105,7 @@ export function createInvitationLog(storage: RoomStorage) {
     /** Forgets what is in memory (the room reloads after a failed write). */
     reset(): void {
       records.clear();
-      writes = {};
+      writes = new Map();
       counts = [];
     },
   };

@@ -404,8 +404,8 @@ export function createVisitorChat(host: VisitorChatHost) {
     },
 
     /** The writes that store the frame's chat changes (the visitor record is the room's). */
-    takeChanges(): Record<string, Json> {
-      return { ...conversation.takeChanges(), ...invitations.takeChanges() };
+    takeChanges(): Map<string, Json> {
+      return new Map([...conversation.takeChanges(), ...invitations.takeChanges()]);
     },
 
     /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
