@@ -7,7 +7,8 @@
  * A frame's time is the main thread's busy time between two animation frames (every task,
  * clipped to the interval: the relay's frames, rendering, style, layout, paint). Measuring the
  * interval itself would say nothing under 16.7 ms: headless Chromium draws at 60 Hz whatever the
- * work. Frames that follow a WebSocket message are the ones that apply roster updates.
+ * work. Frames that follow a WebSocket message are told apart: the console takes roster deltas
+ * there, and applies them at most every 250 ms (`ROSTER_APPLY_MS`).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
@@ -206,7 +207,7 @@ export async function benchConsoleFrames(log: (line: string) => void): Promise<R
       },
       {
         section,
-        measure: "main-thread time per frame that applied a roster update",
+        measure: "main-thread time per frame after a WebSocket message (deltas applied ≤ 4/s)",
         value: `${figures(updates)} (${count(updates.length)} frames)`,
       },
       {

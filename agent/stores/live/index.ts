@@ -23,7 +23,7 @@ import {
   resetOutbox,
 } from "../outbox/index.ts";
 import { applyAgentsFrame, resetPresence, restoreMyStatus } from "../presence/index.ts";
-import { applyRosterFrame, resetRoster } from "../roster/index.ts";
+import { receiveRosterFrame, resetRoster } from "../roster/index.ts";
 import { clearSelection } from "../selection/index.ts";
 import { $agentId, $session, applyHello, expireSession } from "../session/index.ts";
 import { resetSiteSettings } from "../site-settings/index.ts";
@@ -40,7 +40,7 @@ export function routeFrame(frame: AgentServerFrame): void {
       applyHello(frame);
       return;
     case "roster":
-      applyRosterFrame(frame);
+      receiveRosterFrame(frame);
       return;
     case "trail":
       receiveTrail(frame.trail);

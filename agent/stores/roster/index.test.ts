@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RosterEntry, VisitorStatus } from "../../../protocol/agent.ts";
 import type { Channel } from "../../../protocol/source.ts";
 import {
@@ -9,6 +9,8 @@ import {
   applyRosterFrameTo,
   compareByActivity,
   emptyRoster,
+  ROSTER_APPLY_MS,
+  receiveRosterFrame,
   resetRoster,
   setChannelFilter,
   setStatusFilter,
@@ -49,6 +51,45 @@ beforeEach(() => {
   resetRoster();
   setStatusFilter("all");
   setChannelFilter("all");
+});
+
+describe("receiveRosterFrame", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("applies a delta at once, and those that follow within the interval together, in order", () => {
+    receiveRosterFrame({
+      type: "roster",
+      full: true,
+      visitors: [visitor("a", 1), visitor("b", 2)],
+    });
+    receiveRosterFrame({ type: "roster", full: false, visitors: [visitor("c", 3)] });
+    expect(ids()).toEqual(["c", "b", "a"]);
+    const published = $roster.get();
+    receiveRosterFrame({
+      type: "roster",
+      full: false,
+      visitors: [visitor("d", 4)],
+      removed: ["a"],
+    });
+    receiveRosterFrame({ type: "roster", full: false, visitors: [visitor("a", 5)] });
+    receiveRosterFrame({ type: "roster", full: false, visitors: [], removed: ["b"] });
+    expect($roster.get()).toBe(published);
+    vi.advanceTimersByTime(ROSTER_APPLY_MS);
+    expect(ids()).toEqual(["a", "d", "c"]);
+  });
+
+  it("drops pending deltas for a full roster, and on reset", () => {
+    receiveRosterFrame({ type: "roster", full: false, visitors: [visitor("a", 1)] });
+    receiveRosterFrame({ type: "roster", full: false, visitors: [visitor("b", 2)] });
+    receiveRosterFrame({ type: "roster", full: true, visitors: [visitor("c", 3)] });
+    vi.advanceTimersByTime(ROSTER_APPLY_MS);
+    expect(ids()).toEqual(["c"]);
+    receiveRosterFrame({ type: "roster", full: false, visitors: [visitor("d", 4)] });
+    resetRoster();
+    vi.advanceTimersByTime(ROSTER_APPLY_MS);
+    expect(ids()).toEqual([]);
+  });
 });
 
 describe("applyRosterFrame", () => {

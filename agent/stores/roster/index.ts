@@ -82,14 +82,68 @@ let current = emptyRoster();
 /** Every live visitor, by id and sorted by latest activity. */
 export const $roster = atom<Roster>({ byId: current.byId, sorted: current.sorted });
 
-/** Applies a `roster` frame from the relay to {@link $roster}. */
+/** Applies a `roster` frame from the relay to {@link $roster} at once. */
 export function applyRosterFrame(frame: RosterFrame): void {
+  dropPending();
   applyRosterFrameTo(current, frame);
   $roster.set({ byId: current.byId, sorted: current.sorted });
 }
 
+/**
+ * Deltas are applied at most this often. A quiet relay's delta shows at once; a busy relay
+ * sends one every 20 ms, and applying each (a pass over every visitor, then the list's redraw)
+ * would take most of the main thread with 5,000 visitors.
+ */
+export const ROSTER_APPLY_MS = 250;
+
+/** The latest of each visitor since the last apply: an entry, or null when it was removed. */
+let pending = new Map<string, RosterEntry | null>();
+let pendingTimer: ReturnType<typeof setTimeout> | undefined;
+let appliedAt = Number.NEGATIVE_INFINITY;
+
+function dropPending(): void {
+  clearTimeout(pendingTimer);
+  pendingTimer = undefined;
+  pending = new Map();
+}
+
+/** Applies what is pending as one delta. */
+function applyPending(): void {
+  const changes = pending;
+  dropPending();
+  appliedAt = Date.now();
+  const visitors: RosterEntry[] = [];
+  const removed: string[] = [];
+  for (const [id, entry] of changes) {
+    if (entry) visitors.push(entry);
+    else removed.push(id);
+  }
+  applyRosterFrameTo(current, { type: "roster", full: false, visitors, removed });
+  $roster.set({ byId: current.byId, sorted: current.sorted });
+}
+
+/**
+ * Takes a `roster` frame from the relay: a full frame applies at once, a delta at once when
+ * the last apply was {@link ROSTER_APPLY_MS} ago, or else with the others that arrive until
+ * then, as one.
+ */
+export function receiveRosterFrame(frame: RosterFrame): void {
+  if (frame.full) {
+    applyRosterFrame(frame);
+    return;
+  }
+  for (const id of frame.removed ?? []) pending.set(id, null);
+  for (const entry of frame.visitors) pending.set(entry.id, entry);
+  if (pendingTimer !== undefined) return;
+  const wait = appliedAt + ROSTER_APPLY_MS - Date.now();
+  if (wait <= 0) applyPending();
+  else pendingTimer = setTimeout(applyPending, wait);
+}
+
 /** Forgets every visitor: on sign-out or when switching sites. */
 export function resetRoster(): void {
+  dropPending();
+  appliedAt = Number.NEGATIVE_INFINITY;
   current = emptyRoster();
   $roster.set({ byId: current.byId, sorted: current.sorted });
 }
