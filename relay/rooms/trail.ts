@@ -253,26 +253,23 @@ export function createTrail(
       };
     }
     // Engaged time cannot exceed the time since the page view on the visitor's own clock.
-    const engagedMs = Math.min(
-      event.engagedMs,
-      Math.max(0, event.at - view.at) + engagementSlackMs,
+    const engagedMs = Math.max(
+      view.engagedMs,
+      Math.min(event.engagedMs, Math.max(0, event.at - view.at) + engagementSlackMs),
     );
-    const next = { ...view };
-    if (engagedMs > next.engagedMs) next.engagedMs = engagedMs;
     // The later report says whether the visitor is engaged; on a tie, stopping wins.
-    if (event.at > next.activeAt || (event.at === next.activeAt && !event.active)) {
-      next.active = event.active;
-      next.activeAt = event.at;
-    }
-    if (
-      next.engagedMs === view.engagedMs &&
-      next.active === view.active &&
-      next.activeAt === view.activeAt
-    ) {
+    const newer = event.at > view.activeAt || (event.at === view.activeAt && !event.active);
+    const active = newer ? event.active : view.active;
+    const activeAt = newer ? event.at : view.activeAt;
+    if (engagedMs === view.engagedMs && active === view.active && activeAt === view.activeAt) {
       return "duplicate";
     }
-    pageviews.set(next.id, next);
-    markChanged(keys.pageview(next.id));
+    // Changed in place: the record is stored as JSON when the frame's writes are taken, and a
+    // new copy per report would only add garbage that lives a second.
+    view.engagedMs = engagedMs;
+    view.active = active;
+    view.activeAt = activeAt;
+    markChanged(keys.pageview(view.id));
     return "stored";
   }
 

@@ -41,6 +41,7 @@ import {
 import { httpError, internalRequest, json, type Routes, readJsonBody, route } from "../http.ts";
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, PartyServer, RoomContext } from "../party.ts";
+import { sameJson } from "../same-json.ts";
 import { createThrottle } from "../throttle.ts";
 import type { CustomData } from "./chat/profile.ts";
 import { createVisitorChat, type VisitorChat } from "./chat/visitor-chat.ts";
@@ -111,8 +112,8 @@ export class VisitorRoom implements PartyServer {
   private readonly name: string;
   private readonly chat: VisitorChat;
   private readonly routes: Routes;
-  /** The last roster update the site room took, to skip sending the same one again. */
-  private lastPushed: string | undefined;
+  /** The last entry the site room took (it keeps it), to skip sending the same one again. */
+  private lastPushed: RosterEntry | undefined;
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
@@ -484,10 +485,9 @@ export class VisitorRoom implements PartyServer {
     const visitor = this.visitor;
     if (!visitor) return;
     const entry = this.rosterEntry(visitor);
-    const pushed = JSON.stringify(entry);
-    if (pushed === this.lastPushed) return;
+    if (sameJson(entry, this.lastPushed)) return;
     await this.room.callRoom("site", visitor.siteId, "roster", { entry } satisfies RosterCall);
-    this.lastPushed = pushed;
+    this.lastPushed = entry;
   }
 }
 

@@ -45,6 +45,7 @@ import {
 } from "../../http.ts";
 import { log } from "../../log.ts";
 import type { Connection, Json, RoomContext } from "../../party.ts";
+import { sameJson } from "../../same-json.ts";
 import { createThrottle } from "../../throttle.ts";
 import { attachableFile } from "../../uploads.ts";
 import type { ApplyOutcome } from "../trail.ts";
@@ -225,7 +226,7 @@ export function createVisitorChat(host: VisitorChatHost) {
     verified: boolean,
   ): ApplyOutcome {
     const contact = mergeContact(visitor.contact, update, verified);
-    if (JSON.stringify(contact) === JSON.stringify(visitor.contact ?? {})) return "duplicate";
+    if (sameJson(contact, visitor.contact ?? {})) return "duplicate";
     visitor.contact = contact;
     if (contact.name) visitor.name = contact.name;
     return "stored";
@@ -390,9 +391,7 @@ export function createVisitorChat(host: VisitorChatHost) {
         case "custom-data": {
           const merged = mergeCustomData(visitor.customData, event.data);
           if (!merged.ok) return merged;
-          if (JSON.stringify(merged.value) === JSON.stringify(visitor.customData ?? {})) {
-            return "duplicate";
-          }
+          if (sameJson(merged.value, visitor.customData ?? {})) return "duplicate";
           visitor.customData = merged.value;
           return "stored";
         }
