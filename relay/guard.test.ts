@@ -5,9 +5,10 @@ import {
   FRAME_BYTES,
   FRAMES_PER_SECOND,
   STRIKES_BEFORE_CLOSE,
+  TrackingEventSchema,
   VisitorClientFrameSchema,
 } from "../protocol/index.ts";
-import { createConnectionGuards, createFrameGuard, readFrame } from "./guard.ts";
+import { createConnectionGuards, createFrameGuard, readFrame, validate } from "./guard.ts";
 import type { Connection } from "./party.ts";
 
 function clock(start = 1_000_000) {
@@ -101,6 +102,38 @@ describe("readFrame", () => {
   it("returns valid frames", () => {
     const frame = { type: "trail:get", visitorId: "visitor-0001" };
     expect(readFrame(AgentClientFrameSchema, frame)).toEqual({ ok: true, value: frame });
+  });
+});
+
+describe("validate", () => {
+  const pageview = {
+    kind: "pageview",
+    id: "event-0001",
+    at: 1_700_000_000_000,
+    visitId: "visit-0001",
+    url: "https://shop.example/",
+    title: "Home",
+  };
+
+  it("checks an event against the kind it names, and says which field is wrong", () => {
+    expect(validate(TrackingEventSchema, pageview, "invalid_event")).toEqual({
+      ok: true,
+      value: pageview,
+    });
+    expect(validate(TrackingEventSchema, { ...pageview, url: 7 }, "invalid_event")).toMatchObject({
+      ok: false,
+      code: "invalid_event",
+      message: expect.stringContaining("url"),
+    });
+  });
+
+  it("refuses a kind it does not know, or no kind, as the variant does", () => {
+    for (const event of [{ ...pageview, kind: "purchase" }, { id: "event-0001" }, "pageview"]) {
+      expect(validate(TrackingEventSchema, event, "invalid_event")).toMatchObject({
+        ok: false,
+        code: "invalid_event",
+      });
+    }
   });
 });
 

@@ -145,9 +145,47 @@ export function validate<S extends v.GenericSchema>(
   value: unknown,
   code: ErrorCode,
 ): Checked<v.InferOutput<S>> {
-  const result = v.safeParse(schema, value);
+  const result = v.safeParse(variantOption(schema, value) ?? schema, value);
   if (result.success) return { ok: true, value: result.output };
   return refuse(code, describeIssue(result.issues[0]));
+}
+
+type VariantSchema = v.GenericSchema & {
+  readonly type: "variant";
+  readonly key: string;
+  readonly options: readonly {
+    readonly entries: Record<string, { type: string; literal?: unknown }>;
+  }[];
+};
+
+/** Each variant schema's options by the literal of their discriminator, built on first use. */
+const optionsByLiteral = new WeakMap<object, Map<unknown, v.GenericSchema> | null>();
+
+/**
+ * The option of a variant schema that `value`'s discriminator names, or undefined when the
+ * schema is no variant or names none (then the variant's own check says what is wrong). This is
+ * the option the variant would pick, found without trying each option's discriminator in turn:
+ * with a dozen event kinds that took an allocation per kind for every event.
+ */
+function variantOption(schema: v.GenericSchema, value: unknown): v.GenericSchema | undefined {
+  if ((schema as { type?: string }).type !== "variant") return undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  const variant = schema as VariantSchema;
+  let options = optionsByLiteral.get(variant);
+  if (options === undefined) {
+    options = new Map();
+    for (const option of variant.options) {
+      const discriminator = option.entries?.[variant.key];
+      // A nested variant or a discriminator that is no literal: the variant checks for itself.
+      if (discriminator?.type !== "literal") {
+        options = null;
+        break;
+      }
+      options.set(discriminator.literal, option as unknown as v.GenericSchema);
+    }
+    optionsByLiteral.set(variant, options);
+  }
+  return options?.get((value as Record<string, unknown>)[variant.key]);
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {

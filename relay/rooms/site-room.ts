@@ -768,7 +768,7 @@ export class SiteRoom implements PartyServer {
     // Only a visitor going brings the next pruning nearer; the rest would cost a pass over
     // every gone visitor and chat for each roster update.
     if (wentNow) written.push(this.scheduleAlarm());
-    await Promise.all(written);
+    if (written.length > 0) await Promise.all(written);
   }
 
   /** Saves the entries changed since the last save, a chunk per storage write. */

@@ -362,14 +362,18 @@ export class VisitorRoom implements PartyServer {
         }
         const changes = this.trail.takeChanges();
         const put = changes.put;
-        for (const [key, value] of this.chat.takeChanges()) put.set(key, value);
+        this.chat.takeChanges(put);
         // Moved activity times alone are not worth rewriting the record on every event: a
         // restart loses at most their last moves, and reconnecting tabs count as activity.
         if (recordChanged) put.set(VISITOR_KEY, visitor);
-        await this.room.storage.transaction(async (txn) => {
-          await txn.putMany(put);
-          if (changes.delete.length > 0) await txn.deleteMany(changes.delete);
-        });
+        // One putMany lands whole by itself; only a trimmed trail needs a transaction.
+        if (changes.delete.length === 0) await this.room.storage.putMany(put);
+        else {
+          await this.room.storage.transaction(async (txn) => {
+            await txn.putMany(put);
+            await txn.deleteMany(changes.delete);
+          });
+        }
       }
     } catch (error) {
       // Nothing is acknowledged, so the client re-sends; memory goes back to what is stored.
@@ -426,7 +430,7 @@ export class VisitorRoom implements PartyServer {
   }
 
   /** Sets the alarm for the next presence change, unless one is due sooner. */
-  private async scheduleAlarm(now: number): Promise<void> {
+  private scheduleAlarm(now: number): Promise<void> | undefined {
     const visitor = this.visitor;
     if (!visitor) return;
     let next: number | null = null;
@@ -440,7 +444,8 @@ export class VisitorRoom implements PartyServer {
     // An early alarm costs one wake-up; it re-reads the state and sets the next one.
     if (this.alarmAt !== null && this.alarmAt <= next && this.alarmAt > now) return;
     this.alarmAt = next;
-    await this.room.storage.setAlarm(next);
+    // Not async: most events leave the alarm as it is, and need no promise for that.
+    return this.room.storage.setAlarm(next);
   }
 
   /**

@@ -102,8 +102,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
           conn.send(message);
         }
       },
-      *getConnections(tag) {
-        for (const conn of connections.values()) if (!tag || conn.tags.includes(tag)) yield conn;
+      getConnections(tag) {
+        // An array rather than a generator: rooms count their tabs on every event.
+        const found: Connection[] = [];
+        for (const conn of connections.values())
+          if (!tag || conn.tags.includes(tag)) found.push(conn);
+        return found;
       },
       getConnection: (connId) => connections.get(connId),
       fetchRoom: (toParty, roomId, request) => roomRequest(toParty, roomId, request),

@@ -402,9 +402,10 @@ export function createVisitorChat(host: VisitorChatHost) {
       }
     },
 
-    /** The writes that store the frame's chat changes (the visitor record is the room's). */
-    takeChanges(): Map<string, Json> {
-      return new Map([...conversation.takeChanges(), ...invitations.takeChanges()]);
+    /** Adds the writes that store the frame's chat changes to `put` (the record is the room's). */
+    takeChanges(put: Map<string, Json>): void {
+      for (const [key, value] of conversation.takeChanges()) put.set(key, value);
+      for (const [key, value] of invitations.takeChanges()) put.set(key, value);
     },
 
     /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
