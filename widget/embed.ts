@@ -51,6 +51,13 @@ const nowhere: Session["channel"] = {
 let mounted = false;
 
 /**
+ * Resolves in a task of its own. Mounting awaits the tracker, whose last step (reading the time
+ * zone, some 30 ms in Chromium) ends the same task; the widget's render and styles go in tasks
+ * apart, so that none of them grows into a long task of the host page.
+ */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve));
+
+/**
  * Mounts the chat widget in the facade's shadow root: connects it to the tracker's channel,
  * runs the queued `window.parley` commands and takes over the queue, then replaces the facade
  * with the real launcher and emits `ready`. Once per page; never throws into the page.
@@ -63,6 +70,7 @@ export async function mount(config: MountConfig): Promise<void> {
     applySnippetLook(config);
     const locale = setLocale(pickLocale(config.lang, navigator.language));
     await tracker?.ready;
+    await nextTask();
     const channel = tracker?.channel;
     const tracking = !!channel?.visitorId;
     startSession({
@@ -93,9 +101,11 @@ export async function mount(config: MountConfig): Promise<void> {
       followReadsInOtherTabs();
     } else turnOff();
     await locale;
+    await nextTask();
 
     const container = document.createElement("div");
     render(h(Widget, null), container);
+    await nextTask();
     // A keyboard user on the facade stays on the launcher that replaces it.
     const focused = root.activeElement !== null;
     root.replaceChildren(container);
