@@ -181,16 +181,8 @@ export function openSqliteDatabase(
       .all(...params)
       .map((row): [string, string] => [row.key, row.value]);
     if (!pending) return rows;
-    const merged = new Map(rows);
-    for (const [key, { value }] of pending) {
-      if (!inRange(key, options)) continue;
-      if (value === null) merged.delete(key);
-      else merged.set(key, value);
-    }
-    const keys = [...merged.keys()].sort();
-    if (options.reverse) keys.reverse();
-    const limited = options.limit === undefined ? keys : keys.slice(0, options.limit);
-    return limited.map((key) => [key, merged.get(key) as string]);
+    const changes = [...pending].map(([key, { value }]) => [key, value] as const);
+    return overlay(new Map(rows), changes, options);
   }
 
   function storage(room: string, onAlarmChange: (time: number | null) => void): RoomStorage {
@@ -364,15 +356,7 @@ async function runTransaction<T>(
     },
     list: async <V extends Json>(options: ListOptions = {}) => {
       const stored = await storage.list<V>({ ...options, limit: undefined });
-      for (const [key, value] of buffered) {
-        if (!inRange(key, options)) continue;
-        if (value === undefined) stored.delete(key);
-        else stored.set(key, value as V);
-      }
-      const keys = [...stored.keys()].sort();
-      if (options.reverse) keys.reverse();
-      const limited = options.limit === undefined ? keys : keys.slice(0, options.limit);
-      return new Map(limited.map((key) => [key, stored.get(key) as V]));
+      return new Map(overlay(stored, buffered as Map<string, V | undefined>, options));
     },
     transaction: (inner) => inner(txn),
     setAlarm: async (time) => {
@@ -405,6 +389,26 @@ function entriesOf(
   entries: Record<string, Json> | ReadonlyMap<string, Json>,
 ): Iterable<[string, Json]> {
   return entries instanceof Map ? entries : Object.entries(entries);
+}
+
+/**
+ * What a list returns when `changes` (null or undefined: deleted) are laid over `stored`, the
+ * rows in range without the limit: in key order, then reversed and limited as `options` say.
+ */
+function overlay<V>(
+  stored: Map<string, V>,
+  changes: Iterable<readonly [string, V | null | undefined]>,
+  options: ListOptions,
+): [string, V][] {
+  for (const [key, value] of changes) {
+    if (!inRange(key, options)) continue;
+    if (value === null || value === undefined) stored.delete(key);
+    else stored.set(key, value);
+  }
+  const keys = [...stored.keys()].sort();
+  if (options.reverse) keys.reverse();
+  const limited = options.limit === undefined ? keys : keys.slice(0, options.limit);
+  return limited.map((key) => [key, stored.get(key) as V]);
 }
 
 function inRange(key: string, options: ListOptions): boolean {
