@@ -86,6 +86,8 @@ describe("receiveRosterFrame", () => {
     vi.advanceTimersByTime(ROSTER_APPLY_MS);
     expect(ids()).toEqual(["c"]);
     receiveRosterFrame({ type: "roster", full: false, visitors: [visitor("d", 4)] });
+    receiveRosterFrame({ type: "roster", full: false, visitors: [visitor("e", 5)] });
+    expect(ids()).toEqual(["d", "c"]);
     resetRoster();
     vi.advanceTimersByTime(ROSTER_APPLY_MS);
     expect(ids()).toEqual([]);

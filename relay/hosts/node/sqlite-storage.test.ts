@@ -75,14 +75,15 @@ describe("sqlite room storage", () => {
 
   it("merges uncommitted writes into a list before its limit applies", async () => {
     const s = db.storage("visitor/v", noAlarm);
-    await s.putMany({ "pv:1": 1, "pv:3": 3 });
-    const pending = Promise.all([s.put("pv:2", 2), s.delete("pv:1")]);
+    await s.putMany({ "pv:1": 1, "pv:2": 2, "pv:3": 3 });
+    // The stored rows' first two are pv:1 and pv:2; with pv:1 deleted, pv:3 must come in.
+    const pending = Promise.all([s.delete("pv:1"), s.put("pv:4", 4)]);
     expect([...(await s.list({ prefix: "pv:", limit: 2 })).entries()]).toEqual([
       ["pv:2", 2],
       ["pv:3", 3],
     ]);
     await pending;
-    expect([...(await s.list({ prefix: "pv:" })).keys()]).toEqual(["pv:2", "pv:3"]);
+    expect([...(await s.list({ prefix: "pv:" })).keys()]).toEqual(["pv:2", "pv:3", "pv:4"]);
   });
 
   it("lists by prefix, range, limit and order", async () => {

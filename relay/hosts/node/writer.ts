@@ -1,6 +1,6 @@
 /**
  * Commits room writes on a worker thread with its own connection to the file, so that the
- * relay's thread spends nothing on SQLite's inserts and commits (a quarter of its time under
+ * relay's thread spends nothing on SQLite's inserts and commits (about a fifth of its time under
  * load when it did them itself). A batch is one transaction: every operation lands, or none.
  *
  * A batch is a flat list of strings, four per operation, which is cheap to hand to a thread:
