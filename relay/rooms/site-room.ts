@@ -167,11 +167,13 @@ export class SiteRoom implements PartyServer {
   private readonly roster = new Map<string, RosterEntry>();
   /** When each gone visitor went. */
   private readonly goneAt = new Map<string, number>();
-  private readonly changed = new Set<string>();
-  /** Entries changed since they were last saved. */
-  private readonly unsaved = new Set<string>();
+  // Entries changed and removed since the last broadcast, and changed since they were last
+  // saved. Each set is replaced when taken, never cleared: clearing a set the room keeps
+  // allocates its new table in the old generation (README, "Garbage under load").
+  private changed = new Set<string>();
+  private removed = new Set<string>();
+  private unsaved = new Set<string>();
   private readonly rosterSave = createThrottle(ROSTER_SAVE_MS, () => this.saveRoster());
-  private readonly removed = new Set<string>();
   private readonly guards: ConnectionGuards;
   private readonly rosterBroadcast = createThrottle(ROSTER_BROADCAST_MS, () =>
     this.broadcastRosterChanges(),
@@ -774,7 +776,7 @@ export class SiteRoom implements PartyServer {
   /** Saves the entries changed since the last save, a chunk per storage write. */
   private async saveRoster(): Promise<void> {
     const ids = [...this.unsaved];
-    this.unsaved.clear();
+    this.unsaved = new Set();
     for (let start = 0; start < ids.length; start += ROSTER_SAVE_CHUNK) {
       const put = new Map<string, Json>();
       for (const id of ids.slice(start, start + ROSTER_SAVE_CHUNK)) {
@@ -814,9 +816,11 @@ export class SiteRoom implements PartyServer {
       full: false,
       visitors: [...this.changed].flatMap((id) => this.roster.get(id) ?? []),
     };
-    if (this.removed.size > 0) frame.removed = [...this.removed];
-    this.changed.clear();
-    this.removed.clear();
+    if (this.changed.size > 0) this.changed = new Set();
+    if (this.removed.size > 0) {
+      frame.removed = [...this.removed];
+      this.removed = new Set();
+    }
     this.tellAgents(frame);
   }
 

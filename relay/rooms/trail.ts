@@ -139,17 +139,21 @@ export function createTrail(
   const totals = { ...records.totals };
   const visits = new Map(records.visits.map((visit) => [visit.id, visit]));
   const pageviews = new Map(records.pageviews.map((view) => [view.id, view]));
-  const changed = new Set<string>();
-  const removed = new Set<string>();
+  // Made per frame and dropped by `takeChanges`, never cleared: clearing a set the room keeps
+  // allocates its new table in the old generation (README, "Garbage under load").
+  let changed: Set<string> | undefined;
+  let removed: Set<string> | undefined;
 
   function markChanged(key: string): void {
+    changed ??= new Set();
     changed.add(key);
-    removed.delete(key);
+    removed?.delete(key);
   }
 
   function markRemoved(key: string): void {
+    removed ??= new Set();
     removed.add(key);
-    changed.delete(key);
+    changed?.delete(key);
   }
 
   function nextSeq(): number {
@@ -287,13 +291,13 @@ export function createTrail(
 
     takeChanges() {
       const put = new Map<string, Json>();
-      for (const key of changed) {
+      for (const key of changed ?? []) {
         const value = recordOf(key);
         if (value !== undefined) put.set(key, value);
       }
-      const deleted = [...removed];
-      changed.clear();
-      removed.clear();
+      const deleted = [...(removed ?? [])];
+      changed = undefined;
+      removed = undefined;
       return { put, delete: deleted };
     },
 

@@ -76,11 +76,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const rooms = new Map<string, Room>();
   const mounts = staticMounts(options);
   let closing = false;
-  /** Frames and closes the rooms are still handling: `close` lets them finish first. */
-  const handling = new Set<Promise<unknown>>();
+  // Frames and closes the rooms are still handling, counted (not kept in a set, which would
+  // regrow for every frame: README, "Garbage under load"): `close` lets them finish first.
+  let handling = 0;
+  let idle: (() => void) | undefined;
   const track = (work: Promise<unknown>) => {
-    handling.add(work);
-    void work.finally(() => handling.delete(work));
+    handling += 1;
+    void work.finally(() => {
+      handling -= 1;
+      if (handling === 0) idle?.();
+    });
   };
 
   function room(party: PartyName, id: string): Room {
@@ -319,7 +324,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         http.closeAllConnections();
       });
       for (const client of wss.clients) client.terminate();
-      await Promise.allSettled(handling);
+      if (handling > 0) await new Promise<void>((resolve) => (idle = resolve));
       await db.close();
     },
   };

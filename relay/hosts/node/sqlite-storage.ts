@@ -11,9 +11,11 @@ import { startWriter } from "./writer.ts";
  * same tick joins it, and on `setImmediate` the batch goes to the writer thread (`writer.ts`),
  * which commits it as one transaction. Write promises resolve after that commit, so a room
  * that awaits a write before acknowledging a client never acknowledges something a crash could
- * lose. Until then the written values wait in memory, where reads find them first: a room
- * reads its own writes at once. WAL checkpoints run on a thread of their own
- * (`checkpointer.ts`). This thread only reads.
+ * lose. Until then the written values wait in memory, in the batch that writes them, where
+ * reads find them first: a room reads its own writes at once. A batch's values go with the
+ * batch when it commits; nothing is deleted key by key from maps that live on (README,
+ * "Garbage under load"). WAL checkpoints run on a thread of their own (`checkpointer.ts`).
+ * This thread only reads.
  */
 export type SqliteDatabase = {
   /** Storage for one room, keyed by `party/id`. */
@@ -28,11 +30,17 @@ export type SqliteDatabase = {
 
 type Pending = { resolve: () => void; reject: (error: unknown) => void };
 
-/** One tick's writes, as the writer thread takes them (see `writer.ts`), and who waits. */
-type Batch = { id: number; ops: string[]; waiting: Pending[] };
-
-/** A write not yet committed: the JSON it stores (null for a delete) and its batch. */
-type Uncommitted<V> = { value: V; batch: number };
+/**
+ * One tick's writes: as the writer thread takes them (see `writer.ts`); as reads find them until
+ * they commit, the JSON by room and key (null for a delete) and the alarm by room (null when
+ * cleared); and who waits.
+ */
+type Batch = {
+  ops: string[];
+  values: Map<string, Map<string, string | null>>;
+  alarms: Map<string, number | null>;
+  waiting: Pending[];
+};
 
 /**
  * Opens (or creates) the file at `path`. `busyTimeoutMs` is how long a commit waits for a lock
@@ -67,52 +75,36 @@ export function openSqliteDatabase(
   let closed = false;
   /** The batch this tick's writes join. */
   let batch: Batch | null = null;
-  let nextBatch = 1;
-  /** Batches the writer has not answered yet. */
-  const committing = new Set<Promise<void>>();
-  /** Uncommitted values by room and key (null for a delete), and uncommitted alarms by room. */
-  const uncommitted = new Map<string, Map<string, Uncommitted<string | null>>>();
-  const uncommittedAlarms = new Map<string, Uncommitted<number | null>>();
+  /** Batches not committed yet, oldest first: those the writer has, then this tick's. */
+  const uncommittedBatches: Batch[] = [];
+  /** The last batch's commit: the writer answers in order, so every batch before it is done. */
+  let lastCommit: Promise<void> = Promise.resolve();
 
   function flush(): void {
     const sent = batch;
     if (!sent) return;
     batch = null;
-    const done = writer.commit(sent.ops).then(
+    // Either way the batch's values leave memory: committed they are stored, failed they are
+    // not, and reads go back to what is.
+    const settle = () => uncommittedBatches.splice(uncommittedBatches.indexOf(sent), 1);
+    lastCommit = writer.commit(sent.ops).then(
       () => {
-        forget(sent);
+        settle();
         for (const w of sent.waiting) w.resolve();
       },
       (error: unknown) => {
-        // Nothing of the batch is stored: reads go back to what is.
-        forget(sent);
+        settle();
         for (const w of sent.waiting) w.reject(error);
       },
     );
-    committing.add(done);
-    void done.finally(() => committing.delete(done));
-  }
-
-  /** Drops the uncommitted values of a batch, except those a later batch wrote again. */
-  function forget(sent: Batch): void {
-    for (let i = 0; i < sent.ops.length; i += 4) {
-      const room = sent.ops[i + 1] as string;
-      if (sent.ops[i] === "alarm" || sent.ops[i] === "unalarm") {
-        if (uncommittedAlarms.get(room)?.batch === sent.id) uncommittedAlarms.delete(room);
-        continue;
-      }
-      const values = uncommitted.get(room);
-      const key = sent.ops[i + 2] as string;
-      if (values?.get(key)?.batch === sent.id) values.delete(key);
-      if (values?.size === 0) uncommitted.delete(room);
-    }
   }
 
   /** Runs `add` on this tick's batch; resolves once the batch commits. */
   function write(add: (batch: Batch) => void): Promise<void> {
     if (closed) return Promise.reject(new Error("storage is closed"));
     if (!batch) {
-      batch = { id: nextBatch++, ops: [], waiting: [] };
+      batch = { ops: [], values: new Map(), alarms: new Map(), waiting: [] };
+      uncommittedBatches.push(batch);
       setImmediate(flush);
     }
     const current = batch;
@@ -124,18 +116,27 @@ export function openSqliteDatabase(
   function setValue(batch: Batch, room: string, key: string, json: string | null): void {
     if (json === null) batch.ops.push("delete", room, key, "-");
     else batch.ops.push("put", room, key, json);
-    let values = uncommitted.get(room);
+    let values = batch.values.get(room);
     if (!values) {
       values = new Map();
-      uncommitted.set(room, values);
+      batch.values.set(room, values);
     }
-    values.set(key, { value: json, batch: batch.id });
+    values.set(key, json);
   }
 
   /** Sets the room's alarm in `batch`, or clears it when `time` is null. */
   function setAlarmValue(batch: Batch, room: string, time: number | null): void {
     batch.ops.push(time === null ? "unalarm" : "alarm", room, "-", String(time ?? "-"));
-    uncommittedAlarms.set(room, { value: time, batch: batch.id });
+    batch.alarms.set(room, time);
+  }
+
+  /** What the newest uncommitted batch that says anything says under `find`. */
+  function uncommitted<V>(find: (batch: Batch) => V | undefined): V | undefined {
+    for (let i = uncommittedBatches.length - 1; i >= 0; i--) {
+      const found = find(uncommittedBatches[i] as Batch);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   function read<T>(fn: () => T): Promise<T> {
@@ -149,13 +150,14 @@ export function openSqliteDatabase(
 
   /** The stored JSON under `key`, uncommitted first; undefined when there is none. */
   function rawValue(room: string, key: string): string | undefined {
-    const pending = uncommitted.get(room)?.get(key);
-    if (pending) return pending.value ?? undefined;
+    const pending = uncommitted((batch) => batch.values.get(room)?.get(key));
+    if (pending !== undefined) return pending ?? undefined;
     return sql.get.get(room, key)?.value;
   }
 
   function listRows(room: string, options: ListOptions): [string, string][] {
-    const pending = uncommitted.get(room);
+    // Oldest first, so that a later write of a key wins.
+    const pending = uncommittedBatches.flatMap((batch) => [...(batch.values.get(room) ?? [])]);
     const where = ["room = ?"];
     const params: (string | number)[] = [room];
     if (options.prefix) {
@@ -172,7 +174,7 @@ export function openSqliteDatabase(
     }
     let query = `SELECT key, value FROM kv WHERE ${where.join(" AND ")} ORDER BY key ${options.reverse ? "DESC" : "ASC"}`;
     // With uncommitted keys about, the limit applies after merging them in.
-    if (options.limit !== undefined && !pending) {
+    if (options.limit !== undefined && pending.length === 0) {
       query += " LIMIT ?";
       params.push(options.limit);
     }
@@ -180,9 +182,8 @@ export function openSqliteDatabase(
       .prepare<(string | number)[], { key: string; value: string }>(query)
       .all(...params)
       .map((row): [string, string] => [row.key, row.value]);
-    if (!pending) return rows;
-    const changes = [...pending].map(([key, { value }]) => [key, value] as const);
-    return overlay(new Map(rows), changes, options);
+    if (pending.length === 0) return rows;
+    return overlay(new Map(rows), pending, options);
   }
 
   function storage(room: string, onAlarmChange: (time: number | null) => void): RoomStorage {
@@ -239,8 +240,8 @@ export function openSqliteDatabase(
       },
       getAlarm: () =>
         read(() => {
-          const pending = uncommittedAlarms.get(room);
-          return pending ? pending.value : (sql.getAlarm.get(room)?.time ?? null);
+          const pending = uncommitted((batch) => batch.alarms.get(room));
+          return pending !== undefined ? pending : (sql.getAlarm.get(room)?.time ?? null);
         }),
       deleteAlarm: async () => {
         await write((batch) => setAlarmValue(batch, room, null));
@@ -264,7 +265,7 @@ export function openSqliteDatabase(
       if (closed) return;
       flush();
       closed = true;
-      await Promise.allSettled([...committing]);
+      await lastCommit.catch(() => undefined);
       await writer.stop();
       await checkpointer.stop();
       // The last connection to close checkpoints what is left and removes the WAL.

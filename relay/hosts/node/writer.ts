@@ -19,7 +19,8 @@ export type Writer = {
   stop(): Promise<void>;
 };
 
-type Reply = { id: number; error?: string };
+/** The thread's answer to a batch; it answers batches in the order it gets them. */
+type Reply = { error?: string };
 
 /**
  * Starts the writer thread for the database at `path` (already in WAL mode); a commit waits up
@@ -27,31 +28,28 @@ type Reply = { id: number; error?: string };
  */
 export function startWriter(path: string, busyTimeoutMs: number): Writer {
   const worker = sqliteThread(writeLoop, { path, busyTimeoutMs });
-  const inFlight = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  let nextId = 1;
+  /** Who waits for each batch sent, oldest first. */
+  const inFlight: { resolve: () => void; reject: (error: Error) => void }[] = [];
   let broken: Error | undefined;
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
 
   worker.on("message", (reply: Reply) => {
-    const batch = inFlight.get(reply.id);
-    inFlight.delete(reply.id);
+    const batch = inFlight.shift();
     if (reply.error === undefined) batch?.resolve();
     else batch?.reject(new Error(reply.error));
   });
   worker.on("error", (error) => {
     log.error("writer thread failed", { path, error });
     broken = error;
-    for (const batch of inFlight.values()) batch.reject(error);
-    inFlight.clear();
+    for (const batch of inFlight.splice(0)) batch.reject(error);
   });
 
   return {
     commit(ops) {
       if (broken) return Promise.reject(broken);
-      const id = nextId++;
       return new Promise((resolve, reject) => {
-        inFlight.set(id, { resolve, reject });
-        worker.postMessage({ id, ops });
+        inFlight.push({ resolve, reject });
+        worker.postMessage(ops);
       });
     },
     async stop() {
@@ -89,17 +87,17 @@ const apply = db.transaction((ops) => {
     }
   }
 });
-parentPort.on("message", (message) => {
-  if (message === "stop") {
+parentPort.on("message", (ops) => {
+  if (ops === "stop") {
     db.close();
     parentPort.close();
     return;
   }
   try {
-    apply(message.ops);
-    parentPort.postMessage({ id: message.id });
+    apply(ops);
+    parentPort.postMessage({});
   } catch (error) {
-    parentPort.postMessage({ id: message.id, error: String(error && error.message || error) });
+    parentPort.postMessage({ error: String(error && error.message || error) });
   }
 });
 `;

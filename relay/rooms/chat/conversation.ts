@@ -88,7 +88,8 @@ export function createConversation(
 ): Conversation {
   let meta = stored;
   let metaChanged = false;
-  const added = new Map<string, ChatMessage>();
+  /** Messages added since the last `takeChanges`; made per frame, never cleared (see trail.ts). */
+  let added: Map<string, ChatMessage> | undefined;
 
   function ensureMeta(): ChatMeta {
     meta ??= {
@@ -146,7 +147,7 @@ export function createConversation(
     },
 
     async has(id) {
-      return added.has(id) || (await storage.get<number>(idKey(id))) !== undefined;
+      return added?.has(id) || (await storage.get<number>(idKey(id))) !== undefined;
     },
 
     add(draft, at) {
@@ -163,6 +164,7 @@ export function createConversation(
       if (draft.file) message.file = draft.file;
       if (draft.note) message.note = true;
       if (draft.pointer) message.pointer = draft.pointer;
+      added ??= new Map();
       added.set(draft.id, message);
       return message;
     },
@@ -191,12 +193,12 @@ export function createConversation(
 
     takeChanges() {
       const put = new Map<string, Json>();
-      for (const message of added.values()) {
+      for (const message of added?.values() ?? []) {
         put.set(messageKey(message.seq), message);
         put.set(idKey(message.id), message.seq);
       }
       if (meta && metaChanged) put.set(META_KEY, meta);
-      added.clear();
+      added = undefined;
       metaChanged = false;
       return put;
     },

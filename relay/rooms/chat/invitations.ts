@@ -46,8 +46,9 @@ const invitationKey = (id: string) => `invitation:${id}`;
  */
 export function createInvitationLog(storage: RoomStorage) {
   const records = new Map<string, InvitationRecord>();
-  let writes = new Map<string, Json>();
-  let counts: InvitationCount[] = [];
+  // Both made per frame and dropped when taken, never kept empty (see trail.ts).
+  let writes: Map<string, Json> | undefined;
+  let counts: InvitationCount[] | undefined;
 
   async function read(id: string): Promise<InvitationRecord | undefined> {
     const known = records.get(id) ?? (await storage.get<InvitationRecord>(invitationKey(id)));
@@ -58,7 +59,9 @@ export function createInvitationLog(storage: RoomStorage) {
   function mark(id: string, record: InvitationRecord, action: InvitationAction): void {
     record.actions.push(action);
     records.set(id, record);
+    writes ??= new Map();
     writes.set(invitationKey(id), record);
+    counts ??= [];
     counts.push({ ruleId: record.ruleId ?? MANUAL_INVITATIONS, action });
   }
 
@@ -90,23 +93,23 @@ export function createInvitationLog(storage: RoomStorage) {
 
     /** The writes since the last call. */
     takeChanges(): Map<string, Json> {
-      const taken = writes;
-      writes = new Map();
+      const taken = writes ?? new Map<string, Json>();
+      writes = undefined;
       return taken;
     },
 
     /** The counts since the last call, for the site room. */
     takeCounts(): InvitationCount[] {
-      const taken = counts;
-      counts = [];
+      const taken = counts ?? [];
+      counts = undefined;
       return taken;
     },
 
     /** Forgets what is in memory (the room reloads after a failed write). */
     reset(): void {
       records.clear();
-      writes = new Map();
-      counts = [];
+      writes = undefined;
+      counts = undefined;
     },
   };
 }

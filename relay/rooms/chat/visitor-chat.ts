@@ -130,7 +130,7 @@ export function createVisitorChat(host: VisitorChatHost) {
   const { room } = host;
   let conversation: Conversation = createConversation(room.storage, room.id, null);
   /** Messages stored by the frame being handled, broadcast once its writes commit. */
-  let pending: ChatMessage[] = [];
+  let pending: ChatMessage[] | undefined;
   let typingText = "";
   const invitations = createInvitationLog(room.storage);
   const forward = createThrottle(0, () => forwardMessages());
@@ -186,6 +186,7 @@ export function createVisitorChat(host: VisitorChatHost) {
     if (invitation && event.invitationId && !(await conversation.has(event.invitationId))) {
       const from = invitation.sender ?? "the team";
       const text = `Invitation from ${from}: ${invitation.text}`;
+      pending ??= [];
       pending.push(
         conversation.add({ id: event.invitationId, author: { kind: "system" }, text }, now),
       );
@@ -196,6 +197,7 @@ export function createVisitorChat(host: VisitorChatHost) {
       if (!file) return { code: "invalid_event", message: `No uploaded file ${event.fileId}` };
       draft.file = file;
     }
+    pending ??= [];
     pending.push(conversation.add(draft, now));
     return "stored";
   }
@@ -369,7 +371,7 @@ export function createVisitorChat(host: VisitorChatHost) {
     /** Reads the stored conversation; forwards what an earlier run could not. */
     async load(): Promise<void> {
       conversation = await loadConversation(room.storage, room.id);
-      pending = [];
+      pending = undefined;
       invitations.reset();
       if (conversation.meta && conversation.meta.forwardedSeq < conversation.meta.seq) {
         forward.request();
@@ -411,11 +413,11 @@ export function createVisitorChat(host: VisitorChatHost) {
     /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
     committed(): void {
       const messages = pending;
-      pending = [];
-      for (const message of messages) {
+      pending = undefined;
+      for (const message of messages ?? []) {
         broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
       }
-      if (messages.length > 0) forward.request();
+      if (messages) forward.request();
       const counts = invitations.takeCounts();
       if (counts.length > 0) {
         void toSite("/invitations/count", { counts })
