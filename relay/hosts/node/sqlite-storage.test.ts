@@ -45,6 +45,25 @@ describe("sqlite room storage", () => {
     ]);
   });
 
+  it("reads the newest uncommitted write of a key while an earlier batch with it waits", async () => {
+    const s = db.storage("visitor/v", noAlarm);
+    const other = new Database(join(dir, "relay.sqlite"));
+    other.exec("BEGIN IMMEDIATE"); // holds the lock: the writer waits on the first batch
+    const first = s.putMany({ "pv:1": 1, "pv:2": 1 });
+    // The first batch leaves on this tick's setImmediate; writes after the next one make another.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+    const second = Promise.all([s.put("pv:1", 2), s.delete("pv:2")]);
+    expect(await s.get("pv:1")).toBe(2);
+    expect(await s.get("pv:2")).toBeUndefined();
+    expect([...(await s.list({ prefix: "pv:" })).entries()]).toEqual([["pv:1", 2]]);
+    other.exec("ROLLBACK");
+    other.close();
+    await first;
+    expect(await s.get("pv:1")).toBe(2);
+    await second;
+    expect([...(await s.list({ prefix: "pv:" })).entries()]).toEqual([["pv:1", 2]]);
+  });
+
   it("rejects a batch it cannot commit as a whole, and reads go back to what is stored", async () => {
     await db.close();
     db = openSqliteDatabase(join(dir, "relay.sqlite"), { busyTimeoutMs: 50 });
