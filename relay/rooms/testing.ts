@@ -31,13 +31,18 @@ export type TestRelay = {
   /** Stops the relay and starts it again on the same database (on a new port). */
   restart(): Promise<void>;
   close(): Promise<void>;
+  /** How many rooms the relay has in memory. */
+  roomsInMemory(): number;
 };
+
+/** What a test may set of the relay: a geo resolver, how soon idle visitor rooms unload. */
+export type TestRelayOptions = { geo?: Geo; unloadIdleVisitorRoomsAfterMs?: number };
 
 /**
  * Starts a relay with the demo site on a fresh database; `geo` resolves every IP.
  * @example const relay = await startTestRelay(); ... await relay.close();
  */
-export async function startTestRelay(options: { geo?: Geo } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
   const dir = mkdtempSync(join(tmpdir(), "parley-rooms-"));
   const start = () =>
     startRelay({
@@ -45,6 +50,7 @@ export async function startTestRelay(options: { geo?: Geo } = {}): Promise<TestR
       host: "127.0.0.1",
       dbPath: join(dir, "relay.sqlite"),
       geo: options.geo ? async () => options.geo ?? {} : undefined,
+      unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
     });
   let relay = await start();
   const handle: TestRelay = {
@@ -60,6 +66,7 @@ export async function startTestRelay(options: { geo?: Geo } = {}): Promise<TestR
       await relay.close();
       rmSync(dir, { recursive: true, force: true });
     },
+    roomsInMemory: () => relay.roomsInMemory(),
   };
   return handle;
 }
@@ -356,17 +363,18 @@ export const events = {
  * faked clock from start to end, so none of its timers is lost on a switch. The clock still
  * runs, and tests jump it ahead with `vi.advanceTimersByTimeAsync`; setImmediate stays real
  * because SQLite commits on it. Before each test a signed-in agent connects and waits for its
- * first `firstFrame`; `use` receives the relay and that agent.
+ * first `firstFrame`; `use` receives the relay and that agent. `options` go to the relay.
  */
 export function relayOnFakeClock(
   firstFrame: string,
   use: (relay: TestRelay, agent: TestSocket) => void,
+  options: TestRelayOptions = {},
 ): void {
   let relay: TestRelay | undefined;
   let agent: TestSocket | undefined;
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
-    relay = await startTestRelay();
+    relay = await startTestRelay(options);
   });
   afterAll(async () => {
     await relay?.close();

@@ -38,6 +38,11 @@ export type RelayOptions = {
   geo?: (ip: string | null, request: Request) => Promise<Geo>;
   /** Make sure the demo site and admin exist (default true). */
   demo?: boolean;
+  /**
+   * A visitor room with no tab open, no alarm set and no work in flight leaves memory after
+   * this long (default 10 minutes); it loads from SQLite again when it is next needed.
+   */
+  unloadIdleVisitorRoomsAfterMs?: number;
 };
 
 export type Relay = {
@@ -46,6 +51,8 @@ export type Relay = {
   port: number;
   /** Closes every socket, commits pending writes and stops listening. */
   close(): Promise<void>;
+  /** How many rooms are in memory; the others wait in SQLite until they are needed. */
+  roomsInMemory(): number;
 };
 
 type Room = {
@@ -54,7 +61,13 @@ type Room = {
   connections: Map<string, Connection>;
   started: Promise<void>;
   alarmTimer?: NodeJS.Timeout;
+  /** Connects, frames, closes, requests, calls and alarms the room is handling now. */
+  busy: number;
+  /** When the room was made or last finished a piece of work. */
+  idleSince: number;
 };
+
+const UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS = 10 * 60 * 1000;
 
 const partyPath = /^\/parties\/([a-z]+)\/([A-Za-z0-9_-]{1,64})\/?$/;
 const maxTimer = 2 ** 31 - 1;
@@ -76,24 +89,48 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const rooms = new Map<string, Room>();
   const mounts = staticMounts(options);
   let closing = false;
-  // Frames and closes the rooms are still handling, counted (not kept in a set, which would
-  // regrow for every frame: README, "Garbage under load"): `close` lets them finish first.
+  // Work the rooms are still handling, counted (not kept in a set, which would regrow for
+  // every frame: README, "Garbage under load"): `close` lets it finish first, and a room with
+  // work in flight stays in memory.
   let handling = 0;
   let idle: (() => void) | undefined;
-  const track = (work: Promise<unknown>) => {
+  function track<T>(entry: Room, work: Promise<T>): Promise<T> {
     handling += 1;
-    void work.finally(() => {
-      handling -= 1;
-      if (handling === 0) idle?.();
-    });
-  };
+    entry.busy += 1;
+    void work
+      .catch(() => undefined)
+      .finally(() => {
+        handling -= 1;
+        entry.busy -= 1;
+        entry.idleSince = Date.now();
+        if (handling === 0) idle?.();
+      });
+    return work;
+  }
+
+  // Visitor rooms are one per visitor ever seen: the idle ones leave memory, so that it holds
+  // the visitors present, not every one since the start. Other rooms are few, and some keep
+  // what they must not forget only in memory (the directory's failed sign-ins).
+  const unloadAfterMs = options.unloadIdleVisitorRoomsAfterMs ?? UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS;
+  function unloadIdleRooms(): void {
+    const now = Date.now();
+    for (const [key, entry] of rooms) {
+      if (entry.context.party !== "visitor" || entry.connections.size > 0) continue;
+      if (entry.busy > 0 || entry.alarmTimer || now - entry.idleSince < unloadAfterMs) continue;
+      rooms.delete(key);
+    }
+    unloadTimer = setTimeout(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
+    unloadTimer.unref();
+  }
+  let unloadTimer = setTimeout(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
+  unloadTimer.unref();
 
   function room(party: PartyName, id: string): Room {
     const key = `${party}/${id}`;
     const existing = rooms.get(key);
     if (existing) return existing;
     const connections = new Map<string, Connection>();
-    const entry = { connections } as Room;
+    const entry = { connections, busy: 0, idleSince: Date.now() } as Room;
     const context: RoomContext = {
       id,
       party,
@@ -126,19 +163,34 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     return entry;
   }
 
-  async function roomRequest(party: PartyName, id: string, request: Request): Promise<Response> {
+  function roomRequest(party: PartyName, id: string, request: Request): Promise<Response> {
     const target = room(party, id);
-    await target.started;
-    if (!target.server.onRequest) return new Response("Not found", { status: 404 });
-    return target.server.onRequest(request);
+    return track(
+      target,
+      (async () => {
+        await target.started;
+        if (!target.server.onRequest) return new Response("Not found", { status: 404 });
+        return target.server.onRequest(request);
+      })(),
+    );
   }
 
-  async function roomCall(party: PartyName, id: string, method: string, arg: Json) {
+  function roomCall(
+    party: PartyName,
+    id: string,
+    method: string,
+    arg: Json,
+  ): Promise<Json | undefined> {
     const target = room(party, id);
-    await target.started;
-    if (!target.server.onCall) throw new Error(`${party} rooms take no calls`);
-    // Handed over as is, without a copy: neither room changes it (see RoomContext.callRoom).
-    return target.server.onCall(method, arg);
+    return track(
+      target,
+      (async () => {
+        await target.started;
+        if (!target.server.onCall) throw new Error(`${party} rooms take no calls`);
+        // Handed over as is, without a copy: neither room changes it (see RoomContext.callRoom).
+        return target.server.onCall(method, arg);
+      })(),
+    );
   }
 
   function scheduleAlarm(key: string, entry: Room, time: number | null): void {
@@ -147,7 +199,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (time === null) return;
     const delay = Math.max(0, time - Date.now());
     entry.alarmTimer = setTimeout(
-      () => (delay > maxTimer ? scheduleAlarm(key, entry, time) : fireAlarm(entry)),
+      () => (delay > maxTimer ? scheduleAlarm(key, entry, time) : track(entry, fireAlarm(entry))),
       Math.min(delay, maxTimer),
     );
   }
@@ -234,10 +286,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      acceptConnection(room(party as PartyName, id), ws, {
-        request: new Request(requestUrl(req), { headers: toHeaders(req) }),
-        ip: clientIp(req),
-      });
+      const target = room(party as PartyName, id);
+      void track(
+        target,
+        acceptConnection(target, ws, {
+          request: new Request(requestUrl(req), { headers: toHeaders(req) }),
+          ip: clientIp(req),
+        }),
+      );
     });
   });
 
@@ -253,6 +309,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     });
     const dispatch = (message: string) =>
       track(
+        target,
         Promise.resolve(target.server.onMessage?.(conn, message)).catch((error) =>
           log.error("onMessage failed", { room: target.context.id, error }),
         ),
@@ -261,6 +318,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       // On shutdown the rooms are not told: as after a crash, they recover state on restart.
       if (!target.connections.delete(conn.id) || closing) return;
       track(
+        target,
         Promise.resolve(target.server.onClose?.(conn, code, reason.toString())).catch((error) =>
           log.error("onClose failed", { room: target.context.id, error }),
         ),
@@ -315,8 +373,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   return {
     url,
     port,
+    roomsInMemory: () => rooms.size,
     async close() {
       closing = true;
+      clearTimeout(unloadTimer);
       for (const client of wss.clients) client.close(1001, "relay shutting down");
       for (const entry of rooms.values()) clearTimeout(entry.alarmTimer);
       await new Promise<void>((resolve) => {
