@@ -97,14 +97,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   function track<T>(entry: Room, work: Promise<T>): Promise<T> {
     handling += 1;
     entry.busy += 1;
-    void work
-      .catch(() => undefined)
-      .finally(() => {
-        handling -= 1;
-        entry.busy -= 1;
-        entry.idleSince = Date.now();
-        if (handling === 0) idle?.();
-      });
+    const settled = () => {
+      handling -= 1;
+      entry.busy -= 1;
+      entry.idleSince = Date.now();
+      if (handling === 0) idle?.();
+    };
+    // Not `finally`: it makes more promises, and this runs for every frame and room call.
+    work.then(settled, settled);
     return work;
   }
 
