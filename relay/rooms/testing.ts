@@ -373,7 +373,10 @@ export function relayOnFakeClock(
   let relay: TestRelay | undefined;
   let agent: TestSocket | undefined;
   beforeAll(async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], shouldAdvanceTime: true });
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+      shouldAdvanceTime: true,
+    });
     relay = await startTestRelay(options);
   });
   afterAll(async () => {

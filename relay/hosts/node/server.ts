@@ -119,10 +119,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       if (entry.busy > 0 || entry.alarmTimer || now - entry.idleSince < unloadAfterMs) continue;
       rooms.delete(key);
     }
-    unloadTimer = setTimeout(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
-    unloadTimer.unref();
   }
-  let unloadTimer = setTimeout(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
+  const unloadTimer = setInterval(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
   unloadTimer.unref();
 
   function room(party: PartyName, id: string): Room {
@@ -376,7 +374,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     roomsInMemory: () => rooms.size,
     async close() {
       closing = true;
-      clearTimeout(unloadTimer);
+      clearInterval(unloadTimer);
       for (const client of wss.clients) client.close(1001, "relay shutting down");
       for (const entry of rooms.values()) clearTimeout(entry.alarmTimer);
       await new Promise<void>((resolve) => {
