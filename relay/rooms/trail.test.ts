@@ -1,6 +1,16 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EngagementEvent, PageViewEvent, VisitEvent } from "../../protocol/index.ts";
-import { createTrail } from "./trail.ts";
+import { openSqliteDatabase } from "../hosts/node/sqlite-storage.ts";
+import {
+  createTrail,
+  loadTrail,
+  type StoredPageView,
+  type StoredVisit,
+  type TrailEvent,
+} from "./trail.ts";
 
 const at = 1_700_000_000_000;
 
@@ -59,6 +69,37 @@ describe("trail", () => {
     expect(trail.apply(visit("visit-0001"))).toBe("duplicate");
     expect(trail.apply(view)).toBe("duplicate");
     expect(trail.takeChanges()).toEqual({ put: new Map(), delete: [] });
+    // A page view of a known visit rewrites its own record only.
+    trail.apply(pageview("pv-000002", "visit-0001", 20));
+    expect([...trail.takeChanges().put.keys()]).toEqual(["pv:pv-000002"]);
+  });
+
+  it("keeps arrival order across a reload, though page views leave the totals as stored", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-trail-"));
+    const db = openSqliteDatabase(join(dir, "trail.sqlite"));
+    try {
+      const storage = db.storage("visitor/visitor-1", () => {});
+      const first = createTrail();
+      first.apply(visit("visit-0001"));
+      // Same time on the visitor's clock: only the arrival order tells them apart.
+      for (const id of ["pv-000001", "pv-000002"]) first.apply(pageview(id, "visit-0001", 5));
+      await storage.putMany(first.takeChanges().put);
+      first.apply(pageview("pv-000003", "visit-0001", 5));
+      await storage.putMany(first.takeChanges().put);
+
+      const loaded = await loadTrail(storage);
+      loaded.apply(pageview("pv-000004", "visit-0001", 5));
+      expect(loaded.toTrail("visitor-1").visits[0]?.pageviews.map((p) => p.id)).toEqual([
+        "pv-000001",
+        "pv-000002",
+        "pv-000003",
+        "pv-000004",
+      ]);
+      expect(loaded.summary().page?.title).toBe("pv-000004");
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("derives each visit's source from its landing URL and referrer, the first as first touch", () => {
@@ -150,6 +191,37 @@ describe("trail", () => {
     ]);
   });
 
+  it("summarises as a pass over the stored records would, through drops and late visits", () => {
+    // A seeded generator: the same sequence every run.
+    let state = 42;
+    const random = (n: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state % n;
+    };
+    const trail = createTrail(undefined, 6);
+    const stored = new Map<string, unknown>();
+    const views: PageViewEvent[] = [];
+    for (let step = 0; step < 400; step++) {
+      const visitId = `visit-${String(random(4)).padStart(4, "0")}`;
+      const offset = random(1000);
+      const choice = random(10);
+      let event: TrailEvent;
+      if (choice === 0) event = visit(visitId, { at: at + offset, number: 1 + random(4) });
+      else if (choice < 5 || views.length === 0) {
+        event = pageview(`pv-${String(step).padStart(6, "0")}`, visitId, offset);
+        views.push(event);
+      } else {
+        const view = views[random(views.length)] as PageViewEvent;
+        event = engagement(view, random(2000), random(2) === 0, random(2000));
+      }
+      trail.apply(event);
+      const changes = trail.takeChanges();
+      for (const [key, value] of changes.put) stored.set(key, structuredClone(value));
+      for (const key of changes.delete) stored.delete(key);
+      expect(trail.summary(), `after step ${step}`).toEqual(summaryOf(stored));
+    }
+  });
+
   it("orders the trail by time, whatever the arrival order", () => {
     const trail = createTrail();
     trail.apply(pageview("pv-000002", "visit-0001", 20));
@@ -161,3 +233,44 @@ describe("trail", () => {
     expect(trail.summary().page?.title).toBe("pv-000002");
   });
 });
+
+/** The summary by a pass over every stored record: what `summary()` must agree with. */
+function summaryOf(stored: Map<string, unknown>) {
+  const later = (a: number, aSeq: number, b: number, bSeq: number) =>
+    a - b > 0 || (a === b && aSeq > bSeq);
+  const records = [...stored.entries()];
+  const visits = records
+    .filter(([key]) => key.startsWith("visit:"))
+    .map(([, v]) => v as StoredVisit);
+  const views = records
+    .filter(([key]) => key.startsWith("pv:"))
+    .map(([, v]) => v as StoredPageView);
+  const totals = stored.get("totals") as { visits: number; firstSource: unknown } | undefined;
+  let visit: StoredVisit | null = null;
+  for (const candidate of visits) {
+    if (!visit || later(candidate.startedAt, candidate.seq, visit.startedAt, visit.seq))
+      visit = candidate;
+  }
+  let page: StoredPageView | undefined;
+  let latestReport: StoredPageView | undefined;
+  let pageviews = 0;
+  let engagedMs = 0;
+  for (const view of views) {
+    if (!page || later(view.at, view.seq, page.at, page.seq)) page = view;
+    if (view.visitId !== visit?.id) continue;
+    pageviews += 1;
+    engagedMs += view.engagedMs;
+    if (!latestReport || later(view.activeAt, view.seq, latestReport.activeAt, latestReport.seq)) {
+      latestReport = view;
+    }
+  }
+  return {
+    visit,
+    pageviews,
+    engagedMs,
+    engaged: latestReport?.active ?? false,
+    page: page ? { url: page.url, title: page.title } : null,
+    visits: totals?.visits ?? 0,
+    firstSource: totals?.firstSource ?? null,
+  };
+}

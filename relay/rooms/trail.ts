@@ -59,6 +59,11 @@ export type TrailTotals = {
   visits: number;
   /** Source of the first visit stored (first touch). */
   firstSource: Source | null;
+  /**
+   * The last arrival number handed out. Stored only with the other totals (when a visit
+   * starts): loading takes the highest of this and the stored records' own, so a page view,
+   * the most common event, rewrites one record rather than two.
+   */
   seq: number;
 };
 
@@ -114,9 +119,12 @@ export async function loadTrail(
     storage.list<StoredVisit>({ prefix: "visit:" }),
     storage.list<StoredPageView>({ prefix: "pv:" }),
   ]);
+  const stored = totals ?? { visits: 0, firstSource: null, seq: 0 };
+  let seq = stored.seq;
+  for (const record of [...visits.values(), ...pageviews.values()]) seq = Math.max(seq, record.seq);
   return createTrail(
     {
-      totals: totals ?? { visits: 0, firstSource: null, seq: 0 },
+      totals: { ...stored, seq },
       visits: [...visits.values()],
       pageviews: [...pageviews.values()],
     },
@@ -125,7 +133,7 @@ export async function loadTrail(
 }
 
 /**
- * A trail from its records; `limit` caps the page views kept (the oldest go first).
+ * A trail from its records; `limit` (1 or more) caps the page views kept (the oldest go first).
  * @example const trail = createTrail(); trail.apply(event); await storage.putMany(trail.takeChanges().put);
  */
 export function createTrail(
@@ -138,7 +146,13 @@ export function createTrail(
 ): VisitorTrail {
   const totals = { ...records.totals };
   const visits = new Map(records.visits.map((visit) => [visit.id, visit]));
-  const pageviews = new Map(records.pageviews.map((view) => [view.id, view]));
+  const pageviews = new Map<string, StoredPageView>();
+  // Kept as events come, so that the summary the roster takes on every event walks the current
+  // visit's page views only, not a trail of up to TRAIL_PAGE_VIEWS.
+  const viewsByVisit = new Map<string, Set<StoredPageView>>();
+  let latestView: StoredPageView | undefined;
+  for (const view of records.pageviews) addView(view);
+  let current = currentVisit();
   // Made per frame and dropped by `takeChanges`, never cleared: clearing a set the room keeps
   // allocates its new table in the old generation (README, "Garbage under load").
   let changed: Set<string> | undefined;
@@ -156,12 +170,24 @@ export function createTrail(
     changed?.delete(key);
   }
 
+  /** The next arrival number; the record that takes it is stored, which keeps it (see TrailTotals). */
   function nextSeq(): number {
     totals.seq += 1;
-    markChanged(keys.totals);
     return totals.seq;
   }
 
+  function addView(view: StoredPageView): void {
+    pageviews.set(view.id, view);
+    let views = viewsByVisit.get(view.visitId);
+    if (!views) {
+      views = new Set();
+      viewsByVisit.set(view.visitId, views);
+    }
+    views.add(view);
+    if (!latestView || later(view.at, view.seq, latestView.at, latestView.seq)) latestView = view;
+  }
+
+  /** The latest visit, by a pass over the visits: they change far less often than page views. */
   function currentVisit(): StoredVisit | null {
     let current: StoredVisit | null = null;
     for (const visit of visits.values()) {
@@ -188,6 +214,7 @@ export function createTrail(
     if (event.timezone !== undefined) visit.timezone = event.timezone;
     if (event.screen !== undefined) visit.screen = event.screen;
     visits.set(visit.id, visit);
+    current = currentVisit();
     markChanged(keys.visit(visit.id));
     totals.visits = Math.max(totals.visits, event.number);
     totals.firstSource ??= source;
@@ -198,6 +225,7 @@ export function createTrail(
   /** A page view whose visit is unknown starts a visit: the SDK makes a new visit id per visit. */
   function inferVisit(event: PageViewEvent): void {
     totals.visits += 1;
+    markChanged(keys.totals);
     const visit: StoredVisit = {
       id: event.visitId,
       number: totals.visits,
@@ -208,6 +236,7 @@ export function createTrail(
       seq: nextSeq(),
     };
     visits.set(visit.id, visit);
+    current = currentVisit();
     markChanged(keys.visit(visit.id));
   }
 
@@ -226,7 +255,7 @@ export function createTrail(
       seq: nextSeq(),
     };
     if (event.referrer !== undefined) view.referrer = event.referrer;
-    pageviews.set(view.id, view);
+    addView(view);
     markChanged(keys.pageview(view.id));
     while (pageviews.size > limit) dropOldestPageView();
     return "stored";
@@ -237,14 +266,19 @@ export function createTrail(
     for (const view of pageviews.values()) {
       if (!oldest || later(oldest.at, oldest.seq, view.at, view.seq)) oldest = view;
     }
+    // Dropped only while more than one is kept, so it is never `latestView`.
     if (!oldest) return;
     pageviews.delete(oldest.id);
     markRemoved(keys.pageview(oldest.id));
     const visitId = oldest.visitId;
-    const emptied = ![...pageviews.values()].some((view) => view.visitId === visitId);
-    if (emptied && currentVisit()?.id !== visitId) {
-      visits.delete(visitId);
-      markRemoved(keys.visit(visitId));
+    const views = viewsByVisit.get(visitId);
+    views?.delete(oldest);
+    if (views?.size === 0) {
+      viewsByVisit.delete(visitId);
+      if (current?.id !== visitId) {
+        visits.delete(visitId);
+        markRemoved(keys.visit(visitId));
+      }
     }
   }
 
@@ -302,14 +336,12 @@ export function createTrail(
     },
 
     summary() {
-      const visit = currentVisit();
-      let page: StoredPageView | undefined;
+      const visit = current;
+      const page = latestView;
       let latestReport: StoredPageView | undefined;
       let count = 0;
       let engagedMs = 0;
-      for (const view of pageviews.values()) {
-        if (!page || later(view.at, view.seq, page.at, page.seq)) page = view;
-        if (view.visitId !== visit?.id) continue;
+      for (const view of (visit && viewsByVisit.get(visit.id)) ?? []) {
         count += 1;
         engagedMs += view.engagedMs;
         if (
