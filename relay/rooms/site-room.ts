@@ -118,9 +118,10 @@ export type RosterCall = { entry: RosterEntry };
 export const ROSTER_BROADCAST_MS = 20;
 /**
  * A roster entry that changed but kept its status is saved at most this often: the saved
- * roster only serves restarts, and visitor rooms send their entry again when they wake.
+ * roster only serves restarts, and visitor rooms send their entry again when they wake (a tab
+ * reconnecting, an alarm). Each save rewrites every entry changed since the last one.
  */
-export const ROSTER_SAVE_MS = 5000;
+export const ROSTER_SAVE_MS = 30_000;
 /** Entries saved per storage write, so that a large save does not hold the room up. */
 const ROSTER_SAVE_CHUNK = 250;
 /** Visitors gone for longer than this leave the roster. */
