@@ -37,13 +37,18 @@ export function createThrottle(
     pending = false;
     running = true;
     lastStart = now();
-    Promise.resolve()
-      .then(task)
-      .catch((error: unknown) => log.error("throttled task failed", { error }))
-      .finally(() => {
-        running = false;
-        pump();
-      });
+    // Not at once: the requester finishes what it is changing first.
+    queueMicrotask(run);
+  }
+
+  async function run(): Promise<void> {
+    try {
+      await task();
+    } catch (error) {
+      log.error("throttled task failed", { error });
+    }
+    running = false;
+    pump();
   }
 
   return {
