@@ -59,7 +59,10 @@ export type Conversation = {
   takeChanges(): Map<string, Json>;
   /** The latest messages (HISTORY_MESSAGES at most), oldest first; notes only if asked. */
   latest(options: { notes: boolean }): Promise<ChatMessage[]>;
-  /** Visitor messages the site room has not taken yet, oldest first. */
+  /**
+   * Visitor messages and system lines after the last forward, oldest first: the site room
+   * takes what it has not seen (such as the invitation line a reply to an invitation adds here).
+   */
   unforwarded(): Promise<ChatMessage[]>;
   /** `chat:state` for the visitor, with `messages` when given. */
   stateFrame(messages?: ChatMessage[]): ChatStateFrame;
@@ -211,7 +214,7 @@ export function createConversation(
       const forwarded = meta?.forwardedSeq ?? 0;
       return fromEnd(
         Number.MAX_SAFE_INTEGER,
-        (message) => message.author.kind === "visitor",
+        (message) => message.author.kind !== "agent",
         (message) => message.seq <= forwarded,
       );
     },

@@ -417,6 +417,14 @@ describe("routing", () => {
         (f) => f.chatId === chatId && f.text === "One more thing",
       ),
     ).toMatchObject({ kind: "request", sound: false });
+    // The system lines since the last forward ("Ana joined the chat") come back with the
+    // visitor's message; agents get each message once.
+    await nextWhere(ben.socket, "chat:message", (f) => messageOf(f).text === "One more thing");
+    const ids = framesWith(ben.socket, "chat:message", (f) => f.chatId === chatId).map(
+      (f) => messageOf(f).id,
+    );
+    expect(ids.length).toBeGreaterThan(2);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 

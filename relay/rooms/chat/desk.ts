@@ -41,7 +41,6 @@ import {
   ignore,
   invite,
   join,
-  lastVisitorSeq,
   markRead,
   newChat,
   type QueueContext,
@@ -54,6 +53,7 @@ import {
   summaryFor,
   type Transition,
   transfer,
+  unseenMessages,
   viewersOf,
 } from "./queue.ts";
 
@@ -478,13 +478,13 @@ export function createChatDesk(host: DeskHost) {
     };
   }
 
-  /** The visitor wrote: a closed chat becomes a request. */
+  /** The visitor wrote (with the visitor room's system lines): a closed chat becomes a request. */
   async function visitorMessages(body: v.InferOutput<typeof VisitorMessagesBodySchema>) {
     const messages = body.messages as unknown as ChatMessage[];
     await withChat(body.chatId, async () => {
       const before = chats.get(body.chatId);
       const base = before ?? newChat(body.chatId, body.visitorName, Date.now());
-      const fresh = messages.filter((message) => message.seq > lastVisitorSeq(base));
+      const fresh = unseenMessages(base, messages);
       if (fresh.length === 0) return;
       const entry = host.rosterEntry(body.chatId);
       const named: QueuedChat = {

@@ -14,6 +14,7 @@ import {
   login,
   newId,
   newVisitor,
+  nextWhere,
   startTestRelay,
   type TestRelay,
 } from "../testing.ts";
@@ -149,6 +150,33 @@ describe("invitation counts", () => {
     await relay.restart();
     admin = await login(relay);
     expect((await stats())[lamps.id]).toEqual({ shown: 2, accepted: 1, dismissed: 1 });
+  });
+
+  it("show agents the invitation a reply answers, live, before the reply", async () => {
+    const lamps = rule();
+    await putRules([lamps]);
+    const agent = await connectAgent(relay, ana.token);
+    await nextWhere(agent, "chats", (frame) => frame.full === true);
+    const tab = await connectVisitor(relay, newVisitor());
+    await tab.next("welcome");
+    const invitationId = newId("invitation");
+    tab.send({
+      type: "track",
+      events: [
+        invitationEvent(invitationId, "shown", lamps.id),
+        chatEvents.message("Is it dimmable?", { invitationId }),
+      ],
+    });
+    await tab.next("ack");
+    const shown = [];
+    for (let i = 0; i < 2; i++) shown.push((await agent.next("chat:message")).message);
+    expect(shown).toMatchObject([
+      { author: { kind: "system" }, text: "Invitation from the team: Questions about lamps?" },
+      { author: { kind: "visitor" }, text: "Is it dimmable?" },
+    ]);
+    expect(await nextWhere(agent, "notify")).toMatchObject({ text: "Is it dimmable?" });
+    await tab.close();
+    await agent.close();
   });
 
   it("refuse an invitation event without its text", async () => {

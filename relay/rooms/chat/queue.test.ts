@@ -58,6 +58,19 @@ function agentMessage(agentId: string, fields: Partial<ChatMessage> = {}): ChatM
   };
 }
 
+function systemMessage(text: string, fields: Partial<ChatMessage> = {}): ChatMessage {
+  seq += 1;
+  return {
+    id: `msg-${seq}`,
+    chatId: "visitor-1",
+    seq,
+    at: seq,
+    author: { kind: "system" },
+    text,
+    ...fields,
+  };
+}
+
 /** The chat of a successful transition; fails the test on a refusal. */
 function ok(step: Transition | null): Extract<Transition, { ok: true }> {
   if (!step?.ok) throw new Error(`expected a transition, got ${JSON.stringify(step)}`);
@@ -116,6 +129,33 @@ describe("a visitor's first message", () => {
     expect(step.chat.status).toBe("active");
     expect(step.notices).toEqual([]);
     expect(unreadFor(step.chat, "ana")).toBe(2);
+  });
+
+  it("takes the visitor room's system line before the reply, but no line it has seen", () => {
+    const invitation = systemMessage("Invitation from Ana: Need a hand?");
+    const reply = visitorMessage("Is it dimmable?");
+    const step = ok(
+      receiveVisitorMessages(newChat("visitor-1", "Visitor 7", 0), [invitation, reply], ctx()),
+    );
+    expect(step.chat).toMatchObject({
+      status: "requested",
+      lastSeq: reply.seq,
+      lastMessage: { text: "Is it dimmable?", author: "visitor" },
+    });
+    expect(step.notices[0]).toMatchObject({ kind: "request", text: "Is it dimmable?" });
+
+    // The site room's own lines come back with later visitor messages: already seen, they
+    // change nothing, and without a visitor message a resolved chat stays resolved.
+    const resolved = ok(resolve(step.chat, "ana", ctx())).chat;
+    const echoed = systemMessage("Ana joined the chat", { seq: resolved.lastSeq });
+    const again = ok(receiveVisitorMessages(resolved, [echoed], ctx()));
+    expect(again.chat).toEqual(resolved);
+    expect(again.stateChanged).toBe(false);
+    const late = ok(
+      receiveVisitorMessages(resolved, [systemMessage("Invitation from the team")], ctx()),
+    );
+    expect(late.chat.status).toBe("resolved");
+    expect(late.notices).toEqual([]);
   });
 
   it("after a resolve makes a new request in round 1", () => {

@@ -172,6 +172,20 @@ export function lastVisitorSeq(chat: QueuedChat): number {
 }
 
 /**
+ * What of `messages` (in `seq` order) the chat has not taken yet: visitor messages past
+ * {@link lastVisitorSeq}, other lines past {@link QueuedChat.lastSeq}. The visitor room forwards
+ * its system lines with the visitor's messages (the invitation a reply answers is written
+ * there); those this room wrote itself it has already.
+ */
+export function unseenMessages(chat: QueuedChat, messages: ChatMessage[]): ChatMessage[] {
+  return messages.filter((message) =>
+    message.author.kind === "visitor"
+      ? message.seq > lastVisitorSeq(chat)
+      : message.seq > chat.lastSeq,
+  );
+}
+
+/**
  * Records stored messages (in `seq` order) in the chat's counters and preview. Messages the
  * chat has seen already are skipped. Visitor messages count as unread; an agent's own message
  * marks the chat read for that agent. Notes never become the preview, nor does a visitor
@@ -180,11 +194,7 @@ export function lastVisitorSeq(chat: QueuedChat): number {
 export function recordMessages(chat: QueuedChat, messages: ChatMessage[]): QueuedChat {
   let next = chat;
   for (const message of messages) {
-    const seen =
-      message.author.kind === "visitor"
-        ? message.seq <= lastVisitorSeq(next)
-        : message.seq <= next.lastSeq;
-    if (seen) continue;
+    if (unseenMessages(next, [message]).length === 0) continue;
     const latest = message.seq > next.lastSeq;
     next = {
       ...next,
@@ -209,19 +219,21 @@ export function recordMessages(chat: QueuedChat, messages: ChatMessage[]): Queue
 
 /**
  * The visitor wrote: on a chat that is not open (none yet, resolved, missed) this makes a
- * request in round 1 and routes it; an open chat only records the messages.
+ * request in round 1 and routes it; an open chat only records the messages. System lines that
+ * come with the visitor's messages are recorded; alone they open nothing.
  */
 export function receiveVisitorMessages(
   chat: QueuedChat,
   messages: ChatMessage[],
   ctx: QueueContext,
 ): Transition {
-  const fresh = messages.filter((message) => message.seq > lastVisitorSeq(chat));
+  const fresh = unseenMessages(chat, messages);
   const recorded = recordMessages(chat, fresh);
-  if (fresh.length === 0 || chat.status === "requested" || chat.status === "active") {
+  const written = fresh.filter((message) => message.author.kind === "visitor");
+  if (written.length === 0 || chat.status === "requested" || chat.status === "active") {
     return done(recorded);
   }
-  return request(recorded, 1, ctx, fresh.at(-1)?.text ?? "");
+  return request(recorded, 1, ctx, written.at(-1)?.text ?? "");
 }
 
 /** Agent `agentId` takes the chat: it becomes theirs and is no longer waited for. */
