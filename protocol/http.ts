@@ -70,6 +70,11 @@ export type SiteSettingsResponse = {
    * `userHash = hex(HMAC-SHA256(identitySecret, userId))`. Keep it on the server.
    */
   identitySecret?: string;
+  /**
+   * Admins only, after a rotation (`POST /api/site/identity-secret`): until when (ms since
+   * epoch) the previous secret still verifies user ids.
+   */
+  previousIdentitySecretUntil?: number;
 };
 
 /** Every HTTP error body. */

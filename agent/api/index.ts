@@ -25,6 +25,8 @@ export type RelayApi = {
   addAgent(token: string, body: NewAgentBody): Promise<ApiResult<AgentProfile>>;
   getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   updateSite(token: string, body: SiteSettingsBody): Promise<ApiResult<SiteSettingsResponse>>;
+  /** A new identity secret (admins); the previous one keeps verifying for a day. */
+  rotateIdentitySecret(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   getCanned(token: string): Promise<ApiResult<CannedResponse[]>>;
   saveCanned(token: string, canned: CannedResponse[]): Promise<ApiResult<CannedResponse[]>>;
   /** Stores a file for a chat message; its id then goes in `chat:send`. */
@@ -118,6 +120,8 @@ export function createRelayApi({
     getSite: (token) => call("GET", "/api/site", { token, read: json<SiteSettingsResponse> }),
     updateSite: (token, body) =>
       call("PUT", "/api/site", { token, body, read: json<SiteSettingsResponse> }),
+    rotateIdentitySecret: (token) =>
+      call("POST", "/api/site/identity-secret", { token, read: json<SiteSettingsResponse> }),
     getCanned: (token) => call("GET", "/api/canned", { token, read: cannedList }),
     saveCanned: (token, canned) =>
       call("PUT", "/api/canned", { token, body: { canned }, read: cannedList }),

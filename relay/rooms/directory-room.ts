@@ -5,7 +5,7 @@
  * to the caller's.
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `GET|POST /api/agents`,
- * `GET|PUT /api/site`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
+ * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`.
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
@@ -81,6 +81,9 @@ export class DirectoryRoom implements PartyServer {
     "/api/site": {
       GET: (request) => this.forward(request, "/site", "any"),
       PUT: (request) => this.forward(request, "/site", "admin", SiteSettingsBodySchema),
+    },
+    "/api/site/identity-secret": {
+      POST: (request) => this.forward(request, "/identity-secret", "admin"),
     },
     "/api/canned": {
       GET: (request) => this.forward(request, "/canned", "any"),

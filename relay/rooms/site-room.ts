@@ -6,9 +6,10 @@
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  * - `POST /login` {email, password} -> LoginResponse | 401
- * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`, `GET /canned`,
- *   `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*`
- *   routes of the same names, with the caller's `Authorization: Bearer` token;
+ * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`,
+ *   `POST /identity-secret` (`/api/site/identity-secret`), `GET /canned`, `PUT /canned`,
+ *   `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*` routes of the same
+ *   names, with the caller's `Authorization: Bearer` token;
  *   `GET /session` -> `{agentId}` checks one
  * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available, invitations}` |
  *   403 origin_not_allowed | 404 unknown_site
@@ -126,6 +127,11 @@ export const ROSTER_SAVE_MS = 30_000;
 const ROSTER_SAVE_CHUNK = 250;
 /** Visitors gone for longer than this leave the roster. */
 export const ROSTER_KEEP_GONE_MS = 60 * 60 * 1000;
+/**
+ * After a rotation the previous identity secret verifies user ids this long, so that the
+ * host's servers can move to the new one without failing a visitor.
+ */
+export const PREVIOUS_IDENTITY_SECRET_MS = 24 * 60 * 60 * 1000;
 
 const IdentityVerifyBodySchema = v.object({ userId: v.string(), userHash: v.string() });
 
@@ -139,6 +145,8 @@ type StoredSite = {
   allowedOrigins: string[];
   /** Signs user ids for identity verification; shown to admins only. */
   identitySecret: string;
+  /** The secret before the last rotation, still accepted until `until` (ms since epoch). */
+  previousIdentitySecret?: { secret: string; until: number };
 } & ChatSettings;
 
 /** A site as it may be stored: from before chat, without settings or secret. */
@@ -208,6 +216,7 @@ export class SiteRoom implements PartyServer {
     "/session": { GET: (request) => this.checkSessionRoute(request) },
     "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
     "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
+    "/identity-secret": { POST: (request) => this.rotateIdentitySecret(request) },
     "/invitations/count": { POST: (request) => this.countInvitations(request) },
   };
   private readonly desk: ChatDesk;
@@ -556,6 +565,10 @@ export class SiteRoom implements PartyServer {
     };
     if (agent.role === "admin") {
       response.identitySecret = site.identitySecret;
+      const previous = site.previousIdentitySecret;
+      if (previous && previous.until > Date.now()) {
+        response.previousIdentitySecretUntil = previous.until;
+      }
       response.invitationStats = this.invitationStats;
     }
     return response;
@@ -666,13 +679,43 @@ export class SiteRoom implements PartyServer {
     return json({ agentId: session.value.agent.id });
   }
 
-  /** Whether a visitor's `userHash` signs its `userId` under the site's identity secret. */
+  /**
+   * Whether a visitor's `userHash` signs its `userId` under the site's identity secret, or under
+   * the previous one while it is still accepted.
+   */
   private async verifyIdentity(request: Request): Promise<Response> {
     const body = await readJsonBody(request, IdentityVerifyBodySchema);
     if (!body.ok) return body.response;
     const { userId, userHash } = body.value;
-    const verified = await verifyUserHash(this.requireSite().identitySecret, userId, userHash);
+    const site = this.requireSite();
+    const previous = site.previousIdentitySecret;
+    const verified =
+      (await verifyUserHash(site.identitySecret, userId, userHash)) ||
+      (previous !== undefined &&
+        previous.until > Date.now() &&
+        (await verifyUserHash(previous.secret, userId, userHash)));
     return json({ verified });
+  }
+
+  /**
+   * `POST /api/site/identity-secret` (admins): a new identity secret; the one it replaces keeps
+   * verifying for PREVIOUS_IDENTITY_SECRET_MS, then no more.
+   */
+  private async rotateIdentitySecret(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "admin");
+    if (!session.ok) return session.response;
+    const site = this.requireSite();
+    const next: StoredSite = {
+      ...site,
+      identitySecret: newIdentitySecret(),
+      previousIdentitySecret: {
+        secret: site.identitySecret,
+        until: Date.now() + PREVIOUS_IDENTITY_SECRET_MS,
+      },
+    };
+    await this.room.storage.put(keys.site, next);
+    this.site = next;
+    return json(this.settingsResponse(next, session.value.agent));
   }
 
   /** A visitor room asks whether its visitor may connect, and under which number. */
@@ -863,6 +906,7 @@ function completeSite(site: StoredSiteAnyVersion): StoredSite {
     name: site.name,
     allowedOrigins: site.allowedOrigins,
     identitySecret: site.identitySecret ?? newIdentitySecret(),
+    ...(site.previousIdentitySecret ? { previousIdentitySecret: site.previousIdentitySecret } : {}),
     ...chatSettingsOf(site),
   };
 }

@@ -5,10 +5,14 @@ import { $siteSettings, loadSiteSettings } from "../../stores/site-settings/inde
 import { $team, loadTeam } from "../../stores/team/index.ts";
 import { BusinessHoursForm } from "../BusinessHoursForm/index.tsx";
 import { CannedEditor } from "../CannedEditor/index.tsx";
+import { IdentitySecretForm } from "../IdentitySecretForm/index.tsx";
 import { InvitationRulesEditor } from "../InvitationRulesEditor/index.tsx";
 import { WidgetSettingsForm } from "../WidgetSettingsForm/index.tsx";
 
-/** Admins only: routing and the widget, business hours, invitation rules, and canned responses. */
+/**
+ * Admins only: routing and the widget, business hours, invitation rules, canned responses, and
+ * the identity secret.
+ */
 export function SettingsView() {
   const site = useStore($siteSettings);
   const canned = useStore($canned);
@@ -80,6 +84,20 @@ export function SettingsView() {
           <p class="muted">Loading…</p>
         )}
       </section>
+      {site.settings?.identitySecret !== undefined && (
+        <section class="card" aria-labelledby="identity-title">
+          <h2 id="identity-title">Identity verification</h2>
+          <p class="muted">
+            Your server signs a signed-in user's id with this secret (hex HMAC-SHA256) and the page
+            passes it to{" "}
+            <code>
+              parley('identify', {"{"}userId, userHash{"}"})
+            </code>
+            : agents then see the user as verified. Keep it on your server.
+          </p>
+          <IdentitySecretForm settings={site.settings} state={site} />
+        </section>
+      )}
     </main>
   );
 }

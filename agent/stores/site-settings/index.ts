@@ -4,7 +4,7 @@ import { relayApi } from "../../api/index.ts";
 import { $session, failureMessage } from "../session/index.ts";
 
 /** The Settings page's forms that save site settings, each showing its own outcome. */
-export type SettingsForm = "widget" | "hours" | "rules";
+export type SettingsForm = "widget" | "hours" | "rules" | "identity";
 
 /**
  * The Settings page's state: the site's settings once loaded, and the last save's outcome
@@ -49,6 +49,21 @@ export async function saveSiteSettings(
   if (!session) return false;
   $siteSettings.set({ ...$siteSettings.get(), saving: true, error: null, saved: false, form });
   const result = await relayApi.updateSite(session.token, body);
+  if (!result.ok) {
+    $siteSettings.set({ ...$siteSettings.get(), saving: false, error: failureMessage(result) });
+    return false;
+  }
+  $siteSettings.set({ settings: result.value, saving: false, error: null, saved: true, form });
+  return true;
+}
+
+/** Replaces the site's identity secret (admins); true when the relay made a new one. */
+export async function rotateIdentitySecret(): Promise<boolean> {
+  const session = $session.get();
+  if (!session) return false;
+  const form = "identity";
+  $siteSettings.set({ ...$siteSettings.get(), saving: true, error: null, saved: false, form });
+  const result = await relayApi.rotateIdentitySecret(session.token);
   if (!result.ok) {
     $siteSettings.set({ ...$siteSettings.get(), saving: false, error: failureMessage(result) });
     return false;
