@@ -37,12 +37,6 @@ async function identifies(tab: TestSocket, userId: string, secret: string): Prom
   return (ack.ids as string[]).includes(event.id);
 }
 
-async function visitorTab(visitor = newVisitor()): Promise<TestSocket> {
-  const tab = await connectVisitor(relay, visitor);
-  await tab.next("welcome");
-  return tab;
-}
-
 describe("the identity secret", () => {
   it("rotates: the new one verifies at once, the previous one for a day, across a restart", async () => {
     let admin = await login(relay);
@@ -59,7 +53,8 @@ describe("the identity secret", () => {
     await relay.restart();
     admin = await login(relay);
     expect((await site(admin.token)).identitySecret).toBe(fresh.identitySecret);
-    let tab = await visitorTab();
+    let tab = await connectVisitor(relay, newVisitor());
+    await tab.next("welcome");
     expect(await identifies(tab, "user-1", fresh.identitySecret ?? "")).toBe(true);
     expect(await identifies(tab, "user-2", old)).toBe(true);
     await tab.close();
@@ -67,7 +62,8 @@ describe("the identity secret", () => {
     await vi.advanceTimersByTimeAsync(PREVIOUS_IDENTITY_SECRET_MS);
     admin = await login(relay);
     expect(await site(admin.token)).not.toHaveProperty("previousIdentitySecretUntil");
-    tab = await visitorTab();
+    tab = await connectVisitor(relay, newVisitor());
+    await tab.next("welcome");
     expect(await identifies(tab, "user-3", old)).toBe(false);
     expect(await identifies(tab, "user-4", fresh.identitySecret ?? "")).toBe(true);
     await tab.close();

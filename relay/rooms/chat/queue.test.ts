@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ChatMessage } from "../../../protocol/index.ts";
+import type { ChatAuthor, ChatMessage } from "../../../protocol/index.ts";
 import {
   accept,
   agentsReadSeq,
@@ -41,35 +41,15 @@ function ctx(fields: Partial<QueueContext> = {}): QueueContext {
 }
 
 let seq = 0;
-function visitorMessage(text = "Hello?"): ChatMessage {
+function message(author: ChatAuthor, fields: Partial<ChatMessage> = {}): ChatMessage {
   seq += 1;
-  return { id: `msg-${seq}`, chatId: "visitor-1", seq, at: seq, author: { kind: "visitor" }, text };
+  return { id: `msg-${seq}`, chatId: "visitor-1", seq, at: seq, author, text: "Hi!", ...fields };
 }
-function agentMessage(agentId: string, fields: Partial<ChatMessage> = {}): ChatMessage {
-  seq += 1;
-  return {
-    id: `msg-${seq}`,
-    chatId: "visitor-1",
-    seq,
-    at: seq,
-    author: { kind: "agent", agentId, name: names[agentId] ?? agentId },
-    text: "Hi!",
-    ...fields,
-  };
-}
-
-function systemMessage(text: string, fields: Partial<ChatMessage> = {}): ChatMessage {
-  seq += 1;
-  return {
-    id: `msg-${seq}`,
-    chatId: "visitor-1",
-    seq,
-    at: seq,
-    author: { kind: "system" },
-    text,
-    ...fields,
-  };
-}
+const visitorMessage = (text = "Hello?") => message({ kind: "visitor" }, { text });
+const agentMessage = (agentId: string, fields: Partial<ChatMessage> = {}) =>
+  message({ kind: "agent", agentId, name: names[agentId] ?? agentId }, fields);
+const systemMessage = (text: string, fields: Partial<ChatMessage> = {}) =>
+  message({ kind: "system" }, { text, ...fields });
 
 /** The chat of a successful transition; fails the test on a refusal. */
 function ok(step: Transition | null): Extract<Transition, { ok: true }> {
