@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { GONE_AFTER_MS, IDLE_AFTER_MS, type RosterEntry } from "../../protocol/index.ts";
-import { ROSTER_KEEP_GONE_MS, ROSTER_SAVE_MS } from "./site-room.ts";
+import { ROSTER_KEEP_GONE_MS, ROSTER_SAVE_MS } from "./site-roster.ts";
 import {
   connectAgent,
   connectVisitor,

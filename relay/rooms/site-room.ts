@@ -1,7 +1,7 @@
 /**
  * One room per site: the site's settings, its agents and their sessions, visitor numbers, the
- * live roster, and the chat queue (chat/desk.ts). Agents connect here; visitor rooms report
- * to it.
+ * live roster (site-roster.ts), and the chat queue (chat/desk.ts). Agents connect here;
+ * visitor rooms report to it.
  *
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
@@ -40,7 +40,6 @@ import {
   type OfflineMessageStatusResponse,
   type OfflineMessagesFrame,
   OfflineStatusBodySchema,
-  type RosterEntry,
   type RosterFrame,
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
@@ -80,7 +79,6 @@ import {
 } from "../http.ts";
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
-import { createThrottle } from "../throttle.ts";
 import { isOpenAt, nextOpeningChange } from "./chat/business-hours.ts";
 import { type ChatDesk, createChatDesk } from "./chat/desk.ts";
 import { addCounts, InvitationCountBodySchema, visitorRules } from "./chat/invitations.ts";
@@ -92,6 +90,7 @@ import {
   duplicateShortcut,
   updateChatSettings,
 } from "./chat/settings.ts";
+import { createSiteRoster, type RosterCall, type SiteRoster } from "./site-roster.ts";
 
 /** Site ids: shorter than client-made ids (the demo site is "demo"), same characters. */
 export const SiteIdSchema = v.pipe(
@@ -112,21 +111,6 @@ export type BootstrapBody = v.InferOutput<typeof BootstrapBodySchema>;
 
 const VisitorConnectBodySchema = v.object({ visitorId: IdSchema, origin: v.nullable(v.string()) });
 
-/** What a visitor room sends with `callRoom("site", siteId, "roster", …)`. */
-export type RosterCall = { entry: RosterEntry };
-
-/** Roster changes reach agents within this long, batched. */
-export const ROSTER_BROADCAST_MS = 20;
-/**
- * A roster entry that changed but kept its status is saved at most this often: the saved
- * roster only serves restarts, and visitor rooms send their entry again when they wake (a tab
- * reconnecting, an alarm). Each save rewrites every entry changed since the last one.
- */
-export const ROSTER_SAVE_MS = 30_000;
-/** Entries saved per storage write, so that a large save does not hold the room up. */
-const ROSTER_SAVE_CHUNK = 250;
-/** Visitors gone for longer than this leave the roster. */
-export const ROSTER_KEEP_GONE_MS = 60 * 60 * 1000;
 /**
  * After a rotation the previous identity secret verifies user ids this long, so that the
  * host's servers can move to the new one without failing a visitor.
@@ -161,8 +145,6 @@ const keys = {
   counter: "counter",
   agent: (id: string) => `agent:${id}`,
   visitor: (id: string) => `visitor:${id}`,
-  roster: (id: string) => `roster:${id}`,
-  gone: (id: string) => `gone:${id}`,
   revoked: (jti: string) => `revoked:${jti}`,
   canned: "canned",
   invitationStats: "invitation-stats",
@@ -173,20 +155,8 @@ export class SiteRoom implements PartyServer {
   private readonly agents = new Map<string, StoredAgent>();
   /** Revoked session ids, until their tokens would have expired anyway. */
   private readonly revoked = new Map<string, number>();
-  private readonly roster = new Map<string, RosterEntry>();
-  /** When each gone visitor went. */
-  private readonly goneAt = new Map<string, number>();
-  // Entries changed and removed since the last broadcast, and changed since they were last
-  // saved. Each set is replaced when taken, never cleared: clearing a set the room keeps
-  // allocates its new table in the old generation (README, "Garbage under load").
-  private changed = new Set<string>();
-  private removed = new Set<string>();
-  private unsaved = new Set<string>();
-  private readonly rosterSave = createThrottle(ROSTER_SAVE_MS, () => this.saveRoster());
+  private readonly roster: SiteRoster;
   private readonly guards: ConnectionGuards;
-  private readonly rosterBroadcast = createThrottle(ROSTER_BROADCAST_MS, () =>
-    this.broadcastRosterChanges(),
-  );
   private alarmAt: number | null = null;
   /** Whether the site was within its business hours when last checked. */
   private withinHours = true;
@@ -234,14 +204,19 @@ export class SiteRoom implements PartyServer {
       routing: () => this.site?.routing ?? DEFAULT_ROUTING,
       agentOf: (conn) => agentStateOf(conn)?.agentId ?? null,
       rosterEntry: (visitorId) => this.roster.get(visitorId),
-      presentVisitors: () =>
-        [...this.roster.values()].filter((entry) => entry.status !== "gone").map((e) => e.id),
+      presentVisitors: () => this.roster.presentIds(),
       open: () => this.isOpen(),
       knowsVisitor: async (visitorId) =>
         this.roster.has(visitorId) ||
         (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined,
       refuse: (conn, refusal) => this.guards.refuse(conn, refusal, { strike: false }),
       deadlinesChanged: () => this.scheduleAlarm(),
+    });
+    this.roster = createSiteRoster({
+      storage: room.storage,
+      tellAgents: (frame) => this.tellAgents(frame),
+      changed: (entry) => this.desk.rosterChanged(entry),
+      pruningDue: () => this.scheduleAlarm(),
     });
     this.inbox = createOfflineInbox({
       storage: room.storage,
@@ -252,20 +227,17 @@ export class SiteRoom implements PartyServer {
 
   async onStart(): Promise<void> {
     const storage = this.room.storage;
-    const [site, agents, revoked, roster, gone, alarmAt, invitationStats] = await Promise.all([
+    const [site, agents, revoked, alarmAt, invitationStats] = await Promise.all([
       storage.get<StoredSiteAnyVersion>(keys.site),
       storage.list<StoredAgent>({ prefix: "agent:" }),
       storage.list<number>({ prefix: "revoked:" }),
-      storage.list<RosterEntry>({ prefix: "roster:" }),
-      storage.list<number>({ prefix: "gone:" }),
       storage.getAlarm(),
       storage.get<InvitationStats>(keys.invitationStats),
+      this.roster.load(),
     ]);
     this.invitationStats = invitationStats ?? {};
     for (const agent of agents.values()) this.agents.set(agent.id, agent);
     for (const [key, exp] of revoked) this.revoked.set(key.slice("revoked:".length), exp);
-    for (const entry of roster.values()) this.roster.set(entry.id, entry);
-    for (const [key, at] of gone) this.goneAt.set(key.slice("gone:".length), at);
     this.alarmAt = alarmAt;
     await Promise.all([this.desk.load(), this.inbox.load()]);
     if (site) {
@@ -300,7 +272,7 @@ export class SiteRoom implements PartyServer {
     sendFrame(conn, {
       type: "roster",
       full: true,
-      visitors: [...this.roster.values()],
+      visitors: this.roster.all(),
     } satisfies RosterFrame);
     this.desk.connect(conn, agent.id);
     sendFrame(conn, { type: "hours", open: this.withinHours } satisfies HoursFrame);
@@ -340,7 +312,7 @@ export class SiteRoom implements PartyServer {
 
   async onCall(method: string, arg: Json): Promise<undefined> {
     if (method !== "roster") throw new Error(`No call ${method} in ${this.name}`);
-    await this.updateRoster((arg as RosterCall).entry);
+    await this.roster.update((arg as RosterCall).entry);
   }
 
   async onAlarm(): Promise<void> {
@@ -348,24 +320,11 @@ export class SiteRoom implements PartyServer {
     const now = Date.now();
     await this.desk.expireRounds(now);
     this.hoursMayHaveChanged();
-    const prunedVisitors = [...this.goneAt]
-      .filter(([, at]) => now - at >= ROSTER_KEEP_GONE_MS)
-      .map(([id]) => id);
+    await this.roster.prune(now);
     const expiredSessions = [...this.revoked].filter(([, exp]) => exp <= now).map(([jti]) => jti);
-    if (prunedVisitors.length > 0 || expiredSessions.length > 0) {
-      await this.room.storage.deleteMany([
-        ...prunedVisitors.flatMap((id) => [keys.roster(id), keys.gone(id)]),
-        ...expiredSessions.map(keys.revoked),
-      ]);
-      for (const id of prunedVisitors) {
-        this.roster.delete(id);
-        this.goneAt.delete(id);
-        this.changed.delete(id);
-        this.unsaved.delete(id);
-        this.removed.add(id);
-      }
+    if (expiredSessions.length > 0) {
+      await this.room.storage.deleteMany(expiredSessions.map(keys.revoked));
       for (const jti of expiredSessions) this.revoked.delete(jti);
-      if (prunedVisitors.length > 0) this.rosterBroadcast.request();
     }
     await this.scheduleAlarm();
   }
@@ -780,57 +739,6 @@ export class SiteRoom implements PartyServer {
     return new Response(null, { status: 204 });
   }
 
-  /** A visitor room's current entry (built from events it validated), kept and broadcast. */
-  private async updateRoster(entry: RosterEntry): Promise<void> {
-    const now = Date.now();
-    const put = new Map<string, Json>();
-    const deleted: string[] = [];
-    if (this.roster.get(entry.id)?.status === entry.status) {
-      this.unsaved.add(entry.id);
-      this.rosterSave.request();
-    } else {
-      put.set(keys.roster(entry.id), entry);
-      this.unsaved.delete(entry.id);
-    }
-    const wentNow = entry.status === "gone" && !this.goneAt.has(entry.id);
-    if (wentNow) put.set(keys.gone(entry.id), now);
-    else if (entry.status !== "gone" && this.goneAt.has(entry.id)) {
-      deleted.push(keys.gone(entry.id));
-    }
-    // The roster is a live copy of what visitor rooms have already stored: it is kept for
-    // restarts, not acknowledged to anyone, so it takes no transaction (which would let this
-    // room take one roster update per storage commit). A status change is saved at once, so
-    // a restart never shows a gone visitor as present; other changes wait for `saveRoster`.
-    const written: Promise<unknown>[] = [];
-    if (put.size > 0) written.push(this.room.storage.putMany(put));
-    if (deleted.length > 0) written.push(this.room.storage.deleteMany(deleted));
-    this.roster.set(entry.id, entry);
-    if (entry.status !== "gone") this.goneAt.delete(entry.id);
-    else if (!this.goneAt.has(entry.id)) this.goneAt.set(entry.id, now);
-    this.removed.delete(entry.id);
-    this.changed.add(entry.id);
-    this.rosterBroadcast.request();
-    this.desk.rosterChanged(entry);
-    // Only a visitor going brings the next pruning nearer; the rest would cost a pass over
-    // every gone visitor and chat for each roster update.
-    if (wentNow) written.push(this.scheduleAlarm());
-    if (written.length > 0) await Promise.all(written);
-  }
-
-  /** Saves the entries changed since the last save, a chunk per storage write. */
-  private async saveRoster(): Promise<void> {
-    const ids = [...this.unsaved];
-    this.unsaved = new Set();
-    for (let start = 0; start < ids.length; start += ROSTER_SAVE_CHUNK) {
-      const put = new Map<string, Json>();
-      for (const id of ids.slice(start, start + ROSTER_SAVE_CHUNK)) {
-        const entry = this.roster.get(id);
-        if (entry) put.set(keys.roster(id), entry);
-      }
-      await this.room.storage.putMany(put);
-    }
-  }
-
   private async trailOf(
     visitorId: string,
   ): Promise<{ ok: true; value: TrailFrame["trail"] } | ({ ok: false } & Refusal)> {
@@ -852,22 +760,6 @@ export class SiteRoom implements PartyServer {
     return { ok: true, value: (await response.json()) as TrailFrame["trail"] };
   }
 
-  /** Sends the entries changed since the last broadcast to signed-in agents. */
-  private broadcastRosterChanges(): void {
-    if (this.changed.size === 0 && this.removed.size === 0) return;
-    const frame: RosterFrame = {
-      type: "roster",
-      full: false,
-      visitors: [...this.changed].flatMap((id) => this.roster.get(id) ?? []),
-    };
-    if (this.changed.size > 0) this.changed = new Set();
-    if (this.removed.size > 0) {
-      frame.removed = [...this.removed];
-      this.removed = new Set();
-    }
-    this.tellAgents(frame);
-  }
-
   /** Sends `frame` to every signed-in agent. */
   private tellAgents(frame: RosterFrame | OfflineMessagesFrame | HoursFrame): void {
     const message = JSON.stringify(frame);
@@ -880,7 +772,7 @@ export class SiteRoom implements PartyServer {
   /** Sets the alarm for the next pruning, unless an earlier one is set. */
   private async scheduleAlarm(): Promise<void> {
     let next = Number.POSITIVE_INFINITY;
-    for (const at of this.goneAt.values()) next = Math.min(next, at + ROSTER_KEEP_GONE_MS);
+    next = Math.min(next, this.roster.nextPruning() ?? Number.POSITIVE_INFINITY);
     for (const exp of this.revoked.values()) next = Math.min(next, exp);
     next = Math.min(next, this.desk.nextDeadline() ?? Number.POSITIVE_INFINITY);
     if (this.site) {

@@ -45,7 +45,8 @@ import { sameJson } from "../same-json.ts";
 import { createThrottle } from "../throttle.ts";
 import type { CustomData } from "./chat/profile.ts";
 import { createVisitorChat, type VisitorChat } from "./chat/visitor-chat.ts";
-import { type RosterCall, SiteIdSchema } from "./site-room.ts";
+import { SiteIdSchema } from "./site-room.ts";
+import type { RosterCall } from "./site-roster.ts";
 import { createTrail, isTrailEvent, loadTrail, type VisitorTrail } from "./trail.ts";
 
 /** Roster updates for one visitor reach the site room at most this often (plus a leading one). */
