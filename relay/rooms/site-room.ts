@@ -664,14 +664,15 @@ export class SiteRoom implements PartyServer {
     const session = await this.authorize(request, "admin");
     if (!session.ok) return session.response;
     const site = this.requireSite();
-    const next: StoredSite = {
+    // In the order the room stores sites in, so that a restart finds nothing to complete.
+    const next = completeSite({
       ...site,
       identitySecret: newIdentitySecret(),
       previousIdentitySecret: {
         secret: site.identitySecret,
         until: Date.now() + PREVIOUS_IDENTITY_SECRET_MS,
       },
-    };
+    });
     await this.room.storage.put(keys.site, next);
     this.site = next;
     return json(this.settingsResponse(next, session.value.agent));
