@@ -312,14 +312,11 @@ function serialized(storage: RoomStorage): RoomStorage {
     deleteAlarm: wrap(storage.deleteAlarm),
     transaction: <T>(fn: (txn: RoomStorage) => Promise<T>): Promise<T> => {
       const run = (gate ?? Promise.resolve()).then(() => storage.transaction(fn));
-      const settled: Promise<void> = run.then(
-        () => {
-          if (gate === settled) gate = null;
-        },
-        () => {
-          if (gate === settled) gate = null;
-        },
-      );
+      // The last transaction to settle opens the gate again.
+      const open = () => {
+        if (gate === settled) gate = null;
+      };
+      const settled = run.then(open, open);
       gate = settled;
       return run;
     },
