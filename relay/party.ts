@@ -56,6 +56,17 @@ export interface RoomStorage {
   deleteAlarm(): Promise<void>;
 }
 
+/**
+ * What storage calls reject with once the host has stopped: the room's work still under way
+ * (a timer's, say) is dropped, as if the process had ended, and there is nothing to report.
+ */
+export class StorageClosedError extends Error {
+  constructor() {
+    super("storage is closed");
+    this.name = "StorageClosedError";
+  }
+}
+
 /** One WebSocket client of a room. */
 export interface Connection<State extends Json = Json> {
   /** Unique within the room. */

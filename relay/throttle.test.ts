@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { configureLog } from "./log.ts";
+import { StorageClosedError } from "./party.ts";
 import { createThrottle } from "./throttle.ts";
 
 describe("throttle", () => {
@@ -37,6 +39,27 @@ describe("throttle", () => {
     }
     await vi.advanceTimersByTimeAsync(1000);
     expect(overlapped).toBe(false);
+  });
+
+  it("logs a failed run and runs again, but says nothing of a run after the host stopped", async () => {
+    const lines: string[] = [];
+    configureLog({ level: "error", write: (line) => lines.push(line) });
+    try {
+      const failures = [new Error("disk full"), new StorageClosedError()];
+      const task = vi.fn(async () => {
+        throw failures.shift();
+      });
+      const throttle = createThrottle(10, task);
+      throttle.request();
+      await vi.advanceTimersByTimeAsync(0);
+      throttle.request();
+      await vi.advanceTimersByTimeAsync(20);
+      expect(task).toHaveBeenCalledTimes(2);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("disk full");
+    } finally {
+      configureLog({ level: undefined, write: undefined });
+    }
   });
 
   it("drops a pending run on cancel", async () => {

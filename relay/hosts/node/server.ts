@@ -194,7 +194,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   function scheduleAlarm(key: string, entry: Room, time: number | null): void {
     clearTimeout(entry.alarmTimer);
     entry.alarmTimer = undefined;
-    if (time === null) return;
+    // Once closing, no alarm fires: the stored one fires after the next start.
+    if (time === null || closing) return;
     const delay = Math.max(0, time - Date.now());
     entry.alarmTimer = setTimeout(
       () => (delay > maxTimer ? scheduleAlarm(key, entry, time) : track(entry, fireAlarm(entry))),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { StorageClosedError } from "../../party.ts";
 import { openSqliteDatabase, type SqliteDatabase } from "./sqlite-storage.ts";
 
 let dir: string;
@@ -204,6 +205,6 @@ describe("sqlite room storage", () => {
   it("refuses to work once closed", async () => {
     const s = db.storage("visitor/v", noAlarm);
     await db.close();
-    await expect(s.put("k", 1)).rejects.toThrow("storage is closed");
+    await expect(s.put("k", 1)).rejects.toBeInstanceOf(StorageClosedError);
   });
 });

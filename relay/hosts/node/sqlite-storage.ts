@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { Json, ListOptions, RoomStorage } from "../../party.ts";
+import { type Json, type ListOptions, type RoomStorage, StorageClosedError } from "../../party.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 import { startWriter } from "./writer.ts";
 
@@ -101,7 +101,7 @@ export function openSqliteDatabase(
 
   /** Runs `add` on this tick's batch; resolves once the batch commits. */
   function write(add: (batch: Batch) => void): Promise<void> {
-    if (closed) return Promise.reject(new Error("storage is closed"));
+    if (closed) return Promise.reject(new StorageClosedError());
     if (!batch) {
       batch = { ops: [], values: new Map(), alarms: new Map(), waiting: [] };
       uncommittedBatches.push(batch);
@@ -140,7 +140,7 @@ export function openSqliteDatabase(
   }
 
   function read<T>(fn: () => T): Promise<T> {
-    if (closed) return Promise.reject(new Error("storage is closed"));
+    if (closed) return Promise.reject(new StorageClosedError());
     try {
       return Promise.resolve(fn());
     } catch (error) {
