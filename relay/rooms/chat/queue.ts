@@ -172,17 +172,20 @@ export function lastVisitorSeq(chat: QueuedChat): number {
 }
 
 /**
- * What of `messages` (in `seq` order) the chat has not taken yet: visitor messages past
- * {@link lastVisitorSeq}, other lines past {@link QueuedChat.lastSeq}. The visitor room forwards
- * its system lines with the visitor's messages (the invitation a reply answers is written
- * there); those this room wrote itself it has already.
+ * Whether the chat has not taken `message` yet: a visitor message past {@link lastVisitorSeq},
+ * another line past {@link QueuedChat.lastSeq}. The visitor room forwards its system lines with
+ * the visitor's messages (the invitation a reply answers is written there); those this room
+ * wrote itself it has already.
  */
+function unseen(chat: QueuedChat, message: ChatMessage): boolean {
+  return message.author.kind === "visitor"
+    ? message.seq > lastVisitorSeq(chat)
+    : message.seq > chat.lastSeq;
+}
+
+/** What of `messages` (in `seq` order) the chat has not taken yet; see {@link unseen}. */
 export function unseenMessages(chat: QueuedChat, messages: ChatMessage[]): ChatMessage[] {
-  return messages.filter((message) =>
-    message.author.kind === "visitor"
-      ? message.seq > lastVisitorSeq(chat)
-      : message.seq > chat.lastSeq,
-  );
+  return messages.filter((message) => unseen(chat, message));
 }
 
 /**
@@ -194,7 +197,7 @@ export function unseenMessages(chat: QueuedChat, messages: ChatMessage[]): ChatM
 export function recordMessages(chat: QueuedChat, messages: ChatMessage[]): QueuedChat {
   let next = chat;
   for (const message of messages) {
-    if (unseenMessages(next, [message]).length === 0) continue;
+    if (!unseen(next, message)) continue;
     const latest = message.seq > next.lastSeq;
     next = {
       ...next,
