@@ -58,6 +58,17 @@ test("an agent points at an element from the console; the visitor's Show outline
   // The agent's framed view is not a visitor: no facade, no widget, no tracking.
   await expect(frame.locator("parley-chat")).toHaveCount(0);
 
+  // The keyboard picks too: Enter on a focused link picks it, and the link is not followed.
+  const shipping = frame.getByRole("link", { name: "Shipping details" });
+  const focusOutline = frame.locator("parley-pointer .box:not(.picked)");
+  await expect(focusOutline).toBeHidden();
+  await shipping.focus();
+  await expect(focusOutline).toBeVisible();
+  await shipping.press("Enter");
+  await expect(panel).toHaveAttribute("data-phase", "picked");
+  await expect(panel.getByTestId("pointer-target")).toHaveText("a “Shipping details”");
+  await expect(frame.getByRole("heading", { name: "Stoneware mug" })).toBeVisible();
+
   // Clicking picks: the link is not followed.
   const button = frame.getByRole("link", { name: "Add to cart" });
   await button.hover();

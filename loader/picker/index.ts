@@ -2,8 +2,8 @@
  * pointer.js, the picker: loader.js imports it in the agent console's frame of a site's page,
  * once the console has greeted the loader with a pointer token (see `protocol/pointer.ts`).
  * It has the relay check the token first, and runs only if the relay accepts it for this site;
- * then the agent hovers (an outline follows the pointer) and clicks an element, which is
- * described (`loader/target`) and posted to the console. Clicks pick instead of acting, so
+ * then the agent hovers (an outline follows the pointer, or the focus) and clicks an element
+ * (or presses Enter on it), which is described (`loader/target`) and posted to the console. Clicks pick instead of acting, so
  * links and buttons do nothing while the picker runs. Its styles are a constructable stylesheet
  * in its own shadow root, and it positions the outlines through the CSSOM, which a strict
  * Content-Security-Policy allows.
@@ -58,7 +58,7 @@ export async function startPicker({ relay, site, token, nonce }: PickerOptions):
   picked.hidden = true;
   const hint = document.createElement("div");
   hint.className = "hint";
-  hint.textContent = "Click what you want to show the visitor";
+  hint.textContent = "Click what you want to show the visitor (or Tab to it and press Enter)";
   root.append(hover, picked, hint);
   document.documentElement.append(host);
 
@@ -79,14 +79,18 @@ export async function startPicker({ relay, site, token, nonce }: PickerOptions):
   const elementOf = (event: Event) =>
     event.target instanceof Element && event.target !== host ? event.target : null;
 
-  document.addEventListener(
-    "mouseover",
-    (event) => {
-      hovered = elementOf(event);
-      follow();
-    },
-    true,
-  );
+  // The outline follows the pointer, and the keyboard's focus: Enter on a link or button is a
+  // click, which picks.
+  for (const type of ["mouseover", "focusin"]) {
+    document.addEventListener(
+      type,
+      (event) => {
+        hovered = elementOf(event);
+        follow();
+      },
+      true,
+    );
+  }
   // Clicks pick: the page's own handlers, links and forms must not act on them.
   for (const type of ["pointerdown", "mousedown", "pointerup", "mouseup", "submit"]) {
     document.addEventListener(type, (event) => elementOf(event) && event.preventDefault(), true);
