@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { configureLog, log } from "./log.ts";
+import { StorageClosedError } from "./party.ts";
 
 const lines: string[] = [];
 
@@ -30,6 +31,12 @@ describe("log", () => {
     log.error("alarm failed", { error: new Error("disk full") });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? "").error).toMatchObject({ name: "Error", message: "disk full" });
+  });
+
+  it("does not report work dropped because the host stopped", () => {
+    configureLog({ level: "error", write: (line) => lines.push(line) });
+    log.error("chat update failed", { chat: "visitor-1", error: new StorageClosedError() });
+    expect(lines).toEqual([]);
   });
 
   it("is quiet under vitest unless asked, and silent when told", () => {

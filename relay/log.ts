@@ -8,6 +8,8 @@
  * run in Workers.
  */
 
+import { StorageClosedError } from "./party.ts";
+
 export type LogLevel = "silent" | "error" | "info";
 
 type LogConfig = { level?: LogLevel; write?: (line: string) => void };
@@ -63,10 +65,12 @@ export const log = {
     write("info", message, fields);
   },
   /**
-   * A failure of the relay itself, not of a client.
+   * A failure of the relay itself, not of a client. Work a room still had under way when the
+   * host stopped (its `error` a StorageClosedError) is dropped as after a crash, and not reported.
    * @example log.error("alarm failed", { room: "visitor/abc", error })
    */
   error(message: string, fields: Record<string, unknown> = {}): void {
+    if (fields.error instanceof StorageClosedError) return;
     write("error", message, fields);
   },
   /**

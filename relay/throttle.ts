@@ -1,5 +1,4 @@
 import { log } from "./log.ts";
-import { StorageClosedError } from "./party.ts";
 
 /** A task that runs at most once per interval; see {@link createThrottle}. */
 export type Throttle = {
@@ -46,8 +45,7 @@ export function createThrottle(
     try {
       await task();
     } catch (error) {
-      // A run due after the host stopped has nothing to report.
-      if (!(error instanceof StorageClosedError)) log.error("throttled task failed", { error });
+      log.error("throttled task failed", { error });
     }
     running = false;
     pump();
