@@ -1,6 +1,6 @@
 import { atom } from "nanostores";
 import type { SiteSettingsBody, SiteSettingsResponse } from "../../../protocol/http.ts";
-import { relayApi } from "../../api/index.ts";
+import { type ApiResult, relayApi } from "../../api/index.ts";
 import { $session, failureMessage } from "../session/index.ts";
 
 /** The Settings page's forms that save site settings, each showing its own outcome. */
@@ -40,15 +40,18 @@ export async function loadSiteSettings(): Promise<void> {
   }
 }
 
-/** Saves settings from one of the page's forms (admins); true when the relay took them. */
-export async function saveSiteSettings(
-  body: SiteSettingsBody,
+/**
+ * Sends one of the page's changes (admins) and records its outcome for `form`; true when the
+ * relay took it.
+ */
+async function change(
   form: SettingsForm,
+  send: (token: string) => Promise<ApiResult<SiteSettingsResponse>>,
 ): Promise<boolean> {
   const session = $session.get();
   if (!session) return false;
   $siteSettings.set({ ...$siteSettings.get(), saving: true, error: null, saved: false, form });
-  const result = await relayApi.updateSite(session.token, body);
+  const result = await send(session.token);
   if (!result.ok) {
     $siteSettings.set({ ...$siteSettings.get(), saving: false, error: failureMessage(result) });
     return false;
@@ -57,19 +60,14 @@ export async function saveSiteSettings(
   return true;
 }
 
+/** Saves settings from one of the page's forms (admins); true when the relay took them. */
+export function saveSiteSettings(body: SiteSettingsBody, form: SettingsForm): Promise<boolean> {
+  return change(form, (token) => relayApi.updateSite(token, body));
+}
+
 /** Replaces the site's identity secret (admins); true when the relay made a new one. */
-export async function rotateIdentitySecret(): Promise<boolean> {
-  const session = $session.get();
-  if (!session) return false;
-  const form = "identity";
-  $siteSettings.set({ ...$siteSettings.get(), saving: true, error: null, saved: false, form });
-  const result = await relayApi.rotateIdentitySecret(session.token);
-  if (!result.ok) {
-    $siteSettings.set({ ...$siteSettings.get(), saving: false, error: failureMessage(result) });
-    return false;
-  }
-  $siteSettings.set({ settings: result.value, saving: false, error: null, saved: true, form });
-  return true;
+export function rotateIdentitySecret(): Promise<boolean> {
+  return change("identity", (token) => relayApi.rotateIdentitySecret(token));
 }
 
 /** Forgets the last session's settings. */
