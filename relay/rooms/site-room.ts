@@ -524,10 +524,8 @@ export class SiteRoom implements PartyServer {
     };
     if (agent.role === "admin") {
       response.identitySecret = site.identitySecret;
-      const previous = site.previousIdentitySecret;
-      if (previous && previous.until > Date.now()) {
-        response.previousIdentitySecretUntil = previous.until;
-      }
+      const previous = previousSecretInForce(site);
+      if (previous) response.previousIdentitySecretUntil = previous.until;
       response.invitationStats = this.invitationStats;
     }
     return response;
@@ -647,12 +645,10 @@ export class SiteRoom implements PartyServer {
     if (!body.ok) return body.response;
     const { userId, userHash } = body.value;
     const site = this.requireSite();
-    const previous = site.previousIdentitySecret;
+    const previous = previousSecretInForce(site);
     const verified =
       (await verifyUserHash(site.identitySecret, userId, userHash)) ||
-      (previous !== undefined &&
-        previous.until > Date.now() &&
-        (await verifyUserHash(previous.secret, userId, userHash)));
+      (previous !== undefined && (await verifyUserHash(previous.secret, userId, userHash)));
     return json({ verified });
   }
 
@@ -802,6 +798,12 @@ function completeSite(site: StoredSiteAnyVersion): StoredSite {
     ...(site.previousIdentitySecret ? { previousIdentitySecret: site.previousIdentitySecret } : {}),
     ...chatSettingsOf(site),
   };
+}
+
+/** The identity secret before the last rotation, while it still verifies user ids. */
+function previousSecretInForce(site: StoredSite): StoredSite["previousIdentitySecret"] {
+  const previous = site.previousIdentitySecret;
+  return previous && previous.until > Date.now() ? previous : undefined;
 }
 
 function profileOf(agent: StoredAgent): AgentProfile {
