@@ -100,11 +100,18 @@ const builds: Record<string, UserConfig> = {
   },
   relay: {
     build: {
-      ssr: "relay/hosts/node/main.ts",
+      // The rooms thread's entry sits beside main.js, which starts it (rooms-thread.ts).
+      ssr: true,
       outDir: "dist/relay",
       emptyOutDir: true,
       target: "node20",
-      rollupOptions: { output: { entryFileNames: "main.js" } },
+      rollupOptions: {
+        input: {
+          main: "relay/hosts/node/main.ts",
+          "rooms-worker": "relay/hosts/node/rooms-worker.ts",
+        },
+        output: { entryFileNames: "[name].js", chunkFileNames: "[name].js" },
+      },
     },
   },
 };

@@ -32,11 +32,18 @@ export type TestRelay = {
   restart(): Promise<void>;
   close(): Promise<void>;
   /** How many rooms the relay has in memory. */
-  roomsInMemory(): number;
+  roomsInMemory(): Promise<number>;
 };
 
-/** What a test may set of the relay: a geo resolver, how soon idle visitor rooms unload. */
-export type TestRelayOptions = { geo?: Geo; unloadIdleVisitorRoomsAfterMs?: number };
+/**
+ * What a test may set of the relay: a geo resolver, how soon idle visitor rooms unload, and
+ * whether the rooms run on a thread of their own (as they do by default).
+ */
+export type TestRelayOptions = {
+  geo?: Geo;
+  unloadIdleVisitorRoomsAfterMs?: number;
+  roomsThread?: boolean;
+};
 
 /**
  * Starts a relay with the demo site on a fresh database; `geo` resolves every IP.
@@ -51,6 +58,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
       dbPath: join(dir, "relay.sqlite"),
       geo: options.geo ? async () => options.geo ?? {} : undefined,
       unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
+      roomsThread: options.roomsThread,
     });
   let relay = await start();
   const handle: TestRelay = {
@@ -377,7 +385,8 @@ export function relayOnFakeClock(
       toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
       shouldAdvanceTime: true,
     });
-    relay = await startTestRelay(options);
+    // The faked clock reaches this thread only: the rooms run on it.
+    relay = await startTestRelay({ ...options, roomsThread: false });
   });
   afterAll(async () => {
     await relay?.close();

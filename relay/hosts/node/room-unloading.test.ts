@@ -30,8 +30,12 @@ relayOnFakeClock(
  * real event loop runs a while: a room's work (SQLite commits) settles in real time, and a room
  * counts as idle only from then.
  */
-async function advanceUntil(done: () => boolean, stepMs: number, steps = 20): Promise<void> {
-  for (let step = 0; step < steps && !done(); step++) {
+async function advanceUntil(
+  done: () => Promise<boolean>,
+  stepMs: number,
+  steps = 20,
+): Promise<void> {
+  for (let step = 0; step < steps && !(await done()); step++) {
     await vi.advanceTimersByTimeAsync(stepMs);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -48,18 +52,18 @@ describe("visitor rooms in memory", () => {
     tab.send({ type: "track", events: [events.pageview(visitId)] });
     await tab.next("ack");
     await nextRosterEntry(agent, visitor.id, (entry) => entry.visit?.pageviews === 1);
-    const loaded = relay.roomsInMemory();
+    const loaded = await relay.roomsInMemory();
     await tab.close();
 
     // Idle for longer than it takes to unload, the room still waits for the alarm that says the
     // visitor is gone.
     await vi.advanceTimersByTimeAsync(2 * UNLOAD_AFTER_MS + 1000);
-    expect(relay.roomsInMemory()).toBe(loaded);
+    expect(await relay.roomsInMemory()).toBe(loaded);
     await vi.advanceTimersByTimeAsync(GONE_AFTER_MS - 2 * UNLOAD_AFTER_MS);
     await nextRosterEntry(agent, visitor.id, (entry) => entry.status === "gone");
-    await advanceUntil(() => relay.roomsInMemory() < loaded, UNLOAD_AFTER_MS / 2);
+    await advanceUntil(async () => (await relay.roomsInMemory()) < loaded, UNLOAD_AFTER_MS / 2);
     // The gone visitor's room left; the one with a tab open stayed.
-    expect(relay.roomsInMemory()).toBe(loaded - 1);
+    expect(await relay.roomsInMemory()).toBe(loaded - 1);
 
     const back = await connectVisitor(relay, visitor);
     await back.next("welcome");
@@ -71,7 +75,7 @@ describe("visitor rooms in memory", () => {
       (e) => e.status === "online" && e.visit?.pageviews === 2,
     );
     expect(entry.visits).toBe(1);
-    expect(relay.roomsInMemory()).toBe(loaded);
+    expect(await relay.roomsInMemory()).toBe(loaded);
     await back.close();
     await present.close();
   });

@@ -1,24 +1,16 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { BODY_BYTES, FRAME_BYTES, type Geo } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
-import type {
-  Connection,
-  ConnectionContext,
-  Json,
-  PartyName,
-  PartyServer,
-  RoomContext,
-} from "../../party.ts";
+import type { PartyName } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
-import { createFileBlobStore } from "./blob-store.ts";
 import { DEMO } from "./demo-site.ts";
-import { openSqliteDatabase } from "./sqlite-storage.ts";
+import { createRooms, type Sockets } from "./rooms-host.ts";
+import { startRoomsThread } from "./rooms-thread.ts";
 import { type Mount, serveStatic } from "./static-files.ts";
 
 export type RelayOptions = {
@@ -43,6 +35,11 @@ export type RelayOptions = {
    * this long (default 10 minutes); it loads from SQLite again when it is next needed.
    */
   unloadIdleVisitorRoomsAfterMs?: number;
+  /**
+   * Run the rooms on a thread of their own, beside the one that holds the sockets (default
+   * true). Off, both share one thread: for tests that fake the clock, which reaches one thread.
+   */
+  roomsThread?: boolean;
 };
 
 export type Relay = {
@@ -52,25 +49,10 @@ export type Relay = {
   /** Closes every socket, commits pending writes and stops listening. */
   close(): Promise<void>;
   /** How many rooms are in memory; the others wait in SQLite until they are needed. */
-  roomsInMemory(): number;
+  roomsInMemory(): Promise<number>;
 };
-
-type Room = {
-  server: PartyServer;
-  context: RoomContext;
-  connections: Map<string, Connection>;
-  started: Promise<void>;
-  alarmTimer?: NodeJS.Timeout;
-  /** Connects, frames, closes, requests, calls and alarms the room is handling now. */
-  busy: number;
-  /** When the room was made or last finished a piece of work. */
-  idleSince: number;
-};
-
-const UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS = 10 * 60 * 1000;
 
 const partyPath = /^\/parties\/([a-z]+)\/([A-Za-z0-9_-]{1,64})\/?$/;
-const maxTimer = 2 ** 31 - 1;
 
 /**
  * Starts the node host: the `/parties/:party/:room` WebSocket routes, the `/api/*` HTTP API,
@@ -82,137 +64,38 @@ const maxTimer = 2 ** 31 - 1;
  * await relay.close();
  */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
-  mkdirSync(dirname(options.dbPath), { recursive: true });
-  const db = openSqliteDatabase(options.dbPath);
-  const env = { PARLEY_SECRET: db.meta("token-secret", () => randomBytes(32).toString("hex")) };
-  const blobs = createFileBlobStore(join(dirname(options.dbPath), "uploads"));
-  const rooms = new Map<string, Room>();
   const mounts = staticMounts(options);
+  // The open sockets by connection id, which is how the rooms name them.
+  const sockets = new Map<string, WebSocket>();
+  const toSockets: Sockets = {
+    send(conn, message) {
+      const ws = sockets.get(conn);
+      if (!ws || ws.readyState !== ws.OPEN) return;
+      try {
+        ws.send(message);
+      } catch {
+        ws.terminate();
+      }
+    },
+    close(conn, code, reason) {
+      const ws = sockets.get(conn);
+      try {
+        ws?.close(code, reason);
+      } catch {
+        ws?.terminate();
+      }
+    },
+  };
+  const roomsOptions = {
+    dbPath: options.dbPath,
+    geo: options.geo,
+    unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
+  };
+  const rooms =
+    (options.roomsThread ?? true)
+      ? await startRoomsThread(roomsOptions, toSockets)
+      : createRooms(roomsOptions, toSockets);
   let closing = false;
-  // Work the rooms are still handling, counted (not kept in a set, which would regrow for
-  // every frame: README, "Garbage under load"): `close` lets it finish first, and a room with
-  // work in flight stays in memory.
-  let handling = 0;
-  let idle: (() => void) | undefined;
-  function track<T>(entry: Room, work: Promise<T>): Promise<T> {
-    handling += 1;
-    entry.busy += 1;
-    const settled = () => {
-      handling -= 1;
-      entry.busy -= 1;
-      entry.idleSince = Date.now();
-      if (handling === 0) idle?.();
-    };
-    // Not `finally`: it makes more promises, and this runs for every frame and room call.
-    work.then(settled, settled);
-    return work;
-  }
-
-  // Visitor rooms are one per visitor ever seen: the idle ones leave memory, so that it holds
-  // the visitors present, not every one since the start. Other rooms are few, and some keep
-  // what they must not forget only in memory (the directory's failed sign-ins).
-  const unloadAfterMs = options.unloadIdleVisitorRoomsAfterMs ?? UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS;
-  function unloadIdleRooms(): void {
-    const now = Date.now();
-    for (const [key, entry] of rooms) {
-      if (entry.context.party !== "visitor" || entry.connections.size > 0) continue;
-      if (entry.busy > 0 || entry.alarmTimer || now - entry.idleSince < unloadAfterMs) continue;
-      rooms.delete(key);
-    }
-  }
-  const unloadTimer = setInterval(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
-  unloadTimer.unref();
-
-  function room(party: PartyName, id: string): Room {
-    const key = `${party}/${id}`;
-    const existing = rooms.get(key);
-    if (existing) return existing;
-    const connections = new Map<string, Connection>();
-    const entry = { connections, busy: 0, idleSince: Date.now() } as Room;
-    const context: RoomContext = {
-      id,
-      party,
-      env,
-      storage: db.storage(key, (time) => scheduleAlarm(key, entry, time)),
-      blobs,
-      broadcast(message, { tag, without } = {}) {
-        for (const conn of connections.values()) {
-          if (tag && !conn.tags.includes(tag)) continue;
-          if (without?.includes(conn.id)) continue;
-          conn.send(message);
-        }
-      },
-      getConnections(tag) {
-        // An array rather than a generator: rooms count their tabs on every event.
-        const found: Connection[] = [];
-        for (const conn of connections.values())
-          if (!tag || conn.tags.includes(tag)) found.push(conn);
-        return found;
-      },
-      getConnection: (connId) => connections.get(connId),
-      fetchRoom: (toParty, roomId, request) => roomRequest(toParty, roomId, request),
-      callRoom: (toParty, roomId, method, arg) => roomCall(toParty, roomId, method, arg),
-      geo: (ip, request) => options.geo?.(ip, request) ?? Promise.resolve({}),
-    };
-    entry.context = context;
-    entry.server = new parties[party](context);
-    entry.started = Promise.resolve(entry.server.onStart?.());
-    rooms.set(key, entry);
-    return entry;
-  }
-
-  function roomRequest(party: PartyName, id: string, request: Request): Promise<Response> {
-    const target = room(party, id);
-    return track(
-      target,
-      (async () => {
-        await target.started;
-        if (!target.server.onRequest) return new Response("Not found", { status: 404 });
-        return target.server.onRequest(request);
-      })(),
-    );
-  }
-
-  function roomCall(
-    party: PartyName,
-    id: string,
-    method: string,
-    arg: Json,
-  ): Promise<Json | undefined> {
-    const target = room(party, id);
-    return track(
-      target,
-      (async () => {
-        await target.started;
-        if (!target.server.onCall) throw new Error(`${party} rooms take no calls`);
-        // Handed over as is, without a copy: neither room changes it (see RoomContext.callRoom).
-        return target.server.onCall(method, arg);
-      })(),
-    );
-  }
-
-  function scheduleAlarm(key: string, entry: Room, time: number | null): void {
-    clearTimeout(entry.alarmTimer);
-    entry.alarmTimer = undefined;
-    // Once closing, no alarm fires: the stored one fires after the next start.
-    if (time === null || closing) return;
-    const delay = Math.max(0, time - Date.now());
-    entry.alarmTimer = setTimeout(
-      () => (delay > maxTimer ? scheduleAlarm(key, entry, time) : track(entry, fireAlarm(entry))),
-      Math.min(delay, maxTimer),
-    );
-  }
-
-  async function fireAlarm(entry: Room): Promise<void> {
-    entry.alarmTimer = undefined;
-    try {
-      await entry.started;
-      await entry.context.storage.deleteAlarm();
-      await entry.server.onAlarm?.();
-    } catch (error) {
-      log.error("alarm failed", { room: `${entry.context.party}/${entry.context.id}`, error });
-    }
-  }
 
   const http = createServer((req, res) => {
     handleHttp(req, res).catch((error) => {
@@ -236,7 +119,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
           message: `Request bodies are limited to ${BODY_BYTES} bytes`,
         });
       }
-      const response = await roomRequest(
+      const response = await rooms.request(
         "directory",
         "global",
         new Request(requestUrl(req), {
@@ -285,77 +168,36 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const target = room(party as PartyName, id);
-      void track(
-        target,
-        acceptConnection(target, ws, {
-          request: new Request(requestUrl(req), { headers: toHeaders(req) }),
-          ip: clientIp(req),
-        }),
-      );
+      const conn = randomUUID();
+      sockets.set(conn, ws);
+      ws.on("message", (data, isBinary) => rooms.message(conn, isBinary ? "" : data.toString()));
+      ws.on("close", (code, reason) => {
+        sockets.delete(conn);
+        // On shutdown the rooms are not told: as after a crash, they recover state on restart.
+        if (!closing) rooms.disconnect(conn, code, reason.toString());
+      });
+      rooms.connect(conn, party as PartyName, id, {
+        request: new Request(requestUrl(req), { headers: toHeaders(req) }),
+        ip: clientIp(req),
+      });
     });
   });
 
-  async function acceptConnection(target: Room, ws: WebSocket, ctx: ConnectionContext) {
-    const conn = nodeConnection(ws);
-    // Frames that arrive while the room is still accepting the connection wait their turn.
-    const early: string[] = [];
-    let ready = false;
-    ws.on("message", (data, isBinary) => {
-      const message = isBinary ? "" : data.toString();
-      if (!ready) early.push(message);
-      else dispatch(message);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(options.port, options.host, () => resolve());
     });
-    const dispatch = (message: string) =>
-      track(
-        target,
-        Promise.resolve(target.server.onMessage?.(conn, message)).catch((error) =>
-          log.error("onMessage failed", { room: target.context.id, error }),
-        ),
-      );
-    ws.on("close", (code, reason) => {
-      // On shutdown the rooms are not told: as after a crash, they recover state on restart.
-      if (!target.connections.delete(conn.id) || closing) return;
-      track(
-        target,
-        Promise.resolve(target.server.onClose?.(conn, code, reason.toString())).catch((error) =>
-          log.error("onClose failed", { room: target.context.id, error }),
-        ),
-      );
-    });
-    try {
-      await target.started;
-      conn.tags = (await target.server.getConnectionTags?.(conn, ctx)) ?? [];
-      if (ws.readyState !== ws.OPEN) return;
-      target.connections.set(conn.id, conn);
-      await target.server.onConnect?.(conn, ctx);
-    } catch (error) {
-      log.error("onConnect failed", { room: target.context.id, error });
-      conn.close(1011, "internal error");
-      return;
-    }
-    ready = true;
-    for (const message of early) dispatch(message);
+  } catch (error) {
+    await rooms.close();
+    throw error;
   }
-
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(options.port, options.host, () => resolve());
-  });
   const port = (http.address() as AddressInfo).port;
   const url = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`;
 
-  for (const alarm of db.alarms()) {
-    const [party, id] = alarm.roomKey.split("/") as [PartyName, string];
-    if (party in parties) {
-      const entry = room(party, id);
-      scheduleAlarm(alarm.roomKey, entry, alarm.time);
-    }
-  }
-
   if (options.demo ?? true) {
     const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, url];
-    const response = await roomRequest(
+    const response = await rooms.request(
       "directory",
       "global",
       new Request("https://room/bootstrap", {
@@ -372,19 +214,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   return {
     url,
     port,
-    roomsInMemory: () => rooms.size,
+    roomsInMemory: () => rooms.roomsInMemory(),
     async close() {
       closing = true;
-      clearInterval(unloadTimer);
       for (const client of wss.clients) client.close(1001, "relay shutting down");
-      for (const entry of rooms.values()) clearTimeout(entry.alarmTimer);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
       });
       for (const client of wss.clients) client.terminate();
-      if (handling > 0) await new Promise<void>((resolve) => (idle = resolve));
-      await db.close();
+      await rooms.close();
     },
   };
 }
@@ -417,35 +256,6 @@ function staticMounts(options: RelayOptions): Mount[] {
     );
   }
   return mounts;
-}
-
-function nodeConnection(ws: WebSocket): Connection & { tags: string[] } {
-  let state: Json | null = null;
-  return {
-    id: randomUUID(),
-    tags: [],
-    get state() {
-      return state;
-    },
-    setState(next) {
-      state = next;
-    },
-    send(message) {
-      if (ws.readyState !== ws.OPEN) return;
-      try {
-        ws.send(message);
-      } catch {
-        ws.terminate();
-      }
-    },
-    close(code, reason) {
-      try {
-        ws.close(code, reason);
-      } catch {
-        ws.terminate();
-      }
-    },
-  };
 }
 
 /**

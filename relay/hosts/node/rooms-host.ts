@@ -1,0 +1,300 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Geo } from "../../../protocol/index.ts";
+import { log } from "../../log.ts";
+import type {
+  Connection,
+  ConnectionContext,
+  Json,
+  PartyName,
+  PartyServer,
+  RoomContext,
+} from "../../party.ts";
+import { parties } from "../../rooms/index.ts";
+import { createFileBlobStore } from "./blob-store.ts";
+import { openSqliteDatabase } from "./sqlite-storage.ts";
+
+/** What the rooms need to know of the relay's settings (see `RelayOptions`). */
+export type RoomsOptions = {
+  dbPath: string;
+  geo?: (ip: string | null, request: Request) => Promise<Geo>;
+  unloadIdleVisitorRoomsAfterMs?: number;
+};
+
+/** What rooms do to the sockets, which the HTTP server holds; connections go by id. */
+export type Sockets = {
+  send(conn: string, message: string): void;
+  close(conn: string, code?: number, reason?: string): void;
+};
+
+/**
+ * The rooms as the HTTP server sees them: it hands over each socket's life (opened, its text
+ * frames, closed) by connection id, and `/api/*` requests. Calls keep their order.
+ */
+export type Rooms = {
+  connect(conn: string, party: PartyName, id: string, ctx: ConnectionContext): void;
+  message(conn: string, text: string): void;
+  /** The socket closed; on shutdown nobody says so (rooms recover state on restart). */
+  disconnect(conn: string, code: number, reason: string): void;
+  request(party: PartyName, id: string, request: Request): Promise<Response>;
+  /** How many rooms are in memory; the others wait in SQLite until they are needed. */
+  roomsInMemory(): Promise<number>;
+  /** Lets the work under way finish, commits pending writes and closes the file. */
+  close(): Promise<void>;
+};
+
+type Room = {
+  server: PartyServer;
+  context: RoomContext;
+  connections: Map<string, Connection>;
+  started: Promise<void>;
+  alarmTimer?: NodeJS.Timeout;
+  /** Connects, frames, closes, requests, calls and alarms the room is handling now. */
+  busy: number;
+  /** When the room was made or last finished a piece of work. */
+  idleSince: number;
+};
+
+/** A socket as its room knows it: frames that come before the room accepted it wait. */
+type Socket = { room: Room; conn: HostConnection; early: string[] | null; open: boolean };
+
+type HostConnection = Connection & { tags: string[] };
+
+const UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS = 10 * 60 * 1000;
+const maxTimer = 2 ** 31 - 1;
+
+/**
+ * Runs the rooms of one SQLite file: makes each on first use, routes sockets, requests, calls
+ * between rooms and alarms to it, and lets idle visitor rooms leave memory. Whatever thread it
+ * runs on, `sockets` reaches the clients. Alarms stored before a restart are scheduled again.
+ *
+ * @example
+ * const rooms = createRooms({ dbPath: "/tmp/parley.sqlite" }, { send, close });
+ * rooms.connect(connId, "visitor", visitorId, { request, ip });
+ */
+export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
+  mkdirSync(dirname(options.dbPath), { recursive: true });
+  const db = openSqliteDatabase(options.dbPath);
+  const env = { PARLEY_SECRET: db.meta("token-secret", () => randomBytes(32).toString("hex")) };
+  const blobs = createFileBlobStore(join(dirname(options.dbPath), "uploads"));
+  const rooms = new Map<string, Room>();
+  const open = new Map<string, Socket>();
+  let closing = false;
+  // Work the rooms are still handling, counted (not kept in a set, which would regrow for
+  // every frame: README, "Garbage under load"): `close` lets it finish first, and a room with
+  // work in flight stays in memory.
+  let handling = 0;
+  let idle: (() => void) | undefined;
+  function track<T>(entry: Room, work: Promise<T>): Promise<T> {
+    handling += 1;
+    entry.busy += 1;
+    const settled = () => {
+      handling -= 1;
+      entry.busy -= 1;
+      entry.idleSince = Date.now();
+      if (handling === 0) idle?.();
+    };
+    // Not `finally`: it makes more promises, and this runs for every frame and room call.
+    work.then(settled, settled);
+    return work;
+  }
+
+  // Visitor rooms are one per visitor ever seen: the idle ones leave memory, so that it holds
+  // the visitors present, not every one since the start. Other rooms are few, and some keep
+  // what they must not forget only in memory (the directory's failed sign-ins).
+  const unloadAfterMs = options.unloadIdleVisitorRoomsAfterMs ?? UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS;
+  function unloadIdleRooms(): void {
+    const now = Date.now();
+    for (const [key, entry] of rooms) {
+      if (entry.context.party !== "visitor" || entry.connections.size > 0) continue;
+      if (entry.busy > 0 || entry.alarmTimer || now - entry.idleSince < unloadAfterMs) continue;
+      rooms.delete(key);
+    }
+  }
+  const unloadTimer = setInterval(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
+  unloadTimer.unref();
+
+  function room(party: PartyName, id: string): Room {
+    const key = `${party}/${id}`;
+    const existing = rooms.get(key);
+    if (existing) return existing;
+    const connections = new Map<string, Connection>();
+    const entry = { connections, busy: 0, idleSince: Date.now() } as Room;
+    const context: RoomContext = {
+      id,
+      party,
+      env,
+      storage: db.storage(key, (time) => scheduleAlarm(entry, time)),
+      blobs,
+      broadcast(message, { tag, without } = {}) {
+        for (const conn of connections.values()) {
+          if (tag && !conn.tags.includes(tag)) continue;
+          if (without?.includes(conn.id)) continue;
+          conn.send(message);
+        }
+      },
+      getConnections(tag) {
+        // An array rather than a generator: rooms count their tabs on every event.
+        const found: Connection[] = [];
+        for (const conn of connections.values())
+          if (!tag || conn.tags.includes(tag)) found.push(conn);
+        return found;
+      },
+      getConnection: (connId) => connections.get(connId),
+      fetchRoom: (toParty, roomId, request) => roomRequest(toParty, roomId, request),
+      callRoom: (toParty, roomId, method, arg) => roomCall(toParty, roomId, method, arg),
+      geo: (ip, request) => options.geo?.(ip, request) ?? Promise.resolve({}),
+    };
+    entry.context = context;
+    entry.server = new parties[party](context);
+    entry.started = Promise.resolve(entry.server.onStart?.());
+    rooms.set(key, entry);
+    return entry;
+  }
+
+  function roomRequest(party: PartyName, id: string, request: Request): Promise<Response> {
+    const target = room(party, id);
+    return track(
+      target,
+      (async () => {
+        await target.started;
+        if (!target.server.onRequest) return new Response("Not found", { status: 404 });
+        return target.server.onRequest(request);
+      })(),
+    );
+  }
+
+  function roomCall(
+    party: PartyName,
+    id: string,
+    method: string,
+    arg: Json,
+  ): Promise<Json | undefined> {
+    const target = room(party, id);
+    return track(
+      target,
+      (async () => {
+        await target.started;
+        if (!target.server.onCall) throw new Error(`${party} rooms take no calls`);
+        // Handed over as is, without a copy: neither room changes it (see RoomContext.callRoom).
+        return target.server.onCall(method, arg);
+      })(),
+    );
+  }
+
+  function scheduleAlarm(entry: Room, time: number | null): void {
+    clearTimeout(entry.alarmTimer);
+    entry.alarmTimer = undefined;
+    // Once closing, no alarm fires: the stored one fires after the next start.
+    if (time === null || closing) return;
+    const delay = Math.max(0, time - Date.now());
+    entry.alarmTimer = setTimeout(
+      () => (delay > maxTimer ? scheduleAlarm(entry, time) : track(entry, fireAlarm(entry))),
+      Math.min(delay, maxTimer),
+    );
+  }
+
+  async function fireAlarm(entry: Room): Promise<void> {
+    entry.alarmTimer = undefined;
+    try {
+      await entry.started;
+      await entry.context.storage.deleteAlarm();
+      await entry.server.onAlarm?.();
+    } catch (error) {
+      log.error("alarm failed", { room: `${entry.context.party}/${entry.context.id}`, error });
+    }
+  }
+
+  async function accept(socket: Socket, ctx: ConnectionContext): Promise<void> {
+    const { room: target, conn } = socket;
+    try {
+      await target.started;
+      conn.tags = (await target.server.getConnectionTags?.(conn, ctx)) ?? [];
+      if (!socket.open) return;
+      target.connections.set(conn.id, conn);
+      await target.server.onConnect?.(conn, ctx);
+    } catch (error) {
+      log.error("onConnect failed", { room: target.context.id, error });
+      conn.close(1011, "internal error");
+      return;
+    }
+    const early = socket.early ?? [];
+    socket.early = null;
+    for (const message of early) dispatch(socket, message);
+  }
+
+  function dispatch({ room: target, conn }: Socket, message: string): void {
+    track(
+      target,
+      Promise.resolve(target.server.onMessage?.(conn, message)).catch((error) =>
+        log.error("onMessage failed", { room: target.context.id, error }),
+      ),
+    );
+  }
+
+  for (const alarm of db.alarms()) {
+    const [party, id] = alarm.roomKey.split("/") as [PartyName, string];
+    if (party in parties) scheduleAlarm(room(party, id), alarm.time);
+  }
+
+  return {
+    connect(connId, party, id, ctx) {
+      const target = room(party, id);
+      const socket: Socket = {
+        room: target,
+        conn: hostConnection(connId, sockets),
+        early: [],
+        open: true,
+      };
+      open.set(connId, socket);
+      void track(target, accept(socket, ctx));
+    },
+    message(connId, text) {
+      const socket = open.get(connId);
+      if (!socket) return;
+      if (socket.early) socket.early.push(text);
+      else dispatch(socket, text);
+    },
+    disconnect(connId, code, reason) {
+      const socket = open.get(connId);
+      if (!socket) return;
+      open.delete(connId);
+      socket.open = false;
+      const { room: target, conn } = socket;
+      // A socket the room had not accepted yet is none of its business.
+      if (!target.connections.delete(connId)) return;
+      track(
+        target,
+        Promise.resolve(target.server.onClose?.(conn, code, reason)).catch((error) =>
+          log.error("onClose failed", { room: target.context.id, error }),
+        ),
+      );
+    },
+    request: roomRequest,
+    roomsInMemory: async () => rooms.size,
+    async close() {
+      closing = true;
+      clearInterval(unloadTimer);
+      for (const entry of rooms.values()) clearTimeout(entry.alarmTimer);
+      if (handling > 0) await new Promise<void>((resolve) => (idle = resolve));
+      await db.close();
+    },
+  };
+}
+
+function hostConnection(id: string, sockets: Sockets): HostConnection {
+  let state: Json | null = null;
+  return {
+    id,
+    tags: [],
+    get state() {
+      return state;
+    },
+    setState(next) {
+      state = next;
+    },
+    send: (message) => sockets.send(id, message),
+    close: (code, reason) => sockets.close(id, code, reason),
+  };
+}
