@@ -71,7 +71,7 @@ export function openSqliteDatabase(
   };
 
   const writer = startWriter(path, busyTimeoutMs);
-  const checkpointer = startCheckpointer(path);
+  const checkpointer = startCheckpointer(path, () => writer.checkpoint());
   let closed = false;
   /** The batch this tick's writes join. */
   let batch: Batch | null = null;

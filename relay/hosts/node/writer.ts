@@ -8,6 +8,8 @@
  * - `delete room key -`
  * - `alarm room - time` (ms since epoch)
  * - `unalarm room - -`
+ *
+ * Between batches the thread also checkpoints when asked (see `checkpointer.ts`).
  */
 import { log } from "../../log.ts";
 import { sqliteThread } from "./sqlite-thread.ts";
@@ -15,6 +17,8 @@ import { sqliteThread } from "./sqlite-thread.ts";
 export type Writer = {
   /** Commits `ops` in one transaction; resolves once they are durable. */
   commit(ops: string[]): Promise<void>;
+  /** Checkpoints the WAL after the batches sent so far, so that the next commit restarts it. */
+  checkpoint(): void;
   /** Waits for the batches sent so far, then stops the thread and closes its connection. */
   stop(): Promise<void>;
 };
@@ -52,6 +56,9 @@ export function startWriter(path: string, busyTimeoutMs: number): Writer {
         worker.postMessage(ops);
       });
     },
+    checkpoint() {
+      if (!broken) worker.postMessage("checkpoint");
+    },
     async stop() {
       // Batches are answered in order: once the stop message is read, every batch before it is.
       worker.postMessage("stop");
@@ -68,6 +75,8 @@ const db = new Database(workerData.path);
 // Per connection: commits without fsync (the WAL is synced at checkpoints), no checkpoints here.
 db.pragma("synchronous = NORMAL");
 db.pragma("wal_autocheckpoint = 0");
+// When this connection starts the WAL over, it cuts the file back to 64 MB (a burst grows it).
+db.pragma("journal_size_limit = 67108864");
 db.pragma("busy_timeout = " + Number(workerData.busyTimeoutMs));
 const sql = {
   put: db.prepare("INSERT INTO kv (room, key, value) VALUES (?, ?, ?) ON CONFLICT (room, key) DO UPDATE SET value = excluded.value"),
@@ -88,6 +97,10 @@ const apply = db.transaction((ops) => {
   }
 });
 parentPort.on("message", (ops) => {
+  if (ops === "checkpoint") {
+    db.pragma("wal_checkpoint(PASSIVE)");
+    return;
+  }
   if (ops === "stop") {
     db.close();
     parentPort.close();
