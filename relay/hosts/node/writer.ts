@@ -35,6 +35,7 @@ export function startWriter(path: string, busyTimeoutMs: number): Writer {
   /** Who waits for each batch sent, oldest first. */
   const inFlight: { resolve: () => void; reject: (error: Error) => void }[] = [];
   let broken: Error | undefined;
+  let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
 
   worker.on("message", (reply: Reply) => {
@@ -57,9 +58,11 @@ export function startWriter(path: string, busyTimeoutMs: number): Writer {
       });
     },
     checkpoint() {
-      if (!broken) worker.postMessage("checkpoint");
+      // The checkpointer may report once more while the file closes: nothing is left to do.
+      if (!broken && !stopping) worker.postMessage("checkpoint");
     },
     async stop() {
+      stopping = true;
       // Batches are answered in order: once the stop message is read, every batch before it is.
       worker.postMessage("stop");
       await exited;
