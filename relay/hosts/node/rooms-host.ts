@@ -15,10 +15,16 @@ import { parties } from "../../rooms/index.ts";
 import { createFileBlobStore } from "./blob-store.ts";
 import { openSqliteDatabase } from "./sqlite-storage.ts";
 
-/** What the rooms need to know of the relay's settings (see `RelayOptions`). */
+/** The relay's settings the rooms take (part of `RelayOptions`). */
 export type RoomsOptions = {
+  /** SQLite file; its folder is created when missing. Uploads go to `uploads/` beside it. */
   dbPath: string;
+  /** Resolves an IP to a place; none by default. */
   geo?: (ip: string | null, request: Request) => Promise<Geo>;
+  /**
+   * A visitor room with no tab open, no alarm set and no work in flight leaves memory after
+   * this long (default 10 minutes); it loads from SQLite again when it is next needed.
+   */
   unloadIdleVisitorRoomsAfterMs?: number;
 };
 

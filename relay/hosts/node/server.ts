@@ -4,37 +4,28 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { BODY_BYTES, FRAME_BYTES, type Geo } from "../../../protocol/index.ts";
+import { BODY_BYTES, FRAME_BYTES } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
 import type { PartyName } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
 import { DEMO } from "./demo-site.ts";
-import { createRooms, type Sockets } from "./rooms-host.ts";
+import { createRooms, type RoomsOptions, type Sockets } from "./rooms-host.ts";
 import { startRoomsThread } from "./rooms-thread.ts";
 import { type Mount, serveStatic } from "./static-files.ts";
 
-export type RelayOptions = {
+export type RelayOptions = RoomsOptions & {
   /** Port to listen on; 0 picks a free one. */
   port: number;
   /** Address to bind. */
   host: string;
-  /** SQLite file; its folder is created when missing. Uploads go to `uploads/` beside it. */
-  dbPath: string;
   /** Built browser bundles (loader.js, sdk.js, agent/) to serve; none when left out. */
   publicDir?: string;
   /** The demo shop's pages, served at /demo/; none when left out. */
   demoDir?: string;
   /** Take the client IP from `X-Forwarded-For` (only behind a proxy you run). */
   trustProxy?: boolean;
-  /** Resolves an IP to a place; none by default. */
-  geo?: (ip: string | null, request: Request) => Promise<Geo>;
   /** Make sure the demo site and admin exist (default true). */
   demo?: boolean;
-  /**
-   * A visitor room with no tab open, no alarm set and no work in flight leaves memory after
-   * this long (default 10 minutes); it loads from SQLite again when it is next needed.
-   */
-  unloadIdleVisitorRoomsAfterMs?: number;
   /**
    * Run the rooms on a thread of their own, beside the one that holds the sockets (default
    * true). Off, both share one thread: for tests that fake the clock, which reaches one thread.
@@ -86,7 +77,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       }
     },
   };
-  const roomsOptions = {
+  // Only the rooms' own settings: the thread gets them as a copy.
+  const roomsOptions: RoomsOptions = {
     dbPath: options.dbPath,
     geo: options.geo,
     unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
