@@ -83,3 +83,40 @@ test("client-side navigation in a single-page app counts as page views", async (
   await expect(urls).toHaveCount(3);
   await expect(urls.nth(1)).toContainText("tab=");
 });
+
+const TABS = 4;
+
+test("tabs opened together on a first visit are one visitor, on one visit", async ({
+  browser,
+  relay,
+}) => {
+  const agent = await (await browser.newContext()).newPage();
+  await signInToConsole(agent, relay.url);
+  await expect(agent.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
+
+  const visitor = await browser.newContext();
+  // Every IndexedDB read answers 300 ms late, so that the tabs' first reads overlap: each would
+  // find no visitor saved and create its own, were they not taking turns.
+  await visitor.addInitScript(() => {
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, query: IDBValidKey) {
+      const request = get.call(this, query);
+      let onsuccess: ((event: Event) => void) | null = null;
+      Object.defineProperty(request, "onsuccess", {
+        get: () => onsuccess,
+        set: (handler) => {
+          onsuccess = handler;
+        },
+      });
+      request.addEventListener("success", (event) => {
+        setTimeout(() => onsuccess?.call(request, event), 300);
+      });
+      return request;
+    };
+  });
+  const tabs = await Promise.all(Array.from({ length: TABS }, () => visitor.newPage()));
+  await Promise.all(tabs.map((tab) => tab.goto(`${relay.url}/demo/`)));
+  // One row with every tab's page view; more visitors would be more rows, and more visits
+  // would show fewer page views on the visitor's latest.
+  await expect(agent.getByTestId("visitor-pageviews")).toHaveText([new RegExp(`\\b${TABS}\\b`)]);
+});

@@ -155,6 +155,13 @@ export function createTracker({
     ));
   const run = (task: () => unknown) => after(() => signal.aborted || task());
 
+  /**
+   * Runs `task` while no other tab of this site's origin runs one, so that tabs opened together
+   * read, change and save the profile in turn rather than each over the others. Without Web
+   * Locks each goes ahead, and tabs opened at the same moment may count as two visitors.
+   */
+  const exclusive = (task: () => Promise<void>) =>
+    navigator.locks?.request("parley", task) ?? task();
   const save = () =>
     storage.set(key("profile"), profile).catch((error) => warnOnce(`storage: ${error}`));
   const transmit = (data: string) => {
@@ -194,17 +201,23 @@ export function createTracker({
     engagement.end();
     page = undefined;
     engagement.restart();
-    // Another tab of this visitor may have moved the visit on since we last looked.
-    const stored = await storage.get<Profile>(key("profile")).catch(() => undefined);
-    if (stored?.visitorId === profile?.visitorId) profile = stored;
-    const current = profile as Profile;
-    const started = enterVisit(current, at, sourceSignature(url, referrer, location.hostname));
-    const visit = current.visit as Visit;
+    let started = false;
+    await exclusive(async () => {
+      // Another tab of this visitor may have moved the visit on since we last looked.
+      const stored = await storage.get<Profile>(key("profile")).catch(() => undefined);
+      if (stored?.visitorId === profile?.visitorId) profile = stored;
+      started = enterVisit(
+        profile as Profile,
+        at,
+        sourceSignature(url, referrer, location.hostname),
+      );
+      // The events go out after the save: a new visit's time zone comes from the page's first
+      // Intl.DateTimeFormat, which loads the time-zone data (some 30 ms of main thread in
+      // Chromium), and after the wait for storage it runs in a task apart from the visit's own.
+      await save();
+    });
+    const visit = (profile as Profile).visit as Visit;
     const from = referrer ? clip(referrer) : undefined;
-    // The events go out after the save: a new visit's time zone comes from the page's first
-    // Intl.DateTimeFormat, which loads the time-zone data (some 30 ms of main thread in
-    // Chromium), and after the wait for storage it runs in a task apart from the visit's own.
-    await save();
     if (started)
       record({
         kind: "visit",
@@ -346,7 +359,11 @@ export function createTracker({
 
   const ready = run(async () => {
     if (await storage.get(key("optout"))) return stop();
-    profile = (await storage.get<Profile>(key("profile"))) ?? createProfile();
+    // On a first visit the first tab creates the visitor; tabs opened with it find it saved.
+    await exclusive(async () => {
+      profile = (await storage.get<Profile>(key("profile"))) ?? createProfile();
+      await save();
+    });
     // Whatever earlier page loads left undelivered goes out with this page's events.
     await outbox.load();
     connect();
