@@ -416,12 +416,19 @@ describe("createTracker: privacy", () => {
   ])(
     "records no visit, page view or engaged time under %s, but the visitor can chat",
     async (_name, setting) => {
-      const { tracker, socket, page } = await load(undefined, undefined, undefined, setting);
+      const { tracker, socket, page, storage } = await load(
+        undefined,
+        undefined,
+        undefined,
+        setting,
+      );
       socket().open();
       history.pushState({}, "", "/next");
       page.pagehide();
       await vi.advanceTimersByTimeAsync(60_000);
       expect(kinds(socket())).toEqual([]);
+      // No identifier outlives the page.
+      expect(await storage.get("demo:profile")).toBeUndefined();
 
       const message = { kind: "message", id: "message-01", at: Date.now(), text: "Hi" } as const;
       tracker.channel.record(message);

@@ -360,9 +360,10 @@ export function createTracker({
   const ready = run(async () => {
     if (await storage.get(key("optout"))) return stop();
     // On a first visit the first tab creates the visitor; tabs opened with it find it saved.
+    // Untracked, the visitor is kept for this page only, as before anything is recorded.
     await exclusive(async () => {
       profile = (await storage.get<Profile>(key("profile"))) ?? createProfile();
-      await save();
+      if (tracked) await save();
     });
     // Whatever earlier page loads left undelivered goes out with this page's events.
     await outbox.load();
