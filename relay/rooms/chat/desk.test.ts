@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage, LoginResponse } from "../../../protocol/index.ts";
+import type { ChatMessage, ChatSummary, LoginResponse } from "../../../protocol/index.ts";
 import {
   addAgent,
   api,
@@ -17,6 +17,7 @@ import {
   type TestRelay,
   type TestSocket,
 } from "../testing.ts";
+import { CLOSED_CHATS_LISTED } from "./desk.ts";
 
 let relay: TestRelay;
 let admin: LoginResponse;
@@ -534,6 +535,49 @@ describe("agent presence", () => {
 
     await ana.socket.close();
     expect(await tab.next("availability")).toEqual({ type: "availability", online: false });
+  });
+});
+
+describe("closed chats", () => {
+  it("past the latest 100 come back from storage whole when the visitor writes again", async () => {
+    // Five agents share the resolving, each within the frame rate limit.
+    const agents = await agentsOnline("Ana", "Ben", "Cy", "Di", "Ed");
+    const [ana] = agents;
+    const { tab, chatId } = await visitorTab();
+    await say(tab, "Is this in stock?");
+    ana.socket.send({ type: "chat:resolve", chatId });
+    await nextChat(ana.socket, chatId, (chat) => chat.status === "resolved" && chat.unread === 1);
+    // CLOSED_CHATS_LISTED newer closed chats push it out of the agents' lists and of memory.
+    const resolved = new Set<string>();
+    for (const agent of agents) {
+      const others = await Promise.all(
+        Array.from({ length: CLOSED_CHATS_LISTED / agents.length }, async () => {
+          const other = await visitorTab();
+          await say(other.tab, "Just browsing");
+          agent.socket.send({ type: "chat:resolve", chatId: other.chatId });
+          return other.chatId;
+        }),
+      );
+      await nextWhere(agent.socket, "chats", (frame) => {
+        for (const chat of frame.chats as ChatSummary[]) {
+          if (chat.status === "resolved") resolved.add(chat.id);
+        }
+        return others.every((id) => resolved.has(id));
+      });
+    }
+    const socket = await connectAgent(relay, ana.token);
+    opened.push(socket);
+    const listed = (await nextWhere(socket, "chats", (f) => f.full === true))
+      .chats as ChatSummary[];
+    expect(listed.filter((chat) => chat.status === "resolved")).toHaveLength(CLOSED_CHATS_LISTED);
+    expect(listed.map((chat) => chat.id)).not.toContain(chatId);
+
+    // Read back from storage: the first question is still unread beside the new one.
+    await say(tab, "Hello again?");
+    expect(await nextChat(socket, chatId, (chat) => chat.status === "requested")).toMatchObject({
+      unread: 2,
+      lastMessage: { text: "Hello again?" },
+    });
   });
 });
 

@@ -40,6 +40,7 @@ import {
   expire,
   ignore,
   invite,
+  isOpen,
   join,
   markRead,
   newChat,
@@ -59,7 +60,10 @@ import {
 
 /** Chat list changes reach agents within this long, batched (as roster changes do). */
 export const CHATS_BROADCAST_MS = 20;
-/** Resolved and missed chats listed in an agent's first `chats` frame (the latest ones). */
+/**
+ * Resolved and missed chats listed in an agent's first `chats` frame (the latest ones). Only
+ * these stay in memory beside the open chats; older ones are read from storage when needed.
+ */
 export const CLOSED_CHATS_LISTED = 100;
 
 /** What the desk needs from its site room. */
@@ -113,6 +117,7 @@ export type ChatDesk = ReturnType<typeof createChatDesk>;
  */
 export function createChatDesk(host: DeskHost) {
   const { room } = host;
+  /** Open chats and the CLOSED_CHATS_LISTED latest closed ones; the rest are in storage only. */
   const chats = new Map<string, QueuedChat>();
   /** Connected agents' status; an agent without a socket is offline. */
   const presence = new Map<string, "online" | "away">();
@@ -122,6 +127,8 @@ export function createChatDesk(host: DeskHost) {
   const chains = new Map<string, Promise<unknown>>();
   const changedForAll = new Set<string>();
   const changedFor = new Map<string, Set<string>>();
+  /** Each chat changed since the last broadcast, as it is now (it may have left `chats`). */
+  const changed = new Map<string, QueuedChat>();
   const chatsBroadcast = createThrottle(CHATS_BROADCAST_MS, () => flushChats());
   let lastAssigned: string | null = null;
   let lastAvailable = false;
@@ -171,11 +178,32 @@ export function createChatDesk(host: DeskHost) {
     return viewersOf(chat, presence.keys(), watchers.get(chatId));
   }
 
-  function markChanged(chatId: string, agentId?: string): void {
-    if (agentId === undefined) changedForAll.add(chatId);
+  /** A chat as it is now: kept in memory, or read from storage (an old closed one). */
+  async function chatOf(chatId: string): Promise<QueuedChat | undefined> {
+    return chats.get(chatId) ?? (await room.storage.get<QueuedChat>(`chat:${chatId}`));
+  }
+
+  /** Stores `chat` and keeps it in memory while it is open or among the latest closed. */
+  async function save(chat: QueuedChat): Promise<void> {
+    await room.storage.put(`chat:${chat.id}`, chat);
+    chats.set(chat.id, chat);
+    if (!isOpen(chat)) forgetOldClosed();
+  }
+
+  /** Drops from memory the closed chats past the CLOSED_CHATS_LISTED latest. */
+  function forgetOldClosed(): void {
+    const closed = [...chats.values()].filter((chat) => !isOpen(chat));
+    if (closed.length <= CLOSED_CHATS_LISTED) return;
+    closed.sort((a, b) => b.updatedAt - a.updatedAt);
+    for (const chat of closed.slice(CLOSED_CHATS_LISTED)) chats.delete(chat.id);
+  }
+
+  function markChanged(chat: QueuedChat, agentId?: string): void {
+    changed.set(chat.id, chat);
+    if (agentId === undefined) changedForAll.add(chat.id);
     else {
       const set = changedFor.get(agentId) ?? new Set();
-      set.add(chatId);
+      set.add(chat.id);
       changedFor.set(agentId, set);
     }
     chatsBroadcast.request();
@@ -186,7 +214,7 @@ export function createChatDesk(host: DeskHost) {
     for (const [conn, agentId] of agentConnections()) {
       const ids = new Set([...changedForAll, ...(changedFor.get(agentId) ?? [])]);
       const list = [...ids].flatMap((id) => {
-        const chat = chats.get(id);
+        const chat = changed.get(id);
         return chat ? [summaryFor(chat, agentId)] : [];
       });
       if (list.length > 0) {
@@ -195,17 +223,16 @@ export function createChatDesk(host: DeskHost) {
     }
     changedForAll.clear();
     changedFor.clear();
+    changed.clear();
   }
 
-  /** Open chats, and the latest closed ones. */
+  /** Open chats, then the latest closed ones (all that memory keeps), newest first. */
   function listedChats(): QueuedChat[] {
     const open: QueuedChat[] = [];
     const closed: QueuedChat[] = [];
-    for (const chat of chats.values()) {
-      (chat.status === "requested" || chat.status === "active" ? open : closed).push(chat);
-    }
+    for (const chat of chats.values()) (isOpen(chat) ? open : closed).push(chat);
     closed.sort((a, b) => b.updatedAt - a.updatedAt);
-    return [...open, ...closed.slice(0, CLOSED_CHATS_LISTED)];
+    return [...open, ...closed];
   }
 
   function agentsFrame(): AgentsFrame {
@@ -288,8 +315,7 @@ export function createChatDesk(host: DeskHost) {
       stored = result.messages;
     }
     const chat = recordMessages(step.chat, stored);
-    await room.storage.put(`chat:${chat.id}`, chat);
-    chats.set(chat.id, chat);
+    await save(chat);
     if (step.assigned) lastAssigned = step.assigned;
 
     const audience = new Set([...viewers(before, chat.id), ...viewers(chat, chat.id)]);
@@ -300,7 +326,7 @@ export function createChatDesk(host: DeskHost) {
         message,
       } satisfies AgentChatMessageFrame);
     }
-    markChanged(chat.id);
+    markChanged(chat);
     for (const notice of step.notices) {
       sendTo(new Set(notice.to), {
         type: "notify",
@@ -342,7 +368,7 @@ export function createChatDesk(host: DeskHost) {
       return reject({ code: "not_found", message: `No uploaded file ${frame.fileId}` });
     }
     await withChat(frame.chatId, async () => {
-      const before = chats.get(frame.chatId);
+      const before = await chatOf(frame.chatId);
       if (!before && !(await host.knowsVisitor(frame.chatId))) {
         return reject({ code: "not_found", message: `No visitor ${frame.chatId} on this site` });
       }
@@ -373,7 +399,7 @@ export function createChatDesk(host: DeskHost) {
     transition: (chat: QueuedChat, ctx: QueueContext) => Transition,
   ): Promise<void> {
     await withChat(chatId, async () => {
-      const before = chats.get(chatId);
+      const before = await chatOf(chatId);
       if (!before) return host.refuse(conn, { code: "not_found", message: `No chat ${chatId}` });
       const step = transition(before, context());
       if (!step.ok) return host.refuse(conn, step);
@@ -446,13 +472,12 @@ export function createChatDesk(host: DeskHost) {
 
   async function agentRead(conn: Connection, agentId: string, chatId: string, seq: number) {
     await withChat(chatId, async () => {
-      const before = chats.get(chatId);
+      const before = await chatOf(chatId);
       if (!before) return host.refuse(conn, { code: "not_found", message: `No chat ${chatId}` });
       const chat = markRead(before, agentId, seq);
       if (chat === before) return;
-      await room.storage.put(`chat:${chatId}`, chat);
-      chats.set(chatId, chat);
-      markChanged(chatId, agentId);
+      await save(chat);
+      markChanged(chat, agentId);
       if (agentsReadSeq(chat) > agentsReadSeq(before)) {
         await toVisitor(chatId, "/chat/read", { seq: agentsReadSeq(chat) });
       }
@@ -482,7 +507,7 @@ export function createChatDesk(host: DeskHost) {
   async function visitorMessages(body: v.InferOutput<typeof VisitorMessagesBodySchema>) {
     const messages = body.messages as unknown as ChatMessage[];
     await withChat(body.chatId, async () => {
-      const before = chats.get(body.chatId);
+      const before = await chatOf(body.chatId);
       const base = before ?? newChat(body.chatId, body.visitorName, Date.now());
       const fresh = unseenMessages(base, messages);
       if (fresh.length === 0) return;
@@ -507,7 +532,7 @@ export function createChatDesk(host: DeskHost) {
     const chat = chats.get(body.chatId);
     // A visitor typing into a closed chat (or before the first message) is about to make a
     // request: every agent may see it coming.
-    const open = chat?.status === "requested" || chat?.status === "active";
+    const open = chat !== undefined && isOpen(chat);
     sendTo(open ? viewers(chat, body.chatId) : new Set(presence.keys()), frame);
   }
 
@@ -535,6 +560,7 @@ export function createChatDesk(host: DeskHost) {
     async load(): Promise<void> {
       const stored = await room.storage.list<QueuedChat>({ prefix: "chat:" });
       for (const chat of stored.values()) chats.set(chat.id, chat);
+      forgetOldClosed();
     },
 
     /** A signed-in agent's socket opened: who is here, and the agent's chat lists. */
@@ -599,9 +625,8 @@ export function createChatDesk(host: DeskHost) {
         const before = chats.get(entry.id);
         if (!before) return;
         const chat = { ...before, visitorName: entry.name, page: entry.page };
-        await room.storage.put(`chat:${chat.id}`, chat);
-        chats.set(chat.id, chat);
-        markChanged(chat.id);
+        await save(chat);
+        markChanged(chat);
       }).catch((error: unknown) => log.error("chat update failed", { chat: entry.id, error }));
     },
 

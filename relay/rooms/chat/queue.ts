@@ -90,6 +90,11 @@ function refuse(message: string): Transition {
   return { ok: false, code: "not_allowed", message };
 }
 
+/** A request or an active chat; resolved and missed ones are closed. */
+export function isOpen(chat: QueuedChat): boolean {
+  return chat.status === "requested" || chat.status === "active";
+}
+
 /**
  * The agent whose turn it is: the first available one after `lastAssigned` in `available`'s
  * order (wrapping around), or null when nobody is available.
@@ -233,7 +238,7 @@ export function receiveVisitorMessages(
   const fresh = unseenMessages(chat, messages);
   const recorded = recordMessages(chat, fresh);
   const written = fresh.filter((message) => message.author.kind === "visitor");
-  if (written.length === 0 || chat.status === "requested" || chat.status === "active") {
+  if (written.length === 0 || isOpen(chat)) {
     return done(recorded);
   }
   return request(recorded, 1, ctx, written.at(-1)?.text ?? "");
