@@ -539,7 +539,10 @@ describe("agent presence", () => {
 });
 
 describe("closed chats", () => {
-  it("past the latest 100 come back from storage whole when the visitor writes again", async () => {
+  const closedOf = (chats: ChatSummary[]) =>
+    chats.filter((chat) => chat.status === "resolved" || chat.status === "missed");
+
+  it("past the latest 100 leave memory, come back whole when the visitor writes, and stay out after a restart", async () => {
     // Five agents share the resolving, each within the frame rate limit.
     const agents = await agentsOnline("Ana", "Ben", "Cy", "Di", "Ed");
     const [ana] = agents;
@@ -569,7 +572,7 @@ describe("closed chats", () => {
     opened.push(socket);
     const listed = (await nextWhere(socket, "chats", (f) => f.full === true))
       .chats as ChatSummary[];
-    expect(listed.filter((chat) => chat.status === "resolved")).toHaveLength(CLOSED_CHATS_LISTED);
+    expect(closedOf(listed)).toHaveLength(CLOSED_CHATS_LISTED);
     expect(listed.map((chat) => chat.id)).not.toContain(chatId);
 
     // Read back from storage: the first question is still unread beside the new one.
@@ -578,6 +581,20 @@ describe("closed chats", () => {
       unread: 2,
       lastMessage: { text: "Hello again?" },
     });
+
+    ana.socket.send({ type: "chat:resolve", chatId });
+    await nextChat(socket, chatId, (chat) => chat.status === "resolved");
+
+    // After a restart the site room again keeps (and lists) only the latest closed chats.
+    await Promise.all(opened.map((socket) => socket.close()));
+    opened = [];
+    await relay.restart();
+    const later = await connectAgent(relay, ana.token);
+    opened.push(later);
+    const relisted = (await nextWhere(later, "chats", (f) => f.full === true))
+      .chats as ChatSummary[];
+    expect(closedOf(relisted)).toHaveLength(CLOSED_CHATS_LISTED);
+    expect(closedOf(relisted).map((chat) => chat.id)).toContain(chatId);
   });
 });
 
