@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import WebSocket from "ws";
 import type {
@@ -28,8 +29,11 @@ export { DEMO };
 export type TestRelay = {
   url: string;
   wsUrl: string;
-  /** Stops the relay and starts it again on the same database (on a new port). */
-  restart(): Promise<void>;
+  /**
+   * Stops the relay and starts it again on the same database (on a new port); `whileStopped`
+   * gets the database file in between (rooms' keys are in table `kv`, by room `party/id`).
+   */
+  restart(whileStopped?: (db: Database.Database) => void): Promise<void>;
   close(): Promise<void>;
   /** How many rooms the relay has in memory. */
   roomsInMemory(): Promise<number>;
@@ -64,8 +68,16 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const handle: TestRelay = {
     url: relay.url,
     wsUrl: relay.url.replace(/^http/, "ws"),
-    async restart() {
+    async restart(whileStopped) {
       await relay.close();
+      if (whileStopped) {
+        const db = new Database(join(dir, "relay.sqlite"));
+        try {
+          whileStopped(db);
+        } finally {
+          db.close();
+        }
+      }
       relay = await start();
       handle.url = relay.url;
       handle.wsUrl = relay.url.replace(/^http/, "ws");

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage, ChatSummary, LoginResponse } from "../../../protocol/index.ts";
 import {
@@ -17,7 +18,7 @@ import {
   type TestRelay,
   type TestSocket,
 } from "../testing.ts";
-import { CLOSED_CHATS_LISTED } from "./desk.ts";
+import { CLOSED_CHATS_LISTED, INDEXING_PAGE } from "./desk.ts";
 
 let relay: TestRelay;
 let admin: LoginResponse;
@@ -539,21 +540,19 @@ describe("agent presence", () => {
 });
 
 describe("closed chats", () => {
-  const closedOf = (chats: ChatSummary[]) =>
-    chats.filter((chat) => chat.status === "resolved" || chat.status === "missed");
+  const closed = (chat: ChatSummary) => chat.status === "resolved" || chat.status === "missed";
+  const closedOf = (chats: ChatSummary[]) => chats.filter(closed);
+  const openIdsOf = (chats: ChatSummary[]) =>
+    chats
+      .filter((chat) => !closed(chat))
+      .map((chat) => chat.id)
+      .sort();
 
-  it("past the latest 100 leave memory, come back whole when the visitor writes, and stay out after a restart", async () => {
-    // Five agents share the resolving, each within the frame rate limit.
-    const agents = await agentsOnline("Ana", "Ben", "Cy", "Di", "Ed");
-    const [ana] = agents;
-    const { tab, chatId } = await visitorTab();
-    await say(tab, "Is this in stock?");
-    ana.socket.send({ type: "chat:resolve", chatId });
-    await nextChat(ana.socket, chatId, (chat) => chat.status === "resolved" && chat.unread === 1);
-    // CLOSED_CHATS_LISTED newer closed chats push it out of the agents' lists and of memory.
+  /** CLOSED_CHATS_LISTED chats of new visitors, resolved by `agents` in equal shares. */
+  async function resolveNewChats(agents: Agent[]): Promise<void> {
     const resolved = new Set<string>();
     for (const agent of agents) {
-      const others = await Promise.all(
+      const chatIds = await Promise.all(
         Array.from({ length: CLOSED_CHATS_LISTED / agents.length }, async () => {
           const other = await visitorTab();
           await say(other.tab, "Just browsing");
@@ -565,13 +564,30 @@ describe("closed chats", () => {
         for (const chat of frame.chats as ChatSummary[]) {
           if (chat.status === "resolved") resolved.add(chat.id);
         }
-        return others.every((id) => resolved.has(id));
+        return chatIds.every((id) => resolved.has(id));
       });
     }
-    const socket = await connectAgent(relay, ana.token);
+  }
+
+  /** A new socket of the agent signed in with `token`, and the chats its first frame lists. */
+  async function connectAndList(token: string) {
+    const socket = await connectAgent(relay, token);
     opened.push(socket);
-    const listed = (await nextWhere(socket, "chats", (f) => f.full === true))
-      .chats as ChatSummary[];
+    const frame = await nextWhere(socket, "chats", (f) => f.full === true);
+    return { socket, listed: frame.chats as ChatSummary[] };
+  }
+
+  it("past the latest 100 leave memory, come back whole when the visitor writes, and stay out after a restart", async () => {
+    // Five agents share the resolving, each within the frame rate limit.
+    const agents = await agentsOnline("Ana", "Ben", "Cy", "Di", "Ed");
+    const [ana] = agents;
+    const { tab, chatId } = await visitorTab();
+    await say(tab, "Is this in stock?");
+    ana.socket.send({ type: "chat:resolve", chatId });
+    await nextChat(ana.socket, chatId, (chat) => chat.status === "resolved" && chat.unread === 1);
+    // CLOSED_CHATS_LISTED newer closed chats push it out of the agents' lists and of memory.
+    await resolveNewChats(agents);
+    const { socket, listed } = await connectAndList(ana.token);
     expect(closedOf(listed)).toHaveLength(CLOSED_CHATS_LISTED);
     expect(listed.map((chat) => chat.id)).not.toContain(chatId);
 
@@ -589,12 +605,68 @@ describe("closed chats", () => {
     await Promise.all(opened.map((socket) => socket.close()));
     opened = [];
     await relay.restart();
-    const later = await connectAgent(relay, ana.token);
-    opened.push(later);
-    const relisted = (await nextWhere(later, "chats", (f) => f.full === true))
-      .chats as ChatSummary[];
+    const { listed: relisted } = await connectAndList(ana.token);
     expect(closedOf(relisted)).toHaveLength(CLOSED_CHATS_LISTED);
     expect(closedOf(relisted).map((chat) => chat.id)).toContain(chatId);
+  });
+
+  it("a start reads only the open chats and the latest closed, through an index that sites from before it get on their first start", async () => {
+    const agents = await agentsOnline("Flo", "Gus", "Hal", "Ida", "Jo");
+    // One closed chat past the latest CLOSED_CHATS_LISTED, and one open.
+    const first = await visitorTab();
+    await say(first.tab, "Do you ship abroad?");
+    agents[0].socket.send({ type: "chat:resolve", chatId: first.chatId });
+    await nextChat(agents[0].socket, first.chatId, (chat) => chat.status === "resolved");
+    const { tab, chatId: openId } = await visitorTab();
+    await say(tab, "Anyone there?");
+    await resolveNewChats(agents);
+    const { listed: before } = await connectAndList(agents[0].token);
+    expect(openIdsOf(before)).toContain(openId);
+    await Promise.all(opened.map((socket) => socket.close()));
+    opened = [];
+
+    // The index as saves keep it; then a site from before it: the first start indexes every chat.
+    const room = "site/demo";
+    const count = (db: Database.Database, pattern: string) =>
+      (
+        db
+          .prepare("SELECT count(*) AS n FROM kv WHERE room = ? AND key LIKE ?")
+          .get(room, pattern) as { n: number }
+      ).n;
+    /** Checks that the index names every stored chat once; the number of chats. */
+    const indexedChats = (db: Database.Database) => {
+      const chats = count(db, "chat:%");
+      expect(count(db, "chat-open:%") + count(db, "chat-closed:%")).toBe(chats);
+      return chats;
+    };
+    await relay.restart((db) => {
+      indexedChats(db);
+      db.prepare("DELETE FROM kv WHERE room = ? AND key LIKE 'chat-%'").run(room);
+      db.prepare("DELETE FROM kv WHERE room = ? AND key = 'chats-indexed'").run(room);
+    });
+    const { listed: migrated } = await connectAndList(agents[0].token);
+    expect(openIdsOf(migrated)).toEqual(openIdsOf(before));
+    expect(closedOf(migrated)).toHaveLength(CLOSED_CHATS_LISTED);
+    await Promise.all(opened.map((socket) => socket.close()));
+    opened = [];
+
+    // The oldest closed chat is made to read as open in storage: a start that read it would list it.
+    let oldest = "";
+    await relay.restart((db) => {
+      // More than a page, so the first start indexed them page by page.
+      expect(indexedChats(db)).toBeGreaterThan(INDEXING_PAGE);
+      const { value } = db
+        .prepare("SELECT value FROM kv WHERE room = ? AND key LIKE 'chat-closed:%' ORDER BY key")
+        .get(room) as { value: string };
+      oldest = JSON.parse(value) as string;
+      db.prepare(
+        "UPDATE kv SET value = json_set(value, '$.status', 'requested') WHERE room = ? AND key = ?",
+      ).run(room, `chat:${oldest}`);
+    });
+    const { listed: later } = await connectAndList(agents[0].token);
+    expect(later.map((chat) => chat.id)).not.toContain(oldest);
+    expect(openIdsOf(later)).toEqual(openIdsOf(before));
+    expect(closedOf(later)).toHaveLength(CLOSED_CHATS_LISTED);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The site room's chat desk: the queue of the site's chats, the agents' presence, and every
  * frame agents send about chats. The rules live in queue.ts; the desk runs them one chat at a
- * time, keeps each chat in storage (`chat:<id>`), asks the visitor's room to store messages
- * and to tell the visitor, and tells the agents who should know.
+ * time, keeps each chat in storage (`chat:<id>`, indexed by state so that a start reads only
+ * the chats it keeps), asks the visitor's room to store messages and to tell the visitor, and
+ * tells the agents who should know.
  *
  * Messages are numbered and kept by the visitor's room (the conversation); the desk keeps what
  * the lists need (status, assignee, unread counts) and routes live frames.
@@ -29,7 +30,7 @@ import { randomId } from "../../auth/index.ts";
 import { type Refusal, sendFrame } from "../../guard.ts";
 import { INTERNAL_BODY_BYTES, internalRequest, type Routes, readJsonBody } from "../../http.ts";
 import { log } from "../../log.ts";
-import type { Connection, RoomContext } from "../../party.ts";
+import type { Connection, Json, RoomContext } from "../../party.ts";
 import { createThrottle } from "../../throttle.ts";
 import { attachableFile } from "../../uploads.ts";
 import type { MessageDraft } from "./conversation.ts";
@@ -65,6 +66,23 @@ export const CHATS_BROADCAST_MS = 20;
  * these stay in memory beside the open chats; older ones are read from storage when needed.
  */
 export const CLOSED_CHATS_LISTED = 100;
+/** Stored chats read per storage call while indexing the chats of a site from before the index. */
+export const INDEXING_PAGE = 100;
+
+const keys = {
+  chat: (id: string) => `chat:${id}`,
+  /** The index: a key per open chat, and one per closed chat in the order of its last update. */
+  open: (id: string) => `chat-open:${id}`,
+  closed: (chat: QueuedChat) =>
+    `chat-closed:${String(chat.updatedAt).padStart(15, "0")}:${chat.id}`,
+  /** Set once every stored chat is in the index. */
+  indexed: "chats-indexed",
+};
+
+/** The chat's key in the index, holding its id. */
+function indexKey(chat: QueuedChat): string {
+  return isOpen(chat) ? keys.open(chat.id) : keys.closed(chat);
+}
 
 /** What the desk needs from its site room. */
 export type DeskHost = {
@@ -180,14 +198,44 @@ export function createChatDesk(host: DeskHost) {
 
   /** A chat as it is now: kept in memory, or read from storage (an old closed one). */
   async function chatOf(chatId: string): Promise<QueuedChat | undefined> {
-    return chats.get(chatId) ?? (await room.storage.get<QueuedChat>(`chat:${chatId}`));
+    return chats.get(chatId) ?? (await room.storage.get<QueuedChat>(keys.chat(chatId)));
   }
 
-  /** Stores `chat` and keeps it in memory while it is open or among the latest closed. */
-  async function save(chat: QueuedChat): Promise<void> {
-    await room.storage.put(`chat:${chat.id}`, chat);
+  /**
+   * Stores `chat` (which was `before`) and moves its index entry, in one commit; keeps it in
+   * memory while it is open or among the latest closed.
+   */
+  async function save(before: QueuedChat | undefined, chat: QueuedChat): Promise<void> {
+    const put = new Map<string, Json>([
+      [keys.chat(chat.id), chat],
+      [indexKey(chat), chat.id],
+    ]);
+    const moved = before && indexKey(before) !== indexKey(chat);
+    // Written in the same turn, so they commit together (as a transaction's writes do).
+    await Promise.all([
+      room.storage.putMany(put),
+      moved && room.storage.deleteMany([indexKey(before)]),
+    ]);
     chats.set(chat.id, chat);
     if (!isOpen(chat)) forgetOldClosed();
+  }
+
+  /** Indexes the chats stored before the index was kept, a page at a time. */
+  async function indexStoredChats(): Promise<void> {
+    let from: string | undefined;
+    for (;;) {
+      const page = await room.storage.list<QueuedChat>({
+        prefix: "chat:",
+        start: from,
+        limit: INDEXING_PAGE,
+      });
+      const put = new Map<string, Json>();
+      for (const [key, chat] of page) if (key !== from) put.set(indexKey(chat), chat.id);
+      if (put.size > 0) await room.storage.putMany(put);
+      if (page.size < INDEXING_PAGE) break;
+      from = [...page.keys()].at(-1);
+    }
+    await room.storage.put(keys.indexed, true);
   }
 
   /** Drops from memory the closed chats past the CLOSED_CHATS_LISTED latest. */
@@ -315,7 +363,7 @@ export function createChatDesk(host: DeskHost) {
       stored = result.messages;
     }
     const chat = recordMessages(step.chat, stored);
-    await save(chat);
+    await save(before, chat);
     if (step.assigned) lastAssigned = step.assigned;
 
     const audience = new Set([...viewers(before, chat.id), ...viewers(chat, chat.id)]);
@@ -476,7 +524,7 @@ export function createChatDesk(host: DeskHost) {
       if (!before) return host.refuse(conn, { code: "not_found", message: `No chat ${chatId}` });
       const chat = markRead(before, agentId, seq);
       if (chat === before) return;
-      await save(chat);
+      await save(before, chat);
       markChanged(chat, agentId);
       if (agentsReadSeq(chat) > agentsReadSeq(before)) {
         await toVisitor(chatId, "/chat/read", { seq: agentsReadSeq(chat) });
@@ -556,11 +604,20 @@ export function createChatDesk(host: DeskHost) {
   return {
     routes,
 
-    /** Reads the stored chats; call once from `onStart`. */
+    /** Reads the open chats and the latest closed ones; call once from `onStart`. */
     async load(): Promise<void> {
-      const stored = await room.storage.list<QueuedChat>({ prefix: "chat:" });
+      if ((await room.storage.get<boolean>(keys.indexed)) === undefined) await indexStoredChats();
+      const [open, closed] = await Promise.all([
+        room.storage.list<string>({ prefix: "chat-open:" }),
+        room.storage.list<string>({
+          prefix: "chat-closed:",
+          reverse: true,
+          limit: CLOSED_CHATS_LISTED,
+        }),
+      ]);
+      const ids = [...open.values(), ...closed.values()];
+      const stored = await room.storage.getMany<QueuedChat>(ids.map(keys.chat));
       for (const chat of stored.values()) chats.set(chat.id, chat);
-      forgetOldClosed();
     },
 
     /** A signed-in agent's socket opened: who is here, and the agent's chat lists. */
@@ -625,7 +682,7 @@ export function createChatDesk(host: DeskHost) {
         const before = chats.get(entry.id);
         if (!before) return;
         const chat = { ...before, visitorName: entry.name, page: entry.page };
-        await save(chat);
+        await save(before, chat);
         markChanged(chat);
       }).catch((error: unknown) => log.error("chat update failed", { chat: entry.id, error }));
     },
