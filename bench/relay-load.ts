@@ -32,6 +32,8 @@ const GOAL_VISITORS = 5000;
 const GOAL_P99_MS = 50;
 const AGENTS = 2;
 const RATE_PER_VISITOR = 1;
+/** The offered load of the top step, events/s. */
+const TOP_LOAD = Math.max(...VISITOR_STEPS) * RATE_PER_VISITOR;
 const STEP_MS = 15_000;
 const DRAIN_MS = 3_000;
 const START_TIMEOUT_MS = 20_000;
@@ -179,7 +181,12 @@ function RAMP_AND_RUN_LIMIT_MS(visitors: number): number {
   return 150_000 + STEP_MS + DRAIN_MS + visitors * 5;
 }
 
-function healthy(step: StepResult): boolean {
+/** What {@link healthy} and {@link loadAtGoalP99} read of a step. */
+type StepOutcome = Pick<StepResult, "visitors" | "lost" | "duplicated"> & {
+  latency: { p99: number };
+};
+
+function healthy(step: StepOutcome): boolean {
   return step.latency.p99 < GOAL_P99_MS && step.lost === 0 && step.duplicated === 0;
 }
 
@@ -207,24 +214,47 @@ function sustained(steps: StepResult[]): number {
 }
 
 /**
- * Parley's sustained load over a baseline's, with a verdict only where the steps decide it. A
- * target that carried the top step might carry more: its figure is then a lower bound, so the
- * ratio is a lower bound when it is Parley's and an upper bound when it is the baseline's.
+ * The offered load (events/s) at which a target's p99 reaches the goal's 50 ms: from the
+ * smallest step up, between the last step it carried (p99 under 50 ms, nothing lost) and the
+ * first it did not, interpolated linearly in p99 (the steps are 2,500 apart, too coarse to
+ * compare by themselves). The load of the last step carried when the next lost events without
+ * crossing the line; 0 when the first step was not carried; the top step when every step was,
+ * a lower bound.
+ */
+export function loadAtGoalP99(steps: StepOutcome[]): number {
+  let carried: { load: number; p99: number } | null = null;
+  for (const step of [...steps].sort((a, b) => a.visitors - b.visitors)) {
+    const load = step.visitors * RATE_PER_VISITOR;
+    if (!healthy(step)) {
+      if (!carried) return 0;
+      if (step.latency.p99 < GOAL_P99_MS) return carried.load;
+      const share = (GOAL_P99_MS - carried.p99) / (step.latency.p99 - carried.p99);
+      return carried.load + share * (load - carried.load);
+    }
+    carried = { load, p99: step.latency.p99 };
+  }
+  return carried?.load ?? 0;
+}
+
+/**
+ * Parley's throughput at p99 = 50 ms over a baseline's, with a verdict only where the steps
+ * decide it. A target that carried the top step might carry more: its figure is then a lower
+ * bound, so the ratio is a lower bound when it is Parley's and an upper bound when it is the
+ * baseline's.
  */
 export function throughputRatio(
   parley: number,
   baseline: number,
   goal: number,
 ): Pick<Row, "value" | "result"> {
-  const top = Math.max(...VISITOR_STEPS) * RATE_PER_VISITOR;
   if (baseline === 0) {
     return parley > 0
       ? { value: "∞ (the baseline sustained no step)", result: "PASS" }
       : { value: "n/a (neither sustained a step)", result: "MISS" };
   }
   const ratio = `${(parley / baseline).toFixed(2)}×`;
-  const parleyAtTop = parley === top;
-  const baselineAtTop = baseline === top;
+  const parleyAtTop = parley === TOP_LOAD;
+  const baselineAtTop = baseline === TOP_LOAD;
   if (parleyAtTop && baselineAtTop) return { value: "n/a (both sustained the top step)" };
   if (parleyAtTop) {
     return {
@@ -304,27 +334,35 @@ export async function benchRelayLoad(log: (line: string) => void): Promise<Row[]
       },
     );
   }
-  const parleySustained = sustained(of("parley"));
-  const socketio = sustained(of("socketio"));
-  const forwarder = sustained(of("ws-forwarder"));
+  const atGoal = (kind: TargetKind) => {
+    const load = loadAtGoalP99(of(kind));
+    return load === TOP_LOAD ? `≥ ${count(load)}` : count(load);
+  };
+  const parley = loadAtGoalP99(of("parley"));
   rows.push(
     {
       section: "4. Baselines",
       measure: "highest step sustained (p99 < 50 ms, nothing lost), events/s",
-      value: count(parleySustained),
-      baseline: `Socket.IO: ${count(socketio)}; ws: ${count(forwarder)}`,
+      value: count(sustained(of("parley"))),
+      baseline: `Socket.IO: ${count(sustained(of("socketio")))}; ws: ${count(sustained(of("ws-forwarder")))}`,
     },
     {
       section: "4. Baselines",
-      measure: "throughput vs Socket.IO + SQLite",
+      measure: "throughput at p99 = 50 ms (interpolated between the steps around it), events/s",
+      value: atGoal("parley"),
+      baseline: `Socket.IO: ${atGoal("socketio")}; ws: ${atGoal("ws-forwarder")}`,
+    },
+    {
+      section: "4. Baselines",
+      measure: "throughput vs Socket.IO + SQLite, at p99 = 50 ms",
       goal: "≥ 2×",
-      ...throughputRatio(parleySustained, socketio, 2),
+      ...throughputRatio(parley, loadAtGoalP99(of("socketio")), 2),
     },
     {
       section: "4. Baselines",
-      measure: "throughput vs bare ws forwarder",
+      measure: "throughput vs bare ws forwarder, at p99 = 50 ms",
       goal: "≥ 0.7×",
-      ...throughputRatio(parleySustained, forwarder, 0.7),
+      ...throughputRatio(parley, loadAtGoalP99(of("ws-forwarder")), 0.7),
     },
   );
   return rows;
