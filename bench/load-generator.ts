@@ -45,6 +45,8 @@ export type LoadResult = {
   rampMs: number;
   /** How far the send schedule fell behind at worst: the generator's own saturation. */
   scheduleLagMs: number;
+  /** The generator's own CPU time per event sent, µs, from the first send to the end of the drain. */
+  generatorCpuPerEventUs: number;
 };
 
 type Link = { send(text: string): void; close(): void };
@@ -276,6 +278,7 @@ export async function generateLoad(config: LoadConfig, ready: () => Promise<void
   let k = 0;
   let scheduleLagMs = 0;
   const start = performance.now();
+  const cpuAtStart = process.cpuUsage();
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const elapsed = performance.now() - start;
@@ -293,6 +296,7 @@ export async function generateLoad(config: LoadConfig, ready: () => Promise<void
   });
   const sendMs = performance.now() - start;
   await delay(config.drainMs);
+  const cpu = process.cpuUsage(cpuAtStart);
 
   let observed = 0;
   let lost = 0;
@@ -326,6 +330,7 @@ export async function generateLoad(config: LoadConfig, ready: () => Promise<void
     duplicated,
     rampMs,
     scheduleLagMs,
+    generatorCpuPerEventUs: (cpu.user + cpu.system) / total,
   };
   return result;
 }

@@ -203,6 +203,10 @@ function cpuFigure(step: StepResult): string {
   return `${Math.round(step.cpuPerEventUs)} µs`;
 }
 
+function generatorFigures(step: StepResult): string {
+  return `${Math.round(step.generatorCpuPerEventUs)} µs; lag ${ms(step.scheduleLagMs)}`;
+}
+
 /** Clearly past what the target can carry: its larger steps are not run. */
 function saturated(step: StepResult): boolean {
   return step.lost > 0 || step.latency.p99 > 10 * GOAL_P99_MS;
@@ -325,6 +329,12 @@ export async function benchRelayLoad(log: (line: string) => void): Promise<Row[]
         measure: "relay CPU time per event (while measuring, incl. agents' frames)",
         value: cpuFigure(parley),
         baseline: baselines(cpuFigure),
+      },
+      {
+        section,
+        measure: "load generator CPU time per event; its worst lag behind its send schedule",
+        value: generatorFigures(parley),
+        baseline: baselines(generatorFigures),
       },
       {
         section,
