@@ -8,7 +8,7 @@ import {
   TrackingEventSchema,
   VisitorClientFrameSchema,
 } from "../protocol/index.ts";
-import { createConnectionGuards, createFrameGuard, readFrame, validate } from "./guard.ts";
+import { ConnectionGuards, FrameGuard, readFrame, validate } from "./guard.ts";
 import type { Connection } from "./party.ts";
 
 function clock(start = 1_000_000) {
@@ -37,13 +37,13 @@ const track = JSON.stringify({ type: "track", events: [{}] });
 
 describe("frame guard", () => {
   it("parses JSON frames", () => {
-    const guard = createFrameGuard();
+    const guard = new FrameGuard();
     expect(guard.admit('{"type":"track"}')).toEqual({ ok: true, value: { type: "track" } });
     expect(guard.admit("{nope")).toMatchObject({ ok: false, code: "bad_json" });
   });
 
   it("refuses frames over the byte limit, counting UTF-8 bytes", () => {
-    const guard = createFrameGuard();
+    const guard = new FrameGuard();
     const fits = JSON.stringify("x".repeat(FRAME_BYTES - 2));
     expect(guard.admit(fits)).toMatchObject({ ok: true });
     expect(guard.admit(JSON.stringify("x".repeat(FRAME_BYTES - 1)))).toMatchObject({
@@ -58,7 +58,7 @@ describe("frame guard", () => {
 
   it("allows a burst, then the steady rate", () => {
     const time = clock();
-    const guard = createFrameGuard({ now: time.now });
+    const guard = new FrameGuard({ now: time.now });
     for (let i = 0; i < FRAME_BURST; i++) expect(guard.admit("{}").ok).toBe(true);
     expect(guard.admit("{}")).toMatchObject({ ok: false, code: "rate_limited" });
     time.advance(1000 / FRAMES_PER_SECOND);
@@ -70,7 +70,7 @@ describe("frame guard", () => {
 
   it("closes only after enough strikes within a minute", () => {
     const time = clock();
-    const guard = createFrameGuard({ now: time.now });
+    const guard = new FrameGuard({ now: time.now });
     for (let i = 1; i < STRIKES_BEFORE_CLOSE; i++) expect(guard.strike()).toBe(false);
     time.advance(60_001);
     // The earlier strikes are forgotten.
@@ -139,7 +139,7 @@ describe("validate", () => {
 
 describe("connection guards", () => {
   it("answers each refused frame and closes with 1008 on the last strike", () => {
-    const guards = createConnectionGuards("visitor/test");
+    const guards = new ConnectionGuards("visitor/test");
     const conn = fakeConnection();
     for (let i = 1; i < STRIKES_BEFORE_CLOSE; i++) {
       expect(guards.receive(conn, "not json", VisitorClientFrameSchema)).toBeUndefined();
@@ -153,7 +153,7 @@ describe("connection guards", () => {
   });
 
   it("passes valid frames through without a strike", () => {
-    const guards = createConnectionGuards("visitor/test");
+    const guards = new ConnectionGuards("visitor/test");
     const conn = fakeConnection();
     const frame = guards.receive(conn, track, VisitorClientFrameSchema);
     expect(frame).toEqual({ type: "track", events: [{}] });
@@ -161,7 +161,7 @@ describe("connection guards", () => {
   });
 
   it("can answer without a strike", () => {
-    const guards = createConnectionGuards("site/test");
+    const guards = new ConnectionGuards("site/test");
     const conn = fakeConnection();
     for (let i = 0; i < STRIKES_BEFORE_CLOSE * 2; i++) {
       guards.refuse(conn, { code: "not_found", message: "gone" }, { strike: false });

@@ -37,63 +37,66 @@ const defaultLimits: GuardLimits = {
   strikeWindowMs: 60_000,
 };
 
-/** The checks of one connection, with its token bucket and its recent strikes. */
-export type FrameGuard = {
-  /** Rate, size and JSON checks: the parsed value, or why the frame is refused. */
-  admit(message: string): Checked<unknown>;
-  /** Counts a refused frame; true when the connection has had too many and must be closed. */
-  strike(): boolean;
-};
-
 /**
- * Makes the checks for one connection. `now` is injectable so tests need not sleep.
- * @example const guard = createFrameGuard(); const admitted = guard.admit(message)
+ * The checks of one connection, with its token bucket and its recent strikes. `now` is
+ * injectable so tests need not sleep.
+ *
+ * A class, not a factory: one is made per connection, and methods on the prototype cost nothing
+ * per connection.
+ * @example const guard = new FrameGuard(); const admitted = guard.admit(message)
  */
-export function createFrameGuard(
-  options: { now?: () => number; limits?: Partial<GuardLimits> } = {},
-): FrameGuard {
-  const now = options.now ?? Date.now;
-  const limits = { ...defaultLimits, ...options.limits };
-  let tokens = limits.frameBurst;
-  let refilledAt = now();
-  let strikes: number[] = [];
+export class FrameGuard {
+  private readonly now: () => number;
+  private readonly limits: GuardLimits;
+  private tokens: number;
+  private refilledAt: number;
+  private strikes: number[] = [];
 
-  function takeToken(): boolean {
-    const time = now();
-    tokens = Math.min(
-      limits.frameBurst,
-      tokens + ((time - refilledAt) / 1000) * limits.framesPerSecond,
-    );
-    refilledAt = time;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
+  constructor(options: { now?: () => number; limits?: Partial<GuardLimits> } = {}) {
+    this.now = options.now ?? Date.now;
+    this.limits = { ...defaultLimits, ...options.limits };
+    this.tokens = this.limits.frameBurst;
+    this.refilledAt = this.now();
   }
 
-  return {
-    admit(message) {
-      if (!takeToken()) {
-        return refuse(
-          "rate_limited",
-          `Too many frames: at most ${limits.framesPerSecond} per second, bursts of ${limits.frameBurst}`,
-        );
-      }
-      if (utf8Length(message, limits.frameBytes) > limits.frameBytes) {
-        return refuse("too_large", `Frames are limited to ${limits.frameBytes} bytes`);
-      }
-      try {
-        return { ok: true, value: JSON.parse(message) };
-      } catch {
-        return refuse("bad_json", "A frame must be one JSON object");
-      }
-    },
-    strike() {
-      const time = now();
-      strikes = strikes.filter((at) => time - at < limits.strikeWindowMs);
-      strikes.push(time);
-      return strikes.length >= limits.strikesBeforeClose;
-    },
-  };
+  /** Rate, size and JSON checks: the parsed value, or why the frame is refused. */
+  admit(message: string): Checked<unknown> {
+    const limits = this.limits;
+    if (!this.takeToken()) {
+      return refuse(
+        "rate_limited",
+        `Too many frames: at most ${limits.framesPerSecond} per second, bursts of ${limits.frameBurst}`,
+      );
+    }
+    if (utf8Length(message, limits.frameBytes) > limits.frameBytes) {
+      return refuse("too_large", `Frames are limited to ${limits.frameBytes} bytes`);
+    }
+    try {
+      return { ok: true, value: JSON.parse(message) };
+    } catch {
+      return refuse("bad_json", "A frame must be one JSON object");
+    }
+  }
+
+  /** Counts a refused frame; true when the connection has had too many and must be closed. */
+  strike(): boolean {
+    const time = this.now();
+    this.strikes = this.strikes.filter((at) => time - at < this.limits.strikeWindowMs);
+    this.strikes.push(time);
+    return this.strikes.length >= this.limits.strikesBeforeClose;
+  }
+
+  private takeToken(): boolean {
+    const time = this.now();
+    this.tokens = Math.min(
+      this.limits.frameBurst,
+      this.tokens + ((time - this.refilledAt) / 1000) * this.limits.framesPerSecond,
+    );
+    this.refilledAt = time;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 /** UTF-8 length of `text`, exact only when it is near `cap` (encoding is the slow part). */
@@ -220,8 +223,22 @@ export function refuseConnection(conn: Connection, room: string, refusal: Refusa
 /**
  * The guards of a room's connections, keyed by connection id. `receive` runs every check and
  * answers a refused frame itself; rooms handle only what it returns.
+ *
+ * A class, not a factory: one is made per room, visitor rooms included, and methods on the
+ * prototype cost nothing per room.
+ * @example
+ * const guards = new ConnectionGuards("visitor/abc");
+ * const frame = guards.receive(conn, message, VisitorClientFrameSchema);
+ * if (frame) handle(frame);
  */
-export type ConnectionGuards = {
+export class ConnectionGuards {
+  private readonly guards = new Map<string, FrameGuard>();
+
+  constructor(
+    private readonly room: string,
+    private readonly options: ConstructorParameters<typeof FrameGuard>[0] = {},
+  ) {}
+
   /**
    * The frame if it passed every check; otherwise undefined, after the error frame, the log
    * line and, on the last strike, the close.
@@ -230,62 +247,43 @@ export type ConnectionGuards = {
     conn: Connection,
     message: string,
     schema: S,
-  ): v.InferOutput<S> | undefined;
+  ): v.InferOutput<S> | undefined {
+    const admitted = this.guardOf(conn).admit(message);
+    const frame = admitted.ok ? readFrame(schema, admitted.value) : admitted;
+    if (frame.ok) return frame.value;
+    this.refuse(conn, frame);
+    return undefined;
+  }
+
   /**
    * Answers an input refused after the frame checks (e.g. a `trail:get` for an unknown
    * visitor); counts a strike unless `strike` is false (the client did nothing wrong).
    */
-  refuse(conn: Connection, refusal: Refusal, options?: { strike?: boolean }): void;
-  /** Drops a closed connection's state. */
-  forget(conn: Connection): void;
-};
-
-/**
- * @example
- * const guards = createConnectionGuards("visitor/abc");
- * const frame = guards.receive(conn, message, VisitorClientFrameSchema);
- * if (frame) handle(frame);
- */
-export function createConnectionGuards(
-  room: string,
-  options: Parameters<typeof createFrameGuard>[0] = {},
-): ConnectionGuards {
-  const guards = new Map<string, FrameGuard>();
-
-  function guardOf(conn: Connection): FrameGuard {
-    let guard = guards.get(conn.id);
-    if (!guard) {
-      guard = createFrameGuard(options);
-      guards.set(conn.id, guard);
-    }
-    return guard;
-  }
-
-  function refuse(conn: Connection, refusal: Refusal, { strike = true } = {}): void {
-    const closing = strike && guardOf(conn).strike();
-    log.refused(room, refusal.code, refusal.message, { conn: conn.id, closing });
+  refuse(conn: Connection, refusal: Refusal, { strike = true }: { strike?: boolean } = {}): void {
+    const closing = strike && this.guardOf(conn).strike();
+    log.refused(this.room, refusal.code, refusal.message, { conn: conn.id, closing });
     sendFrame(conn, {
       type: "error",
       code: refusal.code,
       message: refusal.message,
     } satisfies ErrorFrame);
     if (closing) {
-      guards.delete(conn.id);
+      this.guards.delete(conn.id);
       conn.close(1008, "too many refused frames");
     }
   }
 
-  return {
-    receive(conn, message, schema) {
-      const admitted = guardOf(conn).admit(message);
-      const frame = admitted.ok ? readFrame(schema, admitted.value) : admitted;
-      if (frame.ok) return frame.value;
-      refuse(conn, frame);
-      return undefined;
-    },
-    refuse,
-    forget(conn) {
-      guards.delete(conn.id);
-    },
-  };
+  /** Drops a closed connection's state. */
+  forget(conn: Connection): void {
+    this.guards.delete(conn.id);
+  }
+
+  private guardOf(conn: Connection): FrameGuard {
+    let guard = this.guards.get(conn.id);
+    if (!guard) {
+      guard = new FrameGuard(this.options);
+      this.guards.set(conn.id, guard);
+    }
+    return guard;
+  }
 }

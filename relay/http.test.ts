@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { BODY_BYTES } from "../protocol/index.ts";
-import { bearerToken, readJsonBody } from "./http.ts";
+import { bearerToken, delegateRoutes, json, type Routes, readJsonBody, route } from "./http.ts";
 
 const schema = v.object({ name: v.pipe(v.string(), v.minLength(1)) });
 
@@ -63,5 +63,39 @@ describe("bearerToken", () => {
     expect(bearerToken(request("bearer abc.def"))).toBe("abc.def");
     expect(bearerToken(request("Basic abc"))).toBeNull();
     expect(bearerToken(new Request("https://relay.test/"))).toBeNull();
+  });
+});
+
+describe("route", () => {
+  type Counter = { count: number };
+  type Room = { name: string; counter: Counter };
+  const counterRoutes: Routes<Counter> = {
+    "/count": { POST: async (counter) => json({ count: ++counter.count }) },
+  };
+  const roomRoutes: Routes<Room> = {
+    "/name": { GET: async (room) => json({ name: room.name }) },
+    ...delegateRoutes(counterRoutes, (room: Room) => room.counter),
+  };
+  const request = (method: string, path: string) => new Request(`https://room${path}`, { method });
+
+  it("hands each room its own state through one shared table", async () => {
+    const first: Room = { name: "first", counter: { count: 0 } };
+    const second: Room = { name: "second", counter: { count: 10 } };
+    expect(await (await route(roomRoutes, second, request("GET", "/name"))).json()).toEqual({
+      name: "second",
+    });
+    await route(roomRoutes, first, request("POST", "/count"));
+    const counted = await route(roomRoutes, first, request("POST", "/count"));
+    expect(await counted.json()).toEqual({ count: 2 });
+    expect(second.counter.count).toBe(10);
+  });
+
+  it("answers 404 for an unknown path and 405 with Allow for a missing method", async () => {
+    const room: Room = { name: "room", counter: { count: 0 } };
+    expect((await route(roomRoutes, room, request("GET", "/nope"))).status).toBe(404);
+    const refused = await route(roomRoutes, room, request("GET", "/count"));
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get("allow")).toBe("POST");
+    expect(room.counter.count).toBe(0);
   });
 });

@@ -38,16 +38,24 @@ function methodNotAllowed(allowed: string[]): Response {
   });
 }
 
-/** Handlers by path, then by method. */
-export type Routes = Record<string, Record<string, (request: Request) => Promise<Response>>>;
+/**
+ * Handlers by path, then by method; each gets the object that serves the request (a room, or a
+ * part of one). One table per class, made once (a static field): no instance pays for it.
+ */
+export type Routes<Self> = Record<
+  string,
+  Record<string, (self: Self, request: Request) => Promise<Response>>
+>;
 
 /**
- * Hands `request` to its handler: 404 for an unknown path, 405 for a method the path lacks.
- * With `logAs` (rooms that face the public), every 4xx answer is logged as a refused input.
- * @example onRequest(request) { return route(this.routes, request, { logAs: "directory/global" }); }
+ * Hands `request` to its handler, with `self`: 404 for an unknown path, 405 for a method the
+ * path lacks. With `logAs` (rooms that face the public), every 4xx answer is logged as a
+ * refused input.
+ * @example onRequest(request) { return route(DirectoryRoom.routes, this, request, { logAs: "directory/global" }); }
  */
-export async function route(
-  routes: Routes,
+export async function route<Self>(
+  routes: Routes<Self>,
+  self: Self,
   request: Request,
   options: { logAs?: string } = {},
 ): Promise<Response> {
@@ -55,7 +63,7 @@ export async function route(
   const handlers = routes[pathname];
   const handler = handlers?.[request.method];
   const response = handler
-    ? await handler(request)
+    ? await handler(self, request)
     : handlers
       ? methodNotAllowed(Object.keys(handlers))
       : httpError(404, "not_found", `No route ${pathname}`);
@@ -71,6 +79,26 @@ export async function route(
     });
   }
   return response;
+}
+
+/**
+ * The routes of a part (such as a room's chat) as routes of its owner: each handler gets
+ * `part(owner)`. Made once, in the owner's table, so no instance pays for it either.
+ * @example static readonly routes: Routes<VisitorRoom> = { ...delegateRoutes(VisitorChat.routes, (room) => room.chat) };
+ */
+export function delegateRoutes<Owner, Part>(
+  routes: Routes<Part>,
+  part: (owner: Owner) => Part,
+): Routes<Owner> {
+  const delegated: Routes<Owner> = {};
+  for (const [path, handlers] of Object.entries(routes)) {
+    const methods: Routes<Owner>[string] = {};
+    for (const [method, handler] of Object.entries(handlers)) {
+      methods[method] = (owner, request) => handler(part(owner), request);
+    }
+    delegated[path] = methods;
+  }
+  return delegated;
 }
 
 /** Bodies of requests between rooms (a batch of chat messages) may be this large. */

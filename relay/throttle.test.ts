@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { configureLog } from "./log.ts";
-import { createThrottle } from "./throttle.ts";
+import { Throttle } from "./throttle.ts";
 
 describe("throttle", () => {
   beforeEach(() => vi.useFakeTimers());
@@ -8,7 +8,7 @@ describe("throttle", () => {
 
   it("runs at once, then folds requests into one run per interval", async () => {
     const runs: number[] = [];
-    const throttle = createThrottle(250, () => {
+    const throttle = new Throttle(250, () => {
       runs.push(Date.now());
     });
     const start = Date.now();
@@ -26,7 +26,7 @@ describe("throttle", () => {
   it("never overlaps runs of a slow task", async () => {
     let running = 0;
     let overlapped = false;
-    const throttle = createThrottle(10, async () => {
+    const throttle = new Throttle(10, async () => {
       running += 1;
       overlapped ||= running > 1;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -47,7 +47,7 @@ describe("throttle", () => {
       const task = vi.fn(async () => {
         throw new Error("disk full");
       });
-      const throttle = createThrottle(10, task);
+      const throttle = new Throttle(10, task);
       throttle.request();
       await vi.advanceTimersByTimeAsync(0);
       throttle.request();
@@ -62,7 +62,7 @@ describe("throttle", () => {
 
   it("drops a pending run on cancel", async () => {
     const task = vi.fn();
-    const throttle = createThrottle(250, task);
+    const throttle = new Throttle(250, task);
     throttle.request();
     throttle.request();
     await vi.advanceTimersByTimeAsync(0);

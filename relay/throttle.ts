@@ -1,65 +1,64 @@
 import { log } from "./log.ts";
 
-/** A task that runs at most once per interval; see {@link createThrottle}. */
-export type Throttle = {
-  /** Asks for a run: now if the last one started an interval ago, else once at its end. */
-  request(): void;
-  /** Drops a pending trailing run. */
-  cancel(): void;
-};
-
 /**
- * Coalesces requests for `task` with a leading and a trailing edge: the first request runs it
- * at once (low latency when quiet), requests during the next `intervalMs` fold into one run at
- * its end (bounded load when busy). Runs never overlap, so their effects arrive in order.
- * @example const pushRoster = createThrottle(250, () => sendRosterEntry()); pushRoster.request();
+ * A task that runs at most once per interval. Requests are coalesced with a leading and a
+ * trailing edge: the first request runs it at once (low latency when quiet), requests during the
+ * next `intervalMs` fold into one run at its end (bounded load when busy). Runs never overlap, so
+ * their effects arrive in order.
+ *
+ * A class, not a factory: several are made per visitor room, and methods on the prototype cost
+ * nothing per visitor.
+ * @example const pushRoster = new Throttle(250, () => sendRosterEntry()); pushRoster.request();
  */
-export function createThrottle(
-  intervalMs: number,
-  task: () => Promise<void> | void,
-  now: () => number = Date.now,
-): Throttle {
-  let lastStart = Number.NEGATIVE_INFINITY;
-  let pending = false;
-  let running = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+export class Throttle {
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private pending = false;
+  private running = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
-  function pump(): void {
-    if (!pending || running || timer !== undefined) return;
-    const wait = lastStart + intervalMs - now();
+  constructor(
+    private readonly intervalMs: number,
+    private readonly task: () => Promise<void> | void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Asks for a run: now if the last one started an interval ago, else once at its end. */
+  request(): void {
+    this.pending = true;
+    this.pump();
+  }
+
+  /** Drops a pending trailing run. */
+  cancel(): void {
+    this.pending = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private pump(): void {
+    if (!this.pending || this.running || this.timer !== undefined) return;
+    const wait = this.lastStart + this.intervalMs - this.now();
     if (wait > 0) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        pump();
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
       }, wait);
       return;
     }
-    pending = false;
-    running = true;
-    lastStart = now();
+    this.pending = false;
+    this.running = true;
+    this.lastStart = this.now();
     // Not at once: the requester finishes what it is changing first.
-    queueMicrotask(run);
+    queueMicrotask(() => void this.run());
   }
 
-  async function run(): Promise<void> {
+  private async run(): Promise<void> {
     try {
-      await task();
+      await this.task();
     } catch (error) {
       log.error("throttled task failed", { error });
     }
-    running = false;
-    pump();
+    this.running = false;
+    this.pump();
   }
-
-  return {
-    request() {
-      pending = true;
-      pump();
-    },
-    cancel() {
-      pending = false;
-      clearTimeout(timer);
-      timer = undefined;
-    },
-  };
 }

@@ -70,41 +70,43 @@ const uploadTooLarge = (headers: HeadersInit) =>
   );
 
 export class DirectoryRoom implements PartyServer {
-  private readonly name: string;
-  private readonly routes: Routes = {
-    "/api/login": { POST: (request) => this.login(request) },
-    "/api/logout": { POST: (request) => this.forward(request, "/logout", "any") },
+  private static readonly routes: Routes<DirectoryRoom> = {
+    "/api/login": { POST: (directory, request) => directory.login(request) },
+    "/api/logout": { POST: (directory, request) => directory.forward(request, "/logout", "any") },
     "/api/agents": {
-      GET: (request) => this.forward(request, "/agents", "any"),
-      POST: (request) => this.addAgent(request),
+      GET: (directory, request) => directory.forward(request, "/agents", "any"),
+      POST: (directory, request) => directory.addAgent(request),
     },
     "/api/site": {
-      GET: (request) => this.forward(request, "/site", "any"),
-      PUT: (request) => this.forward(request, "/site", "admin", SiteSettingsBodySchema),
+      GET: (directory, request) => directory.forward(request, "/site", "any"),
+      PUT: (directory, request) =>
+        directory.forward(request, "/site", "admin", SiteSettingsBodySchema),
     },
     "/api/site/identity-secret": {
-      POST: (request) => this.forward(request, "/identity-secret", "admin"),
+      POST: (directory, request) => directory.forward(request, "/identity-secret", "admin"),
     },
     "/api/canned": {
-      GET: (request) => this.forward(request, "/canned", "any"),
-      PUT: (request) => this.forward(request, "/canned", "admin", CannedResponsesBodySchema),
+      GET: (directory, request) => directory.forward(request, "/canned", "any"),
+      PUT: (directory, request) =>
+        directory.forward(request, "/canned", "admin", CannedResponsesBodySchema),
     },
     "/api/offline-messages": {
-      GET: (request) => this.forward(request, "/offline-messages", "any"),
+      GET: (directory, request) => directory.forward(request, "/offline-messages", "any"),
     },
     "/api/offline-messages/status": {
-      POST: (request) =>
-        this.forward(request, "/offline-messages/status", "any", OfflineStatusBodySchema),
+      POST: (directory, request) =>
+        directory.forward(request, "/offline-messages/status", "any", OfflineStatusBodySchema),
     },
     "/api/uploads": {
-      POST: (request) => this.upload(request),
-      OPTIONS: async (request) => this.uploadPreflight(request),
+      POST: (directory, request) => directory.upload(request),
+      OPTIONS: async (directory, request) => directory.uploadPreflight(request),
     },
-    "/api/pointer": { POST: (request) => this.pointerToken(request) },
-    "/api/pointer/verify": { POST: (request) => this.verifyPointer(request) },
-    "/bootstrap": { POST: (request) => this.bootstrap(request) },
-    "/site-origins": { POST: (request) => this.siteOrigins(request) },
+    "/api/pointer": { POST: (directory, request) => directory.pointerToken(request) },
+    "/api/pointer/verify": { POST: (directory, request) => directory.verifyPointer(request) },
+    "/bootstrap": { POST: (directory, request) => directory.bootstrap(request) },
+    "/site-origins": { POST: (directory, request) => directory.siteOrigins(request) },
   };
+  private readonly name: string;
   /** Every site's allowed origins, lowercase, by site id. */
   private readonly origins = new Map<string, Set<string>>();
 
@@ -124,7 +126,7 @@ export class DirectoryRoom implements PartyServer {
     if (pathname.startsWith("/api/uploads/") && request.method === "GET") {
       return serveUpload(this.room.blobs, pathname.slice("/api/uploads/".length));
     }
-    return route(this.routes, request, { logAs: this.name });
+    return route(DirectoryRoom.routes, this, request, { logAs: this.name });
   }
 
   private async login(request: Request): Promise<Response> {

@@ -60,13 +60,7 @@ import {
   verifyToken,
   verifyUserHash,
 } from "../auth/index.ts";
-import {
-  type ConnectionGuards,
-  createConnectionGuards,
-  type Refusal,
-  refuseConnection,
-  sendFrame,
-} from "../guard.ts";
+import { ConnectionGuards, type Refusal, refuseConnection, sendFrame } from "../guard.ts";
 import {
   bearerToken,
   httpError,
@@ -151,6 +145,35 @@ const keys = {
 };
 
 export class SiteRoom implements PartyServer {
+  private static readonly ownRoutes: Routes<SiteRoom> = {
+    "/bootstrap": { POST: (siteRoom, request) => siteRoom.bootstrap(request) },
+    "/login": { POST: (siteRoom, request) => siteRoom.login(request) },
+    "/logout": { POST: (siteRoom, request) => siteRoom.logout(request) },
+    "/agents": {
+      GET: (siteRoom, request) => siteRoom.listAgents(request),
+      POST: (siteRoom, request) => siteRoom.addAgent(request),
+    },
+    "/site": {
+      GET: (siteRoom, request) => siteRoom.getSite(request),
+      PUT: (siteRoom, request) => siteRoom.updateSite(request),
+    },
+    "/canned": {
+      GET: (siteRoom, request) => siteRoom.getCanned(request),
+      PUT: (siteRoom, request) => siteRoom.putCanned(request),
+    },
+    "/offline-messages": {
+      GET: (siteRoom, request) => siteRoom.listOfflineMessages(request),
+      POST: (siteRoom, request) => siteRoom.storeOfflineMessage(request),
+    },
+    "/offline-messages/status": {
+      POST: (siteRoom, request) => siteRoom.markOfflineMessage(request),
+    },
+    "/session": { GET: (siteRoom, request) => siteRoom.checkSessionRoute(request) },
+    "/visitors/connect": { POST: (siteRoom, request) => siteRoom.connectVisitor(request) },
+    "/identity/verify": { POST: (siteRoom, request) => siteRoom.verifyIdentity(request) },
+    "/identity-secret": { POST: (siteRoom, request) => siteRoom.rotateIdentitySecret(request) },
+    "/invitations/count": { POST: (siteRoom, request) => siteRoom.countInvitations(request) },
+  };
   private site: StoredSite | undefined;
   private readonly agents = new Map<string, StoredAgent>();
   /** Revoked session ids, until their tokens would have expired anyway. */
@@ -161,34 +184,8 @@ export class SiteRoom implements PartyServer {
   /** Whether the site was within its business hours when last checked. */
   private withinHours = true;
   private readonly name: string;
-  private readonly routes: Routes;
-  private readonly ownRoutes: Routes = {
-    "/bootstrap": { POST: (request) => this.bootstrap(request) },
-    "/login": { POST: (request) => this.login(request) },
-    "/logout": { POST: (request) => this.logout(request) },
-    "/agents": {
-      GET: (request) => this.listAgents(request),
-      POST: (request) => this.addAgent(request),
-    },
-    "/site": {
-      GET: (request) => this.getSite(request),
-      PUT: (request) => this.updateSite(request),
-    },
-    "/canned": {
-      GET: (request) => this.getCanned(request),
-      PUT: (request) => this.putCanned(request),
-    },
-    "/offline-messages": {
-      GET: (request) => this.listOfflineMessages(request),
-      POST: (request) => this.storeOfflineMessage(request),
-    },
-    "/offline-messages/status": { POST: (request) => this.markOfflineMessage(request) },
-    "/session": { GET: (request) => this.checkSessionRoute(request) },
-    "/visitors/connect": { POST: (request) => this.connectVisitor(request) },
-    "/identity/verify": { POST: (request) => this.verifyIdentity(request) },
-    "/identity-secret": { POST: (request) => this.rotateIdentitySecret(request) },
-    "/invitations/count": { POST: (request) => this.countInvitations(request) },
-  };
+  /** Its own routes and the desk's, whose handlers are made per desk. */
+  private readonly routes: Routes<SiteRoom>;
   private readonly desk: ChatDesk;
   private readonly inbox: OfflineInbox;
   private readonly signInAttempts = createSignInAttempts();
@@ -197,7 +194,7 @@ export class SiteRoom implements PartyServer {
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
-    this.guards = createConnectionGuards(this.name);
+    this.guards = new ConnectionGuards(this.name);
     this.desk = createChatDesk({
       room,
       agents: () => [...this.agents.values()].sort((a, b) => a.createdAt - b.createdAt),
@@ -222,7 +219,7 @@ export class SiteRoom implements PartyServer {
       storage: room.storage,
       tellAgents: (frame: OfflineMessagesFrame) => this.tellAgents(frame),
     });
-    this.routes = { ...this.ownRoutes, ...this.desk.routes };
+    this.routes = { ...SiteRoom.ownRoutes, ...this.desk.routes };
   }
 
   async onStart(): Promise<void> {
@@ -307,7 +304,7 @@ export class SiteRoom implements PartyServer {
   }
 
   onRequest(request: Request): Promise<Response> | Response {
-    return route(this.routes, request);
+    return route(this.routes, this, request);
   }
 
   async onCall(method: string, arg: Json): Promise<undefined> {

@@ -7,7 +7,7 @@
  */
 import type { RosterEntry, RosterFrame } from "../../protocol/index.ts";
 import type { Json, RoomStorage } from "../party.ts";
-import { createThrottle } from "../throttle.ts";
+import { Throttle } from "../throttle.ts";
 
 /** What a visitor room sends with `callRoom("site", siteId, "roster", …)`. */
 export type RosterCall = { entry: RosterEntry };
@@ -59,8 +59,8 @@ export function createSiteRoster({ storage, tellAgents, changed, pruningDue }: S
   let updated = new Set<string>();
   let removed = new Set<string>();
   let unsaved = new Set<string>();
-  const save = createThrottle(ROSTER_SAVE_MS, saveChanged);
-  const broadcast = createThrottle(ROSTER_BROADCAST_MS, broadcastChanges);
+  const save = new Throttle(ROSTER_SAVE_MS, saveChanged);
+  const broadcast = new Throttle(ROSTER_BROADCAST_MS, broadcastChanges);
 
   /** Saves the entries changed since the last save, a chunk per storage write. */
   async function saveChanged(): Promise<void> {

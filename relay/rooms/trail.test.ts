@@ -5,11 +5,11 @@ import { describe, expect, it } from "vitest";
 import type { EngagementEvent, PageViewEvent, VisitEvent } from "../../protocol/index.ts";
 import { openSqliteDatabase } from "../hosts/node/sqlite-storage.ts";
 import {
-  createTrail,
   loadTrail,
   type StoredPageView,
   type StoredVisit,
   type TrailEvent,
+  VisitorTrail,
 } from "./trail.ts";
 
 const at = 1_700_000_000_000;
@@ -57,7 +57,7 @@ function engagement(
 
 describe("trail", () => {
   it("stores each visit and page view once", () => {
-    const trail = createTrail();
+    const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 10);
     expect(trail.apply(visit("visit-0001"))).toBe("stored");
     expect(trail.apply(view)).toBe("stored");
@@ -79,7 +79,7 @@ describe("trail", () => {
     const db = openSqliteDatabase(join(dir, "trail.sqlite"));
     try {
       const storage = db.storage("visitor/visitor-1", () => {});
-      const first = createTrail();
+      const first = new VisitorTrail();
       first.apply(visit("visit-0001"));
       // Same time on the visitor's clock: only the arrival order tells them apart.
       for (const id of ["pv-000001", "pv-000002"]) first.apply(pageview(id, "visit-0001", 5));
@@ -103,7 +103,7 @@ describe("trail", () => {
   });
 
   it("derives each visit's source from its landing URL and referrer, the first as first touch", () => {
-    const trail = createTrail();
+    const trail = new VisitorTrail();
     trail.apply(visit("visit-0001"));
     expect(trail.summary()).toMatchObject({
       visit: { source: { channel: "search", engine: "Google", referrer: "google.com" } },
@@ -128,7 +128,7 @@ describe("trail", () => {
   });
 
   it("keeps the most engaged time and the latest activity of a page view", () => {
-    const trail = createTrail();
+    const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 0);
     trail.apply(view);
     expect(trail.apply(engagement(view, 8000, false))).toBe("stored");
@@ -139,7 +139,7 @@ describe("trail", () => {
   });
 
   it("never counts more engaged time than has passed since the page view", () => {
-    const trail = createTrail();
+    const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 0);
     trail.apply(view);
     trail.apply(engagement(view, 10 ** 12, true, 5000));
@@ -147,13 +147,13 @@ describe("trail", () => {
   });
 
   it("refuses engagement for an unknown page view", () => {
-    const trail = createTrail();
+    const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 0);
     expect(trail.apply(engagement(view, 1000, true))).toMatchObject({ code: "invalid_event" });
   });
 
   it("starts a visit for a page view of an unknown visit, completed by its late visit event", () => {
-    const trail = createTrail();
+    const trail = new VisitorTrail();
     trail.apply(visit("visit-0001"));
     trail.apply(pageview("pv-000001", "visit-0001", 0));
     trail.apply(pageview("pv-000002", "visit-0002", 60_000));
@@ -175,7 +175,7 @@ describe("trail", () => {
   });
 
   it("drops the oldest page views past the cap, and visits left empty", () => {
-    const trail = createTrail(undefined, 3);
+    const trail = new VisitorTrail(undefined, 3);
     trail.apply(visit("visit-0001"));
     trail.apply(pageview("pv-000001", "visit-0001", 1));
     trail.apply(visit("visit-0002", { at: at + 100, number: 2 }));
@@ -198,7 +198,7 @@ describe("trail", () => {
       state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
       return state % n;
     };
-    const trail = createTrail(undefined, 6);
+    const trail = new VisitorTrail(undefined, 6);
     const stored = new Map<string, unknown>();
     const views: PageViewEvent[] = [];
     for (let step = 0; step < 400; step++) {
@@ -223,7 +223,7 @@ describe("trail", () => {
   });
 
   it("orders the trail by time, whatever the arrival order", () => {
-    const trail = createTrail();
+    const trail = new VisitorTrail();
     trail.apply(pageview("pv-000002", "visit-0001", 20));
     trail.apply(pageview("pv-000001", "visit-0001", 10));
     expect(trail.toTrail("visitor-1").visits[0]?.pageviews.map((p) => p.id)).toEqual([

@@ -90,16 +90,6 @@ export function isTrailEvent(event: { kind: string }): event is TrailEvent {
   return event.kind === "visit" || event.kind === "pageview" || event.kind === "engagement";
 }
 
-/** A trail in memory, with the keys changed since the last {@link VisitorTrail.takeChanges}. */
-export type VisitorTrail = {
-  /** Applies one valid event. */
-  apply(event: TrailEvent): ApplyOutcome;
-  /** The writes that store every change applied since the last call. */
-  takeChanges(): { put: Map<string, Json>; delete: string[] };
-  summary(): TrailSummary;
-  toTrail(visitorId: string): Trail;
-};
-
 const keys = {
   totals: "totals",
   visit: (id: string) => `visit:${id}`,
@@ -122,7 +112,7 @@ export async function loadTrail(
   const stored = totals ?? { visits: 0, firstSource: null, seq: 0 };
   let seq = stored.seq;
   for (const record of [...visits.values(), ...pageviews.values()]) seq = Math.max(seq, record.seq);
-  return createTrail(
+  return new VisitorTrail(
     {
       totals: { ...stored, seq },
       visits: [...visits.values()],
@@ -133,64 +123,155 @@ export async function loadTrail(
 }
 
 /**
- * A trail from its records; `limit` (1 or more) caps the page views kept (the oldest go first).
- * @example const trail = createTrail(); trail.apply(event); await storage.putMany(trail.takeChanges().put);
+ * A trail in memory, with the keys changed since the last {@link VisitorTrail.takeChanges}. Made
+ * from its records; `limit` (1 or more) caps the page views kept (the oldest go first).
+ *
+ * A class, not a factory: one is made per visitor room, and methods on the prototype cost nothing
+ * per visitor.
+ * @example const trail = new VisitorTrail(); trail.apply(event); await storage.putMany(trail.takeChanges().put);
  */
-export function createTrail(
-  records: { totals: TrailTotals; visits: StoredVisit[]; pageviews: StoredPageView[] } = {
-    totals: { visits: 0, firstSource: null, seq: 0 },
-    visits: [],
-    pageviews: [],
-  },
-  limit: number = TRAIL_PAGE_VIEWS,
-): VisitorTrail {
-  const totals = { ...records.totals };
-  const visits = new Map(records.visits.map((visit) => [visit.id, visit]));
-  const pageviews = new Map<string, StoredPageView>();
+export class VisitorTrail {
+  private readonly totals: TrailTotals;
+  private readonly visits: Map<string, StoredVisit>;
+  private readonly pageviews = new Map<string, StoredPageView>();
   // Kept as events come, so that the summary the roster takes on every event walks the current
   // visit's page views only, not a trail of up to TRAIL_PAGE_VIEWS.
-  const viewsByVisit = new Map<string, Set<StoredPageView>>();
-  let latestView: StoredPageView | undefined;
-  for (const view of records.pageviews) addView(view);
-  let current = currentVisit();
+  private readonly viewsByVisit = new Map<string, Set<StoredPageView>>();
+  private latestView: StoredPageView | undefined;
+  private current: StoredVisit | null;
   // Made per frame and dropped by `takeChanges`, never cleared: clearing a set the room keeps
   // allocates its new table in the old generation (README, "Garbage under load").
-  let changed: Set<string> | undefined;
-  let removed: Set<string> | undefined;
+  private changed: Set<string> | undefined;
+  private removed: Set<string> | undefined;
 
-  function markChanged(key: string): void {
-    changed ??= new Set();
-    changed.add(key);
-    removed?.delete(key);
+  constructor(
+    records: { totals: TrailTotals; visits: StoredVisit[]; pageviews: StoredPageView[] } = {
+      totals: { visits: 0, firstSource: null, seq: 0 },
+      visits: [],
+      pageviews: [],
+    },
+    private readonly limit: number = TRAIL_PAGE_VIEWS,
+  ) {
+    this.totals = { ...records.totals };
+    this.visits = new Map(records.visits.map((visit) => [visit.id, visit]));
+    for (const view of records.pageviews) this.addView(view);
+    this.current = this.currentVisit();
   }
 
-  function markRemoved(key: string): void {
-    removed ??= new Set();
-    removed.add(key);
-    changed?.delete(key);
+  /** Applies one valid event. */
+  apply(event: TrailEvent): ApplyOutcome {
+    switch (event.kind) {
+      case "visit":
+        return this.applyVisit(event);
+      case "pageview":
+        return this.applyPageView(event);
+      case "engagement":
+        return this.applyEngagement(event);
+    }
+  }
+
+  /** The writes that store every change applied since the last call. */
+  takeChanges(): { put: Map<string, Json>; delete: string[] } {
+    const put = new Map<string, Json>();
+    for (const key of this.changed ?? []) {
+      const value = this.recordOf(key);
+      if (value !== undefined) put.set(key, value);
+    }
+    const deleted = [...(this.removed ?? [])];
+    this.changed = undefined;
+    this.removed = undefined;
+    return { put, delete: deleted };
+  }
+
+  /** What the roster shows of the trail, taken on every event. */
+  summary(): TrailSummary {
+    const visit = this.current;
+    const page = this.latestView;
+    let latestReport: StoredPageView | undefined;
+    let count = 0;
+    let engagedMs = 0;
+    for (const view of (visit && this.viewsByVisit.get(visit.id)) ?? []) {
+      count += 1;
+      engagedMs += view.engagedMs;
+      if (
+        !latestReport ||
+        later(view.activeAt, view.seq, latestReport.activeAt, latestReport.seq)
+      ) {
+        latestReport = view;
+      }
+    }
+    return {
+      visit,
+      pageviews: count,
+      engagedMs,
+      engaged: latestReport?.active ?? false,
+      page: page ? { url: page.url, title: page.title } : null,
+      visits: this.totals.visits,
+      firstSource: this.totals.firstSource,
+    };
+  }
+
+  /** The trail as agents get it: visits in the order they started, each with its page views. */
+  toTrail(visitorId: string): Trail {
+    const ordered = [...this.visits.values()].sort((a, b) =>
+      order(a.startedAt, a.seq, b.startedAt, b.seq),
+    );
+    const views = [...this.pageviews.values()].sort((a, b) => order(a.at, a.seq, b.at, b.seq));
+    return {
+      visitorId,
+      visits: ordered.map((visit) => ({
+        id: visit.id,
+        number: visit.number,
+        startedAt: visit.startedAt,
+        source: visit.source,
+        landingUrl: visit.landingUrl,
+        pageviews: views
+          .filter((view) => view.visitId === visit.id)
+          .map((view) => ({
+            id: view.id,
+            at: view.at,
+            url: view.url,
+            title: view.title,
+            engagedMs: view.engagedMs,
+          })),
+      })),
+    };
+  }
+
+  private markChanged(key: string): void {
+    this.changed ??= new Set();
+    this.changed.add(key);
+    this.removed?.delete(key);
+  }
+
+  private markRemoved(key: string): void {
+    this.removed ??= new Set();
+    this.removed.add(key);
+    this.changed?.delete(key);
   }
 
   /** The next arrival number; the record that takes it is stored, which keeps it (see TrailTotals). */
-  function nextSeq(): number {
-    totals.seq += 1;
-    return totals.seq;
+  private nextSeq(): number {
+    this.totals.seq += 1;
+    return this.totals.seq;
   }
 
-  function addView(view: StoredPageView): void {
-    pageviews.set(view.id, view);
-    let views = viewsByVisit.get(view.visitId);
+  private addView(view: StoredPageView): void {
+    this.pageviews.set(view.id, view);
+    let views = this.viewsByVisit.get(view.visitId);
     if (!views) {
       views = new Set();
-      viewsByVisit.set(view.visitId, views);
+      this.viewsByVisit.set(view.visitId, views);
     }
     views.add(view);
-    if (!latestView || later(view.at, view.seq, latestView.at, latestView.seq)) latestView = view;
+    const latest = this.latestView;
+    if (!latest || later(view.at, view.seq, latest.at, latest.seq)) this.latestView = view;
   }
 
   /** The latest visit, by a pass over the visits: they change far less often than page views. */
-  function currentVisit(): StoredVisit | null {
+  private currentVisit(): StoredVisit | null {
     let current: StoredVisit | null = null;
-    for (const visit of visits.values()) {
+    for (const visit of this.visits.values()) {
       if (!current || later(visit.startedAt, visit.seq, current.startedAt, current.seq)) {
         current = visit;
       }
@@ -198,8 +279,8 @@ export function createTrail(
     return current;
   }
 
-  function applyVisit(event: VisitEvent): ApplyOutcome {
-    const existing = visits.get(event.visitId);
+  private applyVisit(event: VisitEvent): ApplyOutcome {
+    const existing = this.visits.get(event.visitId);
     if (existing && !existing.inferred) return "duplicate";
     const source = classifySource(event.landingUrl, event.referrer);
     const visit: StoredVisit = {
@@ -208,41 +289,41 @@ export function createTrail(
       startedAt: Math.min(event.at, existing?.startedAt ?? event.at),
       source,
       landingUrl: event.landingUrl,
-      seq: existing?.seq ?? nextSeq(),
+      seq: existing?.seq ?? this.nextSeq(),
     };
     if (event.language !== undefined) visit.language = event.language;
     if (event.timezone !== undefined) visit.timezone = event.timezone;
     if (event.screen !== undefined) visit.screen = event.screen;
-    visits.set(visit.id, visit);
-    current = currentVisit();
-    markChanged(keys.visit(visit.id));
-    totals.visits = Math.max(totals.visits, event.number);
-    totals.firstSource ??= source;
-    markChanged(keys.totals);
+    this.visits.set(visit.id, visit);
+    this.current = this.currentVisit();
+    this.markChanged(keys.visit(visit.id));
+    this.totals.visits = Math.max(this.totals.visits, event.number);
+    this.totals.firstSource ??= source;
+    this.markChanged(keys.totals);
     return "stored";
   }
 
   /** A page view whose visit is unknown starts a visit: the SDK makes a new visit id per visit. */
-  function inferVisit(event: PageViewEvent): void {
-    totals.visits += 1;
-    markChanged(keys.totals);
+  private inferVisit(event: PageViewEvent): void {
+    this.totals.visits += 1;
+    this.markChanged(keys.totals);
     const visit: StoredVisit = {
       id: event.visitId,
-      number: totals.visits,
+      number: this.totals.visits,
       startedAt: event.at,
       source: { channel: "direct" },
       landingUrl: event.url,
       inferred: true,
-      seq: nextSeq(),
+      seq: this.nextSeq(),
     };
-    visits.set(visit.id, visit);
-    current = currentVisit();
-    markChanged(keys.visit(visit.id));
+    this.visits.set(visit.id, visit);
+    this.current = this.currentVisit();
+    this.markChanged(keys.visit(visit.id));
   }
 
-  function applyPageView(event: PageViewEvent): ApplyOutcome {
-    if (pageviews.has(event.id)) return "duplicate";
-    if (!visits.has(event.visitId)) inferVisit(event);
+  private applyPageView(event: PageViewEvent): ApplyOutcome {
+    if (this.pageviews.has(event.id)) return "duplicate";
+    if (!this.visits.has(event.visitId)) this.inferVisit(event);
     const view: StoredPageView = {
       id: event.id,
       visitId: event.visitId,
@@ -252,38 +333,38 @@ export function createTrail(
       engagedMs: 0,
       active: true,
       activeAt: event.at,
-      seq: nextSeq(),
+      seq: this.nextSeq(),
     };
     if (event.referrer !== undefined) view.referrer = event.referrer;
-    addView(view);
-    markChanged(keys.pageview(view.id));
-    while (pageviews.size > limit) dropOldestPageView();
+    this.addView(view);
+    this.markChanged(keys.pageview(view.id));
+    while (this.pageviews.size > this.limit) this.dropOldestPageView();
     return "stored";
   }
 
-  function dropOldestPageView(): void {
+  private dropOldestPageView(): void {
     let oldest: StoredPageView | undefined;
-    for (const view of pageviews.values()) {
+    for (const view of this.pageviews.values()) {
       if (!oldest || later(oldest.at, oldest.seq, view.at, view.seq)) oldest = view;
     }
     // Dropped only while more than one is kept, so it is never `latestView`.
     if (!oldest) return;
-    pageviews.delete(oldest.id);
-    markRemoved(keys.pageview(oldest.id));
+    this.pageviews.delete(oldest.id);
+    this.markRemoved(keys.pageview(oldest.id));
     const visitId = oldest.visitId;
-    const views = viewsByVisit.get(visitId);
+    const views = this.viewsByVisit.get(visitId);
     views?.delete(oldest);
     if (views?.size === 0) {
-      viewsByVisit.delete(visitId);
-      if (current?.id !== visitId) {
-        visits.delete(visitId);
-        markRemoved(keys.visit(visitId));
+      this.viewsByVisit.delete(visitId);
+      if (this.current?.id !== visitId) {
+        this.visits.delete(visitId);
+        this.markRemoved(keys.visit(visitId));
       }
     }
   }
 
-  function applyEngagement(event: EngagementEvent): ApplyOutcome {
-    const view = pageviews.get(event.pageviewId);
+  private applyEngagement(event: EngagementEvent): ApplyOutcome {
+    const view = this.pageviews.get(event.pageviewId);
     if (!view) {
       return {
         code: "invalid_event",
@@ -307,92 +388,14 @@ export function createTrail(
     view.engagedMs = engagedMs;
     view.active = active;
     view.activeAt = activeAt;
-    markChanged(keys.pageview(view.id));
+    this.markChanged(keys.pageview(view.id));
     return "stored";
   }
 
-  return {
-    apply(event) {
-      switch (event.kind) {
-        case "visit":
-          return applyVisit(event);
-        case "pageview":
-          return applyPageView(event);
-        case "engagement":
-          return applyEngagement(event);
-      }
-    },
-
-    takeChanges() {
-      const put = new Map<string, Json>();
-      for (const key of changed ?? []) {
-        const value = recordOf(key);
-        if (value !== undefined) put.set(key, value);
-      }
-      const deleted = [...(removed ?? [])];
-      changed = undefined;
-      removed = undefined;
-      return { put, delete: deleted };
-    },
-
-    summary() {
-      const visit = current;
-      const page = latestView;
-      let latestReport: StoredPageView | undefined;
-      let count = 0;
-      let engagedMs = 0;
-      for (const view of (visit && viewsByVisit.get(visit.id)) ?? []) {
-        count += 1;
-        engagedMs += view.engagedMs;
-        if (
-          !latestReport ||
-          later(view.activeAt, view.seq, latestReport.activeAt, latestReport.seq)
-        ) {
-          latestReport = view;
-        }
-      }
-      return {
-        visit,
-        pageviews: count,
-        engagedMs,
-        engaged: latestReport?.active ?? false,
-        page: page ? { url: page.url, title: page.title } : null,
-        visits: totals.visits,
-        firstSource: totals.firstSource,
-      };
-    },
-
-    toTrail(visitorId) {
-      const ordered = [...visits.values()].sort((a, b) =>
-        order(a.startedAt, a.seq, b.startedAt, b.seq),
-      );
-      const views = [...pageviews.values()].sort((a, b) => order(a.at, a.seq, b.at, b.seq));
-      return {
-        visitorId,
-        visits: ordered.map((visit) => ({
-          id: visit.id,
-          number: visit.number,
-          startedAt: visit.startedAt,
-          source: visit.source,
-          landingUrl: visit.landingUrl,
-          pageviews: views
-            .filter((view) => view.visitId === visit.id)
-            .map((view) => ({
-              id: view.id,
-              at: view.at,
-              url: view.url,
-              title: view.title,
-              engagedMs: view.engagedMs,
-            })),
-        })),
-      };
-    },
-  };
-
-  function recordOf(key: string): Json | undefined {
-    if (key === keys.totals) return totals;
-    if (key.startsWith("visit:")) return visits.get(key.slice("visit:".length));
-    return pageviews.get(key.slice("pv:".length));
+  private recordOf(key: string): Json | undefined {
+    if (key === keys.totals) return this.totals;
+    if (key.startsWith("visit:")) return this.visits.get(key.slice("visit:".length));
+    return this.pageviews.get(key.slice("pv:".length));
   }
 }
 

@@ -30,24 +30,25 @@ import {
 } from "../../protocol/index.ts";
 import { sha256 } from "../auth/index.ts";
 import { parseDevice } from "../device.ts";
+import { ConnectionGuards, type Refusal, refuseConnection, sendFrame, validate } from "../guard.ts";
 import {
-  type ConnectionGuards,
-  createConnectionGuards,
-  type Refusal,
-  refuseConnection,
-  sendFrame,
-  validate,
-} from "../guard.ts";
-import { httpError, internalRequest, json, type Routes, readJsonBody, route } from "../http.ts";
+  delegateRoutes,
+  httpError,
+  internalRequest,
+  json,
+  type Routes,
+  readJsonBody,
+  route,
+} from "../http.ts";
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, PartyServer, RoomContext } from "../party.ts";
 import { sameJson } from "../same-json.ts";
-import { createThrottle } from "../throttle.ts";
+import { Throttle } from "../throttle.ts";
 import type { CustomData } from "./chat/profile.ts";
-import { createVisitorChat, type VisitorChat } from "./chat/visitor-chat.ts";
+import { VisitorChat } from "./chat/visitor-chat.ts";
 import { SiteIdSchema } from "./site-room.ts";
 import type { RosterCall } from "./site-roster.ts";
-import { createTrail, isTrailEvent, loadTrail, type VisitorTrail } from "./trail.ts";
+import { isTrailEvent, loadTrail, VisitorTrail } from "./trail.ts";
 
 /** Roster updates for one visitor reach the site room at most this often (plus a leading one). */
 export const ROSTER_PUSH_MS = 250;
@@ -103,38 +104,37 @@ const VISITOR_KEY = "visitor";
 const refusalCodes = new Set<ErrorCode>(["origin_not_allowed", "unknown_site"]);
 
 export class VisitorRoom implements PartyServer {
+  private static readonly routes: Routes<VisitorRoom> = {
+    "/trail": {
+      GET: async (visitorRoom) =>
+        visitorRoom.visitor
+          ? json(visitorRoom.trail.toTrail(visitorRoom.room.id))
+          : httpError(404, "not_found", "No such visitor"),
+    },
+    "/uploads/authorize": { POST: (visitorRoom, request) => visitorRoom.authorizeUpload(request) },
+    ...delegateRoutes(VisitorChat.routes, (visitorRoom: VisitorRoom) => visitorRoom.chat),
+  };
   private visitor: VisitorRecord | undefined;
-  private trail: VisitorTrail = createTrail();
+  private trail = new VisitorTrail();
   private alarmAt: number | null = null;
   /** Connects, frames, closes and alarms run one at a time, in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly guards: ConnectionGuards;
-  private readonly rosterPush = createThrottle(ROSTER_PUSH_MS, () => this.pushRosterEntry());
+  private readonly rosterPush = new Throttle(ROSTER_PUSH_MS, () => this.pushRosterEntry());
   private readonly name: string;
   private readonly chat: VisitorChat;
-  private readonly routes: Routes;
   /** The last entry the site room took (it keeps it), to skip sending the same one again. */
   private lastPushed: RosterEntry | undefined;
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
-    this.guards = createConnectionGuards(this.name);
-    this.chat = createVisitorChat({
+    this.guards = new ConnectionGuards(this.name);
+    this.chat = new VisitorChat({
       room,
       visitor: () => this.visitor,
       tabs: () => this.tabs(),
       serially: (task) => this.serially(task),
     });
-    this.routes = {
-      "/trail": {
-        GET: async () =>
-          this.visitor
-            ? json(this.trail.toTrail(this.room.id))
-            : httpError(404, "not_found", "No such visitor"),
-      },
-      "/uploads/authorize": { POST: (request) => this.authorizeUpload(request) },
-      ...this.chat.routes,
-    };
   }
 
   async onStart(): Promise<void> {
@@ -203,7 +203,7 @@ export class VisitorRoom implements PartyServer {
   }
 
   onRequest(request: Request): Promise<Response> | Response {
-    return route(this.routes, request);
+    return route(VisitorRoom.routes, this, request);
   }
 
   private serially<T>(task: () => Promise<T> | T): Promise<T> {

@@ -4,12 +4,15 @@ import { dirname, join } from "node:path";
 import type { Geo } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
 import type {
+  BlobStore,
   Connection,
   ConnectionContext,
   Json,
   PartyName,
   PartyServer,
+  RelayEnv,
   RoomContext,
+  RoomStorage,
 } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
 import { createFileBlobStore } from "./blob-store.ts";
@@ -65,7 +68,8 @@ type Room = {
 /** A socket as its room knows it: frames that come before the room accepted it wait. */
 type Socket = { room: Room; conn: HostConnection; early: string[] | null; open: boolean };
 
-type HostConnection = Connection & { tags: string[] };
+/** What every room's context reaches of the host, made once per host. */
+type HostServices = Pick<RoomContext, "env" | "blobs" | "fetchRoom" | "callRoom" | "geo">;
 
 const UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS = 10 * 60 * 1000;
 const maxTimer = 2 ** 31 - 1;
@@ -84,6 +88,13 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   const db = openSqliteDatabase(options.dbPath);
   const env = { PARLEY_SECRET: db.meta("token-secret", () => randomBytes(32).toString("hex")) };
   const blobs = createFileBlobStore(join(dirname(options.dbPath), "uploads"));
+  const host: HostServices = {
+    env,
+    blobs,
+    fetchRoom: roomRequest,
+    callRoom: roomCall,
+    geo: (ip, request) => options.geo?.(ip, request) ?? Promise.resolve({}),
+  };
   const rooms = new Map<string, Room>();
   const open = new Map<string, Socket>();
   let closing = false;
@@ -127,33 +138,14 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     if (existing) return existing;
     const connections = new Map<string, Connection>();
     const entry = { connections, busy: 0, idleSince: Date.now() } as Room;
-    const context: RoomContext = {
-      id,
+    entry.context = new HostRoomContext(
+      host,
       party,
-      env,
-      storage: db.storage(key, (time) => scheduleAlarm(entry, time)),
-      blobs,
-      broadcast(message, { tag, without } = {}) {
-        for (const conn of connections.values()) {
-          if (tag && !conn.tags.includes(tag)) continue;
-          if (without?.includes(conn.id)) continue;
-          conn.send(message);
-        }
-      },
-      getConnections(tag) {
-        // An array rather than a generator: rooms count their tabs on every event.
-        const found: Connection[] = [];
-        for (const conn of connections.values())
-          if (!tag || conn.tags.includes(tag)) found.push(conn);
-        return found;
-      },
-      getConnection: (connId) => connections.get(connId),
-      fetchRoom: (toParty, roomId, request) => roomRequest(toParty, roomId, request),
-      callRoom: (toParty, roomId, method, arg) => roomCall(toParty, roomId, method, arg),
-      geo: (ip, request) => options.geo?.(ip, request) ?? Promise.resolve({}),
-    };
-    entry.context = context;
-    entry.server = new parties[party](context);
+      id,
+      db.storage(key, (time) => scheduleAlarm(entry, time)),
+      connections,
+    );
+    entry.server = new parties[party](entry.context);
     entry.started = Promise.resolve(entry.server.onStart?.());
     rooms.set(key, entry);
     return entry;
@@ -249,7 +241,7 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
       const target = room(party, id);
       const socket: Socket = {
         room: target,
-        conn: hostConnection(connId, sockets),
+        conn: new HostConnection(connId, sockets),
         early: [],
         open: true,
       };
@@ -289,18 +281,110 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   };
 }
 
-function hostConnection(id: string, sockets: Sockets): HostConnection {
-  let state: Json | null = null;
-  return {
-    id,
-    tags: [],
-    get state() {
-      return state;
-    },
-    setState(next) {
-      state = next;
-    },
-    send: (message) => sockets.send(id, message),
-    close: (code, reason) => sockets.close(id, code, reason),
-  };
+/**
+ * A room's context on this host: its id, storage and connections, and the host's services.
+ *
+ * A class, not a factory: one is made per room, one per visitor present, and methods on the
+ * prototype cost nothing per room.
+ *
+ * @example
+ * const context = new HostRoomContext(host, "visitor", visitorId, storage, connections);
+ * const server = new parties.visitor(context);
+ */
+class HostRoomContext implements RoomContext {
+  constructor(
+    private readonly host: HostServices,
+    readonly party: PartyName,
+    readonly id: string,
+    readonly storage: RoomStorage,
+    /** The connections the room accepted, by id; the host adds and removes them. */
+    private readonly connections: Map<string, Connection>,
+  ) {}
+
+  get env(): RelayEnv {
+    return this.host.env;
+  }
+
+  get blobs(): BlobStore {
+    return this.host.blobs;
+  }
+
+  /** Sends `message` to every connection, or to those carrying `tag`, except `without` ids. */
+  broadcast(message: string, { tag, without }: { tag?: string; without?: string[] } = {}): void {
+    for (const conn of this.connections.values()) {
+      if (tag && !conn.tags.includes(tag)) continue;
+      if (without?.includes(conn.id)) continue;
+      conn.send(message);
+    }
+  }
+
+  /** Open connections, or those carrying `tag`. */
+  getConnections(tag?: string): Connection[] {
+    // An array rather than a generator: rooms count their tabs on every event.
+    const found: Connection[] = [];
+    for (const conn of this.connections.values())
+      if (!tag || conn.tags.includes(tag)) found.push(conn);
+    return found;
+  }
+
+  /** The open connection with id `connId`, if any. */
+  getConnection(connId: string): Connection | undefined {
+    return this.connections.get(connId);
+  }
+
+  /** Sends `request` to another room's `onRequest`. */
+  fetchRoom(party: PartyName, roomId: string, request: Request): Promise<Response> {
+    return this.host.fetchRoom(party, roomId, request);
+  }
+
+  /** Calls another room's `onCall`; `arg` is handed over as is (see {@link RoomContext.callRoom}). */
+  callRoom(party: PartyName, roomId: string, method: string, arg: Json): Promise<Json | undefined> {
+    return this.host.callRoom(party, roomId, method, arg);
+  }
+
+  /** Resolves an IP to a place with the host's resolver; `{}` without one. */
+  geo(ip: string | null, request: Request): Promise<Geo> {
+    return this.host.geo(ip, request);
+  }
+}
+
+/**
+ * A socket as its room sees it: frames go out through the host's `sockets`, by connection id.
+ *
+ * A class, not a factory: one is made per connection, and methods on the prototype cost nothing
+ * per connection.
+ *
+ * @example
+ * const conn = new HostConnection(connId, sockets);
+ * conn.send('{"type":"welcome"}');
+ */
+class HostConnection implements Connection {
+  /** Set from the room's `getConnectionTags` before the room accepts the connection. */
+  tags: string[] = [];
+  private attached: Json | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly sockets: Sockets,
+  ) {}
+
+  /** What the room attached with {@link HostConnection.setState}. */
+  get state(): Json | null {
+    return this.attached;
+  }
+
+  /** Attaches `state` to the connection, replacing what was attached before. */
+  setState(state: Json): void {
+    this.attached = state;
+  }
+
+  /** Sends a text frame. */
+  send(message: string): void {
+    this.sockets.send(this.id, message);
+  }
+
+  /** Closes the socket with a WebSocket close code. */
+  close(code?: number, reason?: string): void {
+    this.sockets.close(this.id, code, reason);
+  }
 }

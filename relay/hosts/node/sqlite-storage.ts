@@ -43,6 +43,19 @@ type Batch = {
 };
 
 /**
+ * What the storage of every room of one file shares, made once per file (see
+ * `openSqliteDatabase`): reads refused once the file is closed, writes that join this tick's
+ * batch, and lookups that find uncommitted values first.
+ */
+type StorageFile = {
+  read<T>(fn: () => T): Promise<T>;
+  write(add: (batch: Batch) => void): Promise<void>;
+  rawValue(room: string, key: string): string | undefined;
+  listRows(room: string, options: ListOptions): [string, string][];
+  alarm(room: string): number | null;
+};
+
+/**
  * Opens (or creates) the file at `path`. `busyTimeoutMs` is how long a commit waits for a lock
  * another process holds before it fails.
  */
@@ -112,24 +125,6 @@ export function openSqliteDatabase(
     return new Promise((resolve, reject) => current.waiting.push({ resolve, reject }));
   }
 
-  /** Stores `json` under `key` in `batch`, or deletes the key when it is null. */
-  function setValue(batch: Batch, room: string, key: string, json: string | null): void {
-    if (json === null) batch.ops.push("delete", room, key, "-");
-    else batch.ops.push("put", room, key, json);
-    let values = batch.values.get(room);
-    if (!values) {
-      values = new Map();
-      batch.values.set(room, values);
-    }
-    values.set(key, json);
-  }
-
-  /** Sets the room's alarm in `batch`, or clears it when `time` is null. */
-  function setAlarmValue(batch: Batch, room: string, time: number | null): void {
-    batch.ops.push(time === null ? "unalarm" : "alarm", room, "-", String(time ?? "-"));
-    batch.alarms.set(room, time);
-  }
-
   /** What the newest uncommitted batch that says anything says under `find`. */
   function uncommitted<V>(find: (batch: Batch) => V | undefined): V | undefined {
     for (let i = uncommittedBatches.length - 1; i >= 0; i--) {
@@ -186,74 +181,16 @@ export function openSqliteDatabase(
     return overlay(new Map(rows), pending, options);
   }
 
-  function storage(room: string, onAlarmChange: (time: number | null) => void): RoomStorage {
-    // Every method returns a promise and never throws: `serialized` calls them directly.
-    const remove = async (keys: string[]) => {
-      let count = 0;
-      await write((batch) => {
-        for (const key of keys) {
-          if (rawValue(room, key) !== undefined) count++;
-          setValue(batch, room, key, null);
-        }
-      });
-      return count;
-    };
-    const base: RoomStorage = {
-      get: <T extends Json>(key: string) =>
-        read(() => {
-          const raw = rawValue(room, key);
-          return raw === undefined ? undefined : (JSON.parse(raw) as T);
-        }),
-      getMany: <T extends Json>(keys: string[]) =>
-        read(() => {
-          const found = new Map<string, T>();
-          for (const key of keys) {
-            const raw = rawValue(room, key);
-            if (raw !== undefined) found.set(key, JSON.parse(raw) as T);
-          }
-          return found;
-        }),
-      put: async (key, value) => {
-        const json = toJson(key, value);
-        return write((batch) => setValue(batch, room, key, json));
-      },
-      putMany: async (entries) => {
-        // Every value is checked before any joins the batch: all of them land, or none.
-        const rows = [...entriesOf(entries)].map(([key, value]) => [key, toJson(key, value)]);
-        return write((batch) => {
-          for (const [key, json] of rows) setValue(batch, room, key as string, json as string);
-        });
-      },
-      delete: (key) => remove([key]).then((count) => count > 0),
-      deleteMany: remove,
-      list: <T extends Json>(options: ListOptions = {}) =>
-        read(() => {
-          const found = new Map<string, T>();
-          for (const [key, value] of listRows(room, options)) {
-            found.set(key, JSON.parse(value) as T);
-          }
-          return found;
-        }),
-      transaction: (fn) => runTransaction(base, fn),
-      setAlarm: async (time) => {
-        await write((batch) => setAlarmValue(batch, room, Math.floor(time)));
-        onAlarmChange(time);
-      },
-      getAlarm: () =>
-        read(() => {
-          const pending = uncommitted((batch) => batch.alarms.get(room));
-          return pending !== undefined ? pending : (sql.getAlarm.get(room)?.time ?? null);
-        }),
-      deleteAlarm: async () => {
-        await write((batch) => setAlarmValue(batch, room, null));
-        onAlarmChange(null);
-      },
-    };
-    return serialized(base);
+  /** The room's alarm, uncommitted first; null when there is none. */
+  function alarm(room: string): number | null {
+    const pending = uncommitted((batch) => batch.alarms.get(room));
+    return pending !== undefined ? pending : (sql.getAlarm.get(room)?.time ?? null);
   }
 
+  const file: StorageFile = { read, write, rawValue, listRows, alarm };
+
   return {
-    storage,
+    storage: (room, onAlarmChange) => new RoomStore(file, room, onAlarmChange),
     alarms: () => sql.allAlarms.all().map((row) => ({ roomKey: row.room, time: row.time })),
     meta(key, make) {
       const row = sql.getMeta.get(key);
@@ -288,108 +225,253 @@ function prefixEnd(prefix: string): string {
 }
 
 /**
- * Wraps a room's storage so that while a transaction runs, the room's other storage calls
- * wait for it: nothing interleaves with a transaction, as with Durable Objects' input gates.
+ * One room's storage in the file. While a transaction runs, the room's other storage calls wait
+ * for it: nothing interleaves with a transaction, as with Durable Objects' input gates.
+ *
+ * A class, not a factory: one is made per room, one per visitor present, and methods on the
+ * prototype cost nothing per room.
+ *
+ * @example
+ * const storage = db.storage("visitor/v1", (time) => scheduleAlarm(time)); // a RoomStore
+ * await storage.put("profile", { name: "Visitor 1" });
  */
-function serialized(storage: RoomStorage): RoomStorage {
+class RoomStore implements RoomStorage {
   /** Settles once the transactions started so far have; null when none is in flight. */
-  let gate: Promise<void> | null = null;
+  private gate: Promise<void> | null = null;
+
+  constructor(
+    private readonly file: StorageFile,
+    /** `party/id`. */
+    private readonly room: string,
+    private readonly onAlarmChange: (time: number | null) => void,
+  ) {}
+
   // Without a transaction in flight a call goes straight through: most calls, one promise less.
-  const wrap =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> =>
-      gate ? gate.then(() => fn(...args)) : fn(...args);
-  return {
-    get: wrap(storage.get),
-    getMany: wrap(storage.getMany),
-    put: wrap(storage.put),
-    putMany: wrap(storage.putMany),
-    delete: wrap(storage.delete),
-    deleteMany: wrap(storage.deleteMany),
-    list: wrap(storage.list),
-    setAlarm: wrap(storage.setAlarm),
-    getAlarm: wrap(storage.getAlarm),
-    deleteAlarm: wrap(storage.deleteAlarm),
-    transaction: <T>(fn: (txn: RoomStorage) => Promise<T>): Promise<T> => {
-      const run = (gate ?? Promise.resolve()).then(() => storage.transaction(fn));
-      // The last transaction to settle opens the gate again.
-      const open = () => {
-        if (gate === settled) gate = null;
-      };
-      const settled = run.then(open, open);
-      gate = settled;
-      return run;
-    },
-  } as RoomStorage;
-}
 
-/**
- * Runs `fn` against a view that buffers its writes; the buffer lands in one write when `fn`
- * succeeds and is dropped when it throws, so the transaction's writes land together or not at all.
- */
-async function runTransaction<T>(
-  storage: RoomStorage,
-  fn: (txn: RoomStorage) => Promise<T>,
-): Promise<T> {
-  const buffered = new Map<string, Json | undefined>(); // undefined marks a delete
-  let alarm: { time: number | null } | undefined;
+  get<T extends Json>(key: string): Promise<T | undefined> {
+    return this.gate ? this.gate.then(() => this.getUngated<T>(key)) : this.getUngated<T>(key);
+  }
 
-  const txn: RoomStorage = {
-    get: async <V extends Json>(key: string) =>
-      buffered.has(key) ? (buffered.get(key) as V | undefined) : storage.get<V>(key),
-    getMany: async <V extends Json>(keys: string[]) => {
-      const found = await storage.getMany<V>(keys.filter((key) => !buffered.has(key)));
+  getMany<T extends Json>(keys: string[]): Promise<Map<string, T>> {
+    return this.gate
+      ? this.gate.then(() => this.getManyUngated<T>(keys))
+      : this.getManyUngated<T>(keys);
+  }
+
+  put(key: string, value: Json): Promise<void> {
+    return this.gate
+      ? this.gate.then(() => this.putUngated(key, value))
+      : this.putUngated(key, value);
+  }
+
+  putMany(entries: Record<string, Json> | ReadonlyMap<string, Json>): Promise<void> {
+    return this.gate
+      ? this.gate.then(() => this.putManyUngated(entries))
+      : this.putManyUngated(entries);
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.gate ? this.gate.then(() => this.deleteUngated(key)) : this.deleteUngated(key);
+  }
+
+  deleteMany(keys: string[]): Promise<number> {
+    return this.gate
+      ? this.gate.then(() => this.deleteManyUngated(keys))
+      : this.deleteManyUngated(keys);
+  }
+
+  list<T extends Json>(options?: ListOptions): Promise<Map<string, T>> {
+    return this.gate
+      ? this.gate.then(() => this.listUngated<T>(options))
+      : this.listUngated<T>(options);
+  }
+
+  setAlarm(time: number): Promise<void> {
+    return this.gate
+      ? this.gate.then(() => this.setAlarmUngated(time))
+      : this.setAlarmUngated(time);
+  }
+
+  getAlarm(): Promise<number | null> {
+    return this.gate ? this.gate.then(() => this.getAlarmUngated()) : this.getAlarmUngated();
+  }
+
+  deleteAlarm(): Promise<void> {
+    return this.gate ? this.gate.then(() => this.deleteAlarmUngated()) : this.deleteAlarmUngated();
+  }
+
+  transaction<T>(fn: (txn: RoomStorage) => Promise<T>): Promise<T> {
+    const run = (this.gate ?? Promise.resolve()).then(() => this.runTransaction(fn));
+    // The last transaction to settle opens the gate again.
+    const open = () => {
+      if (this.gate === settled) this.gate = null;
+    };
+    const settled = run.then(open, open);
+    this.gate = settled;
+    return run;
+  }
+
+  // The room's storage past the gate, for the gate and for transactions. Every method returns a
+  // promise and never throws: the gate calls them directly.
+
+  private getUngated<T extends Json>(key: string): Promise<T | undefined> {
+    return this.file.read(() => {
+      const raw = this.file.rawValue(this.room, key);
+      return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    });
+  }
+
+  private getManyUngated<T extends Json>(keys: string[]): Promise<Map<string, T>> {
+    return this.file.read(() => {
+      const found = new Map<string, T>();
       for (const key of keys) {
-        const value = buffered.get(key);
-        if (value !== undefined) found.set(key, value as V);
+        const raw = this.file.rawValue(this.room, key);
+        if (raw !== undefined) found.set(key, JSON.parse(raw) as T);
       }
       return found;
-    },
-    put: async (key, value) => {
-      buffered.set(key, value);
-    },
-    putMany: async (entries) => {
-      for (const [key, value] of entriesOf(entries)) buffered.set(key, value);
-    },
-    delete: async (key) => {
-      const existed = (await txn.get(key)) !== undefined;
-      buffered.set(key, undefined);
-      return existed;
-    },
-    deleteMany: async (keys) => {
-      let count = 0;
-      for (const key of keys) if (await txn.delete(key)) count++;
-      return count;
-    },
-    list: async <V extends Json>(options: ListOptions = {}) => {
-      const stored = await storage.list<V>({ ...options, limit: undefined });
-      return new Map(overlay(stored, buffered as Map<string, V | undefined>, options));
-    },
-    transaction: (inner) => inner(txn),
-    setAlarm: async (time) => {
-      alarm = { time };
-    },
-    getAlarm: async () => (alarm ? alarm.time : storage.getAlarm()),
-    deleteAlarm: async () => {
-      alarm = { time: null };
-    },
-  };
+    });
+  }
 
-  const result = await fn(txn);
-  const puts = new Map<string, Json>();
-  const deletes: string[] = [];
-  for (const [key, value] of buffered) {
-    if (value === undefined) deletes.push(key);
-    else puts.set(key, value);
+  private async putUngated(key: string, value: Json): Promise<void> {
+    const json = toJson(key, value);
+    return this.file.write((batch) => setValue(batch, this.room, key, json));
   }
-  const writes: Promise<unknown>[] = [];
-  if (puts.size > 0) writes.push(storage.putMany(puts));
-  if (deletes.length > 0) writes.push(storage.deleteMany(deletes));
-  if (alarm) {
-    writes.push(alarm.time === null ? storage.deleteAlarm() : storage.setAlarm(alarm.time));
+
+  private async putManyUngated(
+    entries: Record<string, Json> | ReadonlyMap<string, Json>,
+  ): Promise<void> {
+    // Every value is checked before any joins the batch: all of them land, or none.
+    const rows = [...entriesOf(entries)].map(([key, value]) => [key, toJson(key, value)]);
+    return this.file.write((batch) => {
+      for (const [key, json] of rows) setValue(batch, this.room, key as string, json as string);
+    });
   }
-  await Promise.all(writes);
-  return result;
+
+  private deleteUngated(key: string): Promise<boolean> {
+    return this.deleteManyUngated([key]).then((count) => count > 0);
+  }
+
+  private async deleteManyUngated(keys: string[]): Promise<number> {
+    let count = 0;
+    await this.file.write((batch) => {
+      for (const key of keys) {
+        if (this.file.rawValue(this.room, key) !== undefined) count++;
+        setValue(batch, this.room, key, null);
+      }
+    });
+    return count;
+  }
+
+  private listUngated<T extends Json>(options: ListOptions = {}): Promise<Map<string, T>> {
+    return this.file.read(() => {
+      const found = new Map<string, T>();
+      for (const [key, value] of this.file.listRows(this.room, options)) {
+        found.set(key, JSON.parse(value) as T);
+      }
+      return found;
+    });
+  }
+
+  private async setAlarmUngated(time: number): Promise<void> {
+    await this.file.write((batch) => setAlarmValue(batch, this.room, Math.floor(time)));
+    this.onAlarmChange(time);
+  }
+
+  private getAlarmUngated(): Promise<number | null> {
+    return this.file.read(() => this.file.alarm(this.room));
+  }
+
+  private async deleteAlarmUngated(): Promise<void> {
+    await this.file.write((batch) => setAlarmValue(batch, this.room, null));
+    this.onAlarmChange(null);
+  }
+
+  /**
+   * Runs `fn` against a view that buffers its writes; the buffer lands in one write when `fn`
+   * succeeds and is dropped when it throws, so the transaction's writes land together or not at
+   * all.
+   */
+  private async runTransaction<T>(fn: (txn: RoomStorage) => Promise<T>): Promise<T> {
+    const buffered = new Map<string, Json | undefined>(); // undefined marks a delete
+    let alarm: { time: number | null } | undefined;
+
+    const txn: RoomStorage = {
+      get: async <V extends Json>(key: string) =>
+        buffered.has(key) ? (buffered.get(key) as V | undefined) : this.getUngated<V>(key),
+      getMany: async <V extends Json>(keys: string[]) => {
+        const found = await this.getManyUngated<V>(keys.filter((key) => !buffered.has(key)));
+        for (const key of keys) {
+          const value = buffered.get(key);
+          if (value !== undefined) found.set(key, value as V);
+        }
+        return found;
+      },
+      put: async (key, value) => {
+        buffered.set(key, value);
+      },
+      putMany: async (entries) => {
+        for (const [key, value] of entriesOf(entries)) buffered.set(key, value);
+      },
+      delete: async (key) => {
+        const existed = (await txn.get(key)) !== undefined;
+        buffered.set(key, undefined);
+        return existed;
+      },
+      deleteMany: async (keys) => {
+        let count = 0;
+        for (const key of keys) if (await txn.delete(key)) count++;
+        return count;
+      },
+      list: async <V extends Json>(options: ListOptions = {}) => {
+        const stored = await this.listUngated<V>({ ...options, limit: undefined });
+        return new Map(overlay(stored, buffered as Map<string, V | undefined>, options));
+      },
+      transaction: (inner) => inner(txn),
+      setAlarm: async (time) => {
+        alarm = { time };
+      },
+      getAlarm: async () => (alarm ? alarm.time : this.getAlarmUngated()),
+      deleteAlarm: async () => {
+        alarm = { time: null };
+      },
+    };
+
+    const result = await fn(txn);
+    const puts = new Map<string, Json>();
+    const deletes: string[] = [];
+    for (const [key, value] of buffered) {
+      if (value === undefined) deletes.push(key);
+      else puts.set(key, value);
+    }
+    const writes: Promise<unknown>[] = [];
+    if (puts.size > 0) writes.push(this.putManyUngated(puts));
+    if (deletes.length > 0) writes.push(this.deleteManyUngated(deletes));
+    if (alarm) {
+      writes.push(
+        alarm.time === null ? this.deleteAlarmUngated() : this.setAlarmUngated(alarm.time),
+      );
+    }
+    await Promise.all(writes);
+    return result;
+  }
+}
+
+/** Stores `json` under `key` in `batch`, or deletes the key when it is null. */
+function setValue(batch: Batch, room: string, key: string, json: string | null): void {
+  if (json === null) batch.ops.push("delete", room, key, "-");
+  else batch.ops.push("put", room, key, json);
+  let values = batch.values.get(room);
+  if (!values) {
+    values = new Map();
+    batch.values.set(room, values);
+  }
+  values.set(key, json);
+}
+
+/** Sets the room's alarm in `batch`, or clears it when `time` is null. */
+function setAlarmValue(batch: Batch, room: string, time: number | null): void {
+  batch.ops.push(time === null ? "unalarm" : "alarm", room, "-", String(time ?? "-"));
+  batch.alarms.set(room, time);
 }
 
 function entriesOf(

@@ -31,7 +31,7 @@ import { type Refusal, sendFrame } from "../../guard.ts";
 import { INTERNAL_BODY_BYTES, internalRequest, type Routes, readJsonBody } from "../../http.ts";
 import { log } from "../../log.ts";
 import type { Connection, Json, RoomContext } from "../../party.ts";
-import { createThrottle } from "../../throttle.ts";
+import { Throttle } from "../../throttle.ts";
 import { attachableFile } from "../../uploads.ts";
 import type { MessageDraft } from "./conversation.ts";
 import {
@@ -147,7 +147,7 @@ export function createChatDesk(host: DeskHost) {
   const changedFor = new Map<string, Set<string>>();
   /** Each chat changed since the last broadcast, as it is now (it may have left `chats`). */
   const changed = new Map<string, QueuedChat>();
-  const chatsBroadcast = createThrottle(CHATS_BROADCAST_MS, () => flushChats());
+  const chatsBroadcast = new Throttle(CHATS_BROADCAST_MS, () => flushChats());
   let lastAssigned: string | null = null;
   let lastAvailable = false;
 
@@ -543,7 +543,7 @@ export function createChatDesk(host: DeskHost) {
     schema: S,
     handle: (body: v.InferOutput<S>) => Promise<void> | void,
   ) {
-    return async (request: Request): Promise<Response> => {
+    return async (_siteRoom: unknown, request: Request): Promise<Response> => {
       const body = await readJsonBody(request, schema, { maxBytes: INTERNAL_BODY_BYTES });
       if (!body.ok) return body.response;
       await handle(body.value);
@@ -594,8 +594,11 @@ export function createChatDesk(host: DeskHost) {
     sendTo(viewers(chats.get(body.chatId), body.chatId), frame);
   }
 
-  /** Internal routes for visitor rooms (see the site room's list). */
-  const routes: Routes = {
+  /**
+   * Internal routes for visitor rooms (see the site room's list). The handlers close over the
+   * desk, so they take any owner: the site room adds them to its own.
+   */
+  const routes: Routes<unknown> = {
     "/chat/messages": { POST: visitorRoute(VisitorMessagesBodySchema, visitorMessages) },
     "/chat/typing": { POST: visitorRoute(VisitorTypingBodySchema, visitorTyping) },
     "/chat/read": { POST: visitorRoute(VisitorReadBodySchema, visitorRead) },

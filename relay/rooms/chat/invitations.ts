@@ -43,78 +43,80 @@ const invitationKey = (id: string) => `invitation:${id}`;
 /**
  * A visitor's invitations: applies `invitation` events and replies, collecting writes (stored
  * by the room with the frame's other events) and counts (sent to the site room once stored).
+ * A class, not a factory: one is made per visitor room, and methods on the prototype cost
+ * nothing per visitor.
+ * @example const invitations = new InvitationLog(room.storage); await invitations.apply(event);
  */
-export function createInvitationLog(storage: RoomStorage) {
-  const records = new Map<string, InvitationRecord>();
+export class InvitationLog {
+  private readonly records = new Map<string, InvitationRecord>();
   // Both made per frame and dropped when taken, never kept empty (see trail.ts).
-  let writes: Map<string, Json> | undefined;
-  let counts: InvitationCount[] | undefined;
+  private writes: Map<string, Json> | undefined;
+  private counts: InvitationCount[] | undefined;
 
-  async function read(id: string): Promise<InvitationRecord | undefined> {
-    const known = records.get(id) ?? (await storage.get<InvitationRecord>(invitationKey(id)));
-    if (known) records.set(id, known);
+  constructor(private readonly storage: RoomStorage) {}
+
+  /** An `invitation` event: counted the first time its invitation and action are seen. */
+  async apply(event: InvitationEvent): Promise<ApplyOutcome> {
+    const known = await this.read(event.invitationId);
+    if (known?.actions.includes(event.action)) return "duplicate";
+    const record = known ?? {
+      ruleId: event.ruleId ?? null,
+      text: event.text,
+      sender: event.sender,
+      actions: [],
+    };
+    this.mark(event.invitationId, record, event.action);
+    return "stored";
+  }
+
+  /**
+   * The visitor replied to invitation `id`: answers the invitation the first time (the chat
+   * then starts from it), undefined when it was never shown or was answered already.
+   */
+  async accept(id: string): Promise<InvitationRecord | undefined> {
+    const record = await this.read(id);
+    if (!record || record.actions.includes("accepted")) return undefined;
+    this.mark(id, record, "accepted");
+    return record;
+  }
+
+  /** The writes since the last call. */
+  takeChanges(): Map<string, Json> {
+    const taken = this.writes ?? new Map<string, Json>();
+    this.writes = undefined;
+    return taken;
+  }
+
+  /** The counts since the last call, for the site room. */
+  takeCounts(): InvitationCount[] {
+    const taken = this.counts ?? [];
+    this.counts = undefined;
+    return taken;
+  }
+
+  /** Forgets what is in memory (the room reloads after a failed write). */
+  reset(): void {
+    this.records.clear();
+    this.writes = undefined;
+    this.counts = undefined;
+  }
+
+  private async read(id: string): Promise<InvitationRecord | undefined> {
+    const known =
+      this.records.get(id) ?? (await this.storage.get<InvitationRecord>(invitationKey(id)));
+    if (known) this.records.set(id, known);
     return known;
   }
 
-  function mark(id: string, record: InvitationRecord, action: InvitationAction): void {
+  private mark(id: string, record: InvitationRecord, action: InvitationAction): void {
     record.actions.push(action);
-    records.set(id, record);
-    writes ??= new Map();
-    writes.set(invitationKey(id), record);
-    counts ??= [];
-    counts.push({ ruleId: record.ruleId ?? MANUAL_INVITATIONS, action });
+    this.records.set(id, record);
+    this.writes ??= new Map();
+    this.writes.set(invitationKey(id), record);
+    this.counts ??= [];
+    this.counts.push({ ruleId: record.ruleId ?? MANUAL_INVITATIONS, action });
   }
-
-  return {
-    /** An `invitation` event: counted the first time its invitation and action are seen. */
-    async apply(event: InvitationEvent): Promise<ApplyOutcome> {
-      const known = await read(event.invitationId);
-      if (known?.actions.includes(event.action)) return "duplicate";
-      const record = known ?? {
-        ruleId: event.ruleId ?? null,
-        text: event.text,
-        sender: event.sender,
-        actions: [],
-      };
-      mark(event.invitationId, record, event.action);
-      return "stored";
-    },
-
-    /**
-     * The visitor replied to invitation `id`: answers the invitation the first time (the chat
-     * then starts from it), undefined when it was never shown or was answered already.
-     */
-    async accept(id: string): Promise<InvitationRecord | undefined> {
-      const record = await read(id);
-      if (!record || record.actions.includes("accepted")) return undefined;
-      mark(id, record, "accepted");
-      return record;
-    },
-
-    /** The writes since the last call. */
-    takeChanges(): Map<string, Json> {
-      const taken = writes ?? new Map<string, Json>();
-      writes = undefined;
-      return taken;
-    },
-
-    /** The counts since the last call, for the site room. */
-    takeCounts(): InvitationCount[] {
-      const taken = counts ?? [];
-      counts = undefined;
-      return taken;
-    },
-
-    /** Forgets what is in memory (the room reloads after a failed write). */
-    reset(): void {
-      records.clear();
-      writes = undefined;
-      counts = undefined;
-    },
-  };
 }
-
-export type InvitationLog = ReturnType<typeof createInvitationLog>;
 
 /** Adds `counts` to a site's stats. */
 export function addCounts(stats: InvitationStats, counts: InvitationCount[]): InvitationStats {

@@ -46,16 +46,11 @@ import {
 import { log } from "../../log.ts";
 import type { Connection, Json, RoomContext } from "../../party.ts";
 import { sameJson } from "../../same-json.ts";
-import { createThrottle } from "../../throttle.ts";
+import { Throttle } from "../../throttle.ts";
 import { attachableFile } from "../../uploads.ts";
 import type { ApplyOutcome } from "../trail.ts";
-import {
-  type Conversation,
-  createConversation,
-  loadConversation,
-  type MessageDraft,
-} from "./conversation.ts";
-import { createInvitationLog } from "./invitations.ts";
+import { Conversation, loadConversation, type MessageDraft } from "./conversation.ts";
+import { InvitationLog } from "./invitations.ts";
 import { type CustomData, mergeContact, mergeCustomData } from "./profile.ts";
 
 /** The visitor's typing preview reaches the site room at most this often. */
@@ -119,93 +114,260 @@ const InviteBodySchema = v.object({
   invitation: v.object({ id: IdSchema, text: v.string(), sender: v.nullable(v.string()) }),
 });
 
-export type VisitorChat = ReturnType<typeof createVisitorChat>;
-
 /**
+ * The visitor's side of chat, over its room's `host`.
+ * A class, not a factory: one is made per visitor room, and methods on the prototype cost
+ * nothing per visitor.
  * @example
- * const chat = createVisitorChat({ room, visitor: () => record, tabs, serially });
+ * const chat = new VisitorChat({ room, visitor: () => record, tabs, serially });
  * await chat.load();
  */
-export function createVisitorChat(host: VisitorChatHost) {
-  const { room } = host;
-  let conversation: Conversation = createConversation(room.storage, room.id, null);
-  /** Messages stored by the frame being handled, broadcast once its writes commit. */
-  let pending: ChatMessage[] | undefined;
-  let typingText = "";
-  const invitations = createInvitationLog(room.storage);
-  const forward = createThrottle(0, () => forwardMessages());
-  const typingPush = createThrottle(TYPING_PUSH_MS, () => pushTyping());
+export class VisitorChat {
+  /** The internal routes listed at the top of this file, for the visitor room's table. */
+  static readonly routes: Routes<VisitorChat> = {
+    "/chat/append": {
+      POST: async (chat, request) => {
+        const body = await chat.siteBody(request, AppendBodySchema);
+        if (!body.ok) return body.response;
+        return chat.host.serially(() => chat.append(body.value));
+      },
+    },
+    "/chat/history": {
+      POST: async (chat, request) => {
+        const body = await chat.siteBody(request, SiteBodySchema);
+        if (!body.ok) return body.response;
+        return chat.host.serially(async () =>
+          json({
+            messages: await chat.conversation.latest({ notes: true }),
+            visitorReadSeq: chat.conversation.meta?.visitorReadSeq ?? 0,
+          }),
+        );
+      },
+    },
+    "/chat/read": {
+      POST: async (chat, request) => {
+        const body = await chat.siteBody(request, ReadBodySchema);
+        if (!body.ok) return body.response;
+        return chat.host.serially(async () => {
+          if (chat.conversation.markAgentRead(body.value.seq)) {
+            await chat.room.storage.putMany(chat.conversation.takeChanges());
+            const seq = chat.conversation.meta?.agentReadSeq ?? 0;
+            chat.broadcast({ type: "chat:read", seq } satisfies VisitorChatReadFrame);
+          }
+          return new Response(null, { status: 204 });
+        });
+      },
+    },
+    "/chat/typing": {
+      POST: async (chat, request) => {
+        const body = await chat.siteBody(request, TypingBodySchema);
+        if (!body.ok) return body.response;
+        const agent: ChatAgent = body.value.agent;
+        chat.broadcast({
+          type: "chat:typing",
+          agent,
+          typing: body.value.typing,
+        } satisfies VisitorChatTypingFrame);
+        return new Response(null, { status: 204 });
+      },
+    },
+    "/availability": {
+      POST: async (chat, request) => {
+        const body = await chat.siteBody(request, AvailabilityBodySchema);
+        if (!body.ok) return body.response;
+        chat.broadcast({
+          type: "availability",
+          online: body.value.online,
+        } satisfies AvailabilityFrame);
+        return new Response(null, { status: 204 });
+      },
+    },
+    "/invite": {
+      POST: async (chat, request) => {
+        const body = await chat.siteBody(request, InviteBodySchema);
+        if (!body.ok) return body.response;
+        const tabs = [...chat.host.tabs()].length;
+        chat.broadcast({ type: "invite", invitation: body.value.invitation } satisfies InviteFrame);
+        return json({ tabs });
+      },
+    },
+  };
 
-  function broadcast(frame: object): void {
-    const message = JSON.stringify(frame);
-    for (const tab of host.tabs()) tab.send(message);
+  private readonly room: RoomContext;
+  private conversation: Conversation;
+  /** Messages stored by the frame being handled, broadcast once its writes commit. */
+  private pending: ChatMessage[] | undefined;
+  private typingText = "";
+  private readonly invitations: InvitationLog;
+  private readonly forward: Throttle;
+  private readonly typingPush: Throttle;
+
+  constructor(private readonly host: VisitorChatHost) {
+    this.room = host.room;
+    this.conversation = new Conversation(host.room.storage, host.room.id, null);
+    this.invitations = new InvitationLog(host.room.storage);
+    this.forward = new Throttle(0, () => this.forwardMessages());
+    this.typingPush = new Throttle(TYPING_PUSH_MS, () => this.pushTyping());
   }
 
-  function toSite(path: string, body: object): Promise<Response> {
-    const visitor = host.visitor();
+  /** Reads the stored conversation; forwards what an earlier run could not. */
+  async load(): Promise<void> {
+    this.conversation = await loadConversation(this.room.storage, this.room.id);
+    this.pending = undefined;
+    this.invitations.reset();
+    const meta = this.conversation.meta;
+    if (meta && meta.forwardedSeq < meta.seq) this.forward.request();
+  }
+
+  /**
+   * Applies one chat event of a `track` frame, like `trail.apply`; "later" when it cannot be
+   * stored now (the site room did not answer) and must not be acknowledged.
+   */
+  async apply(event: ChatEvent, now: number): Promise<ApplyOutcome | "later"> {
+    const visitor = this.host.visitor();
+    if (!visitor) return "later";
+    switch (event.kind) {
+      case "message":
+        return this.applyMessage(event, now);
+      case "identify":
+        return this.applyIdentify(event, visitor);
+      case "custom-data": {
+        const merged = mergeCustomData(visitor.customData, event.data);
+        if (!merged.ok) return merged;
+        if (sameJson(merged.value, visitor.customData ?? {})) return "duplicate";
+        visitor.customData = merged.value;
+        return "stored";
+      }
+      case "offline-message":
+        return this.applyOfflineMessage(event, visitor);
+      case "invitation":
+        return this.invitations.apply(event);
+    }
+  }
+
+  /** Adds the writes that store the frame's chat changes to `put` (the record is the room's). */
+  takeChanges(put: Map<string, Json>): void {
+    for (const [key, value] of this.conversation.takeChanges()) put.set(key, value);
+    for (const [key, value] of this.invitations.takeChanges()) put.set(key, value);
+  }
+
+  /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
+  committed(): void {
+    const messages = this.pending;
+    this.pending = undefined;
+    for (const message of messages ?? []) {
+      this.broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
+    }
+    if (messages) this.forward.request();
+    const counts = this.invitations.takeCounts();
+    if (counts.length > 0) {
+      void this.toSite("/invitations/count", { counts })
+        .then((response) => response.ok || Promise.reject(response.status))
+        .catch((error: unknown) =>
+          log.error("invitation counts not forwarded", { room: `visitor/${this.room.id}`, error }),
+        );
+    }
+  }
+
+  /** What a tab gets right after `welcome`: the conversation, and whether agents are here. */
+  async greet(conn: Connection, available: boolean): Promise<void> {
+    if (this.conversation.meta) {
+      sendFrame(
+        conn,
+        this.conversation.stateFrame(await this.conversation.latest({ notes: false })),
+      );
+    }
+    sendFrame(conn, { type: "availability", online: available } satisfies AvailabilityFrame);
+  }
+
+  /** `chat:typing` from a tab: agents see the first characters, a few times a second. */
+  typing(text: string): void {
+    this.typingText = text.slice(0, TYPING_PREVIEW_LENGTH);
+    this.typingPush.request();
+  }
+
+  /** `chat:read` from a tab (run serially by the room). */
+  async read(seq: number): Promise<void> {
+    if (!this.conversation.markVisitorRead(seq)) return;
+    await this.room.storage.putMany(this.conversation.takeChanges());
+    const visitorSeq = this.conversation.meta?.visitorReadSeq ?? 0;
+    void this.toSite("/chat/read", { chatId: this.room.id, seq: visitorSeq }).catch(
+      (error: unknown) =>
+        log.error("read mark not forwarded", { room: `visitor/${this.room.id}`, error }),
+    );
+  }
+
+  private broadcast(frame: object): void {
+    const message = JSON.stringify(frame);
+    for (const tab of this.host.tabs()) tab.send(message);
+  }
+
+  private toSite(path: string, body: object): Promise<Response> {
+    const visitor = this.host.visitor();
     if (!visitor) return Promise.resolve(new Response(null, { status: 404 }));
-    return room.fetchRoom("site", visitor.siteId, internalRequest("POST", path, body));
+    return this.room.fetchRoom("site", visitor.siteId, internalRequest("POST", path, body));
   }
 
   /** Sends stored visitor messages the site room has not taken yet. */
-  async function forwardMessages(): Promise<void> {
-    const visitor = host.visitor();
-    const messages = (await conversation.unforwarded()).slice(0, FORWARD_BATCH);
+  private async forwardMessages(): Promise<void> {
+    const visitor = this.host.visitor();
+    const messages = (await this.conversation.unforwarded()).slice(0, FORWARD_BATCH);
     const last = messages.at(-1);
     if (!visitor || !last) return;
-    const response = await toSite("/chat/messages", {
-      chatId: room.id,
+    const response = await this.toSite("/chat/messages", {
+      chatId: this.room.id,
       visitorName: visitor.name,
       messages,
     });
     if (!response.ok) {
       log.error("forwarding messages failed", {
-        room: `visitor/${room.id}`,
+        room: `visitor/${this.room.id}`,
         status: response.status,
       });
       return;
     }
-    await host.serially(async () => {
-      conversation.markForwarded(last.seq);
-      await room.storage.putMany(conversation.takeChanges());
+    await this.host.serially(async () => {
+      this.conversation.markForwarded(last.seq);
+      await this.room.storage.putMany(this.conversation.takeChanges());
     });
-    if (messages.length === FORWARD_BATCH) forward.request();
+    if (messages.length === FORWARD_BATCH) this.forward.request();
   }
 
-  async function pushTyping(): Promise<void> {
-    await toSite("/chat/typing", { chatId: room.id, text: typingText });
+  private async pushTyping(): Promise<void> {
+    await this.toSite("/chat/typing", { chatId: this.room.id, text: this.typingText });
   }
 
-  async function applyMessage(event: ChatMessageEvent, now: number): Promise<ApplyOutcome> {
-    if (await conversation.has(event.id)) return "duplicate";
+  private async applyMessage(event: ChatMessageEvent, now: number): Promise<ApplyOutcome> {
+    if (await this.conversation.has(event.id)) return "duplicate";
     if (!event.text.trim() && !event.fileId) {
       return { code: "invalid_event", message: "A message needs text or a file" };
     }
     // A reply to an invitation starts the chat from it: agents see what the visitor answered.
-    const invitation = event.invitationId && (await invitations.accept(event.invitationId));
-    if (invitation && event.invitationId && !(await conversation.has(event.invitationId))) {
+    const invitation = event.invitationId && (await this.invitations.accept(event.invitationId));
+    if (invitation && event.invitationId && !(await this.conversation.has(event.invitationId))) {
       const from = invitation.sender ?? "the team";
       const text = `Invitation from ${from}: ${invitation.text}`;
-      pending ??= [];
-      pending.push(
-        conversation.add({ id: event.invitationId, author: { kind: "system" }, text }, now),
+      this.pending ??= [];
+      this.pending.push(
+        this.conversation.add({ id: event.invitationId, author: { kind: "system" }, text }, now),
       );
     }
     const draft: MessageDraft = { id: event.id, author: { kind: "visitor" }, text: event.text };
     if (event.fileId) {
-      const file = await attachableFile(room.blobs, host.visitor()?.siteId ?? "", event.fileId);
+      const siteId = this.host.visitor()?.siteId ?? "";
+      const file = await attachableFile(this.room.blobs, siteId, event.fileId);
       if (!file) return { code: "invalid_event", message: `No uploaded file ${event.fileId}` };
       draft.file = file;
     }
-    pending ??= [];
-    pending.push(conversation.add(draft, now));
+    this.pending ??= [];
+    this.pending.push(this.conversation.add(draft, now));
     return "stored";
   }
 
-  async function applyIdentify(event: IdentifyEvent, visitor: VisitorProfile) {
+  private async applyIdentify(event: IdentifyEvent, visitor: VisitorProfile) {
     let verified = false;
     if (event.userId && event.userHash) {
-      const response = await toSite("/identity/verify", {
+      const response = await this.toSite("/identity/verify", {
         userId: event.userId,
         userHash: event.userHash,
       });
@@ -222,34 +384,22 @@ export function createVisitorChat(host: VisitorChatHost) {
     return updateContact(visitor, event, verified);
   }
 
-  function updateContact(
-    visitor: VisitorProfile,
-    update: Parameters<typeof mergeContact>[1],
-    verified: boolean,
-  ): ApplyOutcome {
-    const contact = mergeContact(visitor.contact, update, verified);
-    if (sameJson(contact, visitor.contact ?? {})) return "duplicate";
-    visitor.contact = contact;
-    if (contact.name) visitor.name = contact.name;
-    return "stored";
-  }
-
-  async function applyOfflineMessage(
+  private async applyOfflineMessage(
     event: OfflineMessageEvent,
     visitor: VisitorProfile,
   ): Promise<ApplyOutcome | "later"> {
     const message = {
       id: event.id,
-      visitorId: room.id,
+      visitorId: this.room.id,
       visitorName: visitor.name,
       name: event.name,
       email: event.email,
       text: event.text,
       ...(event.phone ? { phone: event.phone } : {}),
     };
-    const response = await toSite("/offline-messages", { message });
+    const response = await this.toSite("/offline-messages", { message });
     if (!response.ok) {
-      log.error("storing an offline message failed", { room: `visitor/${room.id}` });
+      log.error("storing an offline message failed", { room: `visitor/${this.room.id}` });
       return "later";
     }
     updateContact(visitor, event, false);
@@ -257,13 +407,13 @@ export function createVisitorChat(host: VisitorChatHost) {
   }
 
   /** Checks an internal request's body and that it comes from the visitor's site. */
-  async function siteBody<S extends v.GenericSchema<unknown, { siteId: string }>>(
+  private async siteBody<S extends v.GenericSchema<unknown, { siteId: string }>>(
     request: Request,
     schema: S,
   ): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; response: Response }> {
     const body = await readJsonBody(request, schema, { maxBytes: INTERNAL_BODY_BYTES });
     if (!body.ok) return body;
-    const visitor = host.visitor();
+    const visitor = this.host.visitor();
     if (!visitor) return { ok: false, response: httpError(404, "not_found", "No such visitor") };
     if (body.value.siteId !== visitor.siteId) {
       return { ok: false, response: httpError(403, "forbidden", "Another site's visitor") };
@@ -271,185 +421,44 @@ export function createVisitorChat(host: VisitorChatHost) {
     return body;
   }
 
-  async function append(body: v.InferOutput<typeof AppendBodySchema>): Promise<Response> {
-    if (body.guardId && (await conversation.has(body.guardId))) {
+  private async append(body: v.InferOutput<typeof AppendBodySchema>): Promise<Response> {
+    if (body.guardId && (await this.conversation.has(body.guardId))) {
       return json({ duplicate: true, messages: [] });
     }
     const now = Date.now();
     const added: ChatMessage[] = [];
     for (const draft of body.messages as MessageDraft[]) {
-      if (!(await conversation.has(draft.id))) added.push(conversation.add(draft, now));
+      if (!(await this.conversation.has(draft.id))) added.push(this.conversation.add(draft, now));
     }
     const stateChanged = body.state
-      ? conversation.setState(body.state.status, body.state.agents)
+      ? this.conversation.setState(body.state.status, body.state.agents)
       : false;
     // An agent who replies has read everything before the reply.
     const reply = [...added]
       .reverse()
       .find((message) => message.author.kind === "agent" && !message.note);
-    const readMoved = reply ? conversation.markAgentRead(reply.seq) : false;
-    await room.storage.putMany(conversation.takeChanges());
-    if (stateChanged) broadcast(conversation.stateFrame());
+    const readMoved = reply ? this.conversation.markAgentRead(reply.seq) : false;
+    await this.room.storage.putMany(this.conversation.takeChanges());
+    if (stateChanged) this.broadcast(this.conversation.stateFrame());
     for (const message of added.filter((stored) => !stored.note)) {
-      broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
+      this.broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
     }
     if (readMoved && reply) {
-      broadcast({ type: "chat:read", seq: reply.seq } satisfies VisitorChatReadFrame);
+      this.broadcast({ type: "chat:read", seq: reply.seq } satisfies VisitorChatReadFrame);
     }
     return json({ duplicate: false, messages: added });
   }
+}
 
-  const routes: Routes = {
-    "/chat/append": {
-      POST: async (request) => {
-        const body = await siteBody(request, AppendBodySchema);
-        if (!body.ok) return body.response;
-        return host.serially(() => append(body.value));
-      },
-    },
-    "/chat/history": {
-      POST: async (request) => {
-        const body = await siteBody(request, SiteBodySchema);
-        if (!body.ok) return body.response;
-        return host.serially(async () =>
-          json({
-            messages: await conversation.latest({ notes: true }),
-            visitorReadSeq: conversation.meta?.visitorReadSeq ?? 0,
-          }),
-        );
-      },
-    },
-    "/chat/read": {
-      POST: async (request) => {
-        const body = await siteBody(request, ReadBodySchema);
-        if (!body.ok) return body.response;
-        return host.serially(async () => {
-          if (conversation.markAgentRead(body.value.seq)) {
-            await room.storage.putMany(conversation.takeChanges());
-            const seq = conversation.meta?.agentReadSeq ?? 0;
-            broadcast({ type: "chat:read", seq } satisfies VisitorChatReadFrame);
-          }
-          return new Response(null, { status: 204 });
-        });
-      },
-    },
-    "/chat/typing": {
-      POST: async (request) => {
-        const body = await siteBody(request, TypingBodySchema);
-        if (!body.ok) return body.response;
-        const agent: ChatAgent = body.value.agent;
-        broadcast({
-          type: "chat:typing",
-          agent,
-          typing: body.value.typing,
-        } satisfies VisitorChatTypingFrame);
-        return new Response(null, { status: 204 });
-      },
-    },
-    "/availability": {
-      POST: async (request) => {
-        const body = await siteBody(request, AvailabilityBodySchema);
-        if (!body.ok) return body.response;
-        broadcast({ type: "availability", online: body.value.online } satisfies AvailabilityFrame);
-        return new Response(null, { status: 204 });
-      },
-    },
-    "/invite": {
-      POST: async (request) => {
-        const body = await siteBody(request, InviteBodySchema);
-        if (!body.ok) return body.response;
-        const tabs = [...host.tabs()].length;
-        broadcast({ type: "invite", invitation: body.value.invitation } satisfies InviteFrame);
-        return json({ tabs });
-      },
-    },
-  };
-
-  return {
-    routes,
-
-    /** Reads the stored conversation; forwards what an earlier run could not. */
-    async load(): Promise<void> {
-      conversation = await loadConversation(room.storage, room.id);
-      pending = undefined;
-      invitations.reset();
-      if (conversation.meta && conversation.meta.forwardedSeq < conversation.meta.seq) {
-        forward.request();
-      }
-    },
-
-    /**
-     * Applies one chat event of a `track` frame, like `trail.apply`; "later" when it cannot be
-     * stored now (the site room did not answer) and must not be acknowledged.
-     */
-    async apply(event: ChatEvent, now: number): Promise<ApplyOutcome | "later"> {
-      const visitor = host.visitor();
-      if (!visitor) return "later";
-      switch (event.kind) {
-        case "message":
-          return applyMessage(event, now);
-        case "identify":
-          return applyIdentify(event, visitor);
-        case "custom-data": {
-          const merged = mergeCustomData(visitor.customData, event.data);
-          if (!merged.ok) return merged;
-          if (sameJson(merged.value, visitor.customData ?? {})) return "duplicate";
-          visitor.customData = merged.value;
-          return "stored";
-        }
-        case "offline-message":
-          return applyOfflineMessage(event, visitor);
-        case "invitation":
-          return invitations.apply(event);
-      }
-    },
-
-    /** Adds the writes that store the frame's chat changes to `put` (the record is the room's). */
-    takeChanges(put: Map<string, Json>): void {
-      for (const [key, value] of conversation.takeChanges()) put.set(key, value);
-      for (const [key, value] of invitations.takeChanges()) put.set(key, value);
-    },
-
-    /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
-    committed(): void {
-      const messages = pending;
-      pending = undefined;
-      for (const message of messages ?? []) {
-        broadcast({ type: "chat:message", message } satisfies VisitorChatMessageFrame);
-      }
-      if (messages) forward.request();
-      const counts = invitations.takeCounts();
-      if (counts.length > 0) {
-        void toSite("/invitations/count", { counts })
-          .then((response) => response.ok || Promise.reject(response.status))
-          .catch((error: unknown) =>
-            log.error("invitation counts not forwarded", { room: `visitor/${room.id}`, error }),
-          );
-      }
-    },
-
-    /** What a tab gets right after `welcome`: the conversation, and whether agents are here. */
-    async greet(conn: Connection, available: boolean): Promise<void> {
-      if (conversation.meta) {
-        sendFrame(conn, conversation.stateFrame(await conversation.latest({ notes: false })));
-      }
-      sendFrame(conn, { type: "availability", online: available } satisfies AvailabilityFrame);
-    },
-
-    /** `chat:typing` from a tab: agents see the first characters, a few times a second. */
-    typing(text: string): void {
-      typingText = text.slice(0, TYPING_PREVIEW_LENGTH);
-      typingPush.request();
-    },
-
-    /** `chat:read` from a tab (run serially by the room). */
-    async read(seq: number): Promise<void> {
-      if (!conversation.markVisitorRead(seq)) return;
-      await room.storage.putMany(conversation.takeChanges());
-      const visitorSeq = conversation.meta?.visitorReadSeq ?? 0;
-      void toSite("/chat/read", { chatId: room.id, seq: visitorSeq }).catch((error: unknown) =>
-        log.error("read mark not forwarded", { room: `visitor/${room.id}`, error }),
-      );
-    },
-  };
+/** Takes what the visitor told about itself into its record; "duplicate" when nothing changed. */
+function updateContact(
+  visitor: VisitorProfile,
+  update: Parameters<typeof mergeContact>[1],
+  verified: boolean,
+): ApplyOutcome {
+  const contact = mergeContact(visitor.contact, update, verified);
+  if (sameJson(contact, visitor.contact ?? {})) return "duplicate";
+  visitor.contact = contact;
+  if (contact.name) visitor.name = contact.name;
+  return "stored";
 }
