@@ -11,15 +11,14 @@
  *   `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*` routes of the same
  *   names, with the caller's `Authorization: Bearer` token;
  *   `GET /session` -> `{agentId}` checks one
- * - `POST /visitors/connect` {visitorId, origin} -> `{number, settings, available, invitations}` |
- *   403 origin_not_allowed | 404 unknown_site
  * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
  *   typing preview and read mark (see chat/desk.ts)
  * - `POST /offline-messages` {message}: an offline-form submission, stored once
  * - `POST /identity/verify` {userId, userHash} -> `{verified}`
  * - `POST /invitations/count` {counts}: what a visitor did with invitations (chat/invitations.ts)
  *
- * Calls (`callRoom("site", siteId, ...)`): `roster` {entry}, a visitor room's current entry.
+ * Calls (`callRoom("site", siteId, ...)`), the visitor rooms' hot path: `roster` {entry}, a
+ * visitor room's current entry; `admit` {@link AdmitCall} -> {@link Admission}, on every connect.
  */
 import * as v from "valibot";
 import {
@@ -31,7 +30,6 @@ import {
   type CannedResponsesResponse,
   type HelloFrame,
   type HoursFrame,
-  IdSchema,
   type InvitationStats,
   LoginBodySchema,
   type LoginResponse,
@@ -44,7 +42,9 @@ import {
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
   type TrailFrame,
+  type VisitorInvitationRule,
   type VisitorInviteFrame,
+  type WidgetSettings,
 } from "../../protocol/index.ts";
 import {
   createSignInAttempts,
@@ -103,7 +103,22 @@ export const BootstrapBodySchema = v.object({
 });
 export type BootstrapBody = v.InferOutput<typeof BootstrapBodySchema>;
 
-const VisitorConnectBodySchema = v.object({ visitorId: IdSchema, origin: v.nullable(v.string()) });
+/** What a visitor room sends with `callRoom("site", siteId, "admit", …)` when a tab connects. */
+export type AdmitCall = { visitorId: string; origin: string | null };
+
+/**
+ * The site room's answer to `admit`: the visitor's number, the widget's settings, whether an
+ * agent is available and the site's invitation rules; or why the tab may not connect.
+ */
+export type Admission =
+  | {
+      ok: true;
+      number: number;
+      settings: WidgetSettings;
+      available: boolean;
+      invitations: VisitorInvitationRule[];
+    }
+  | ({ ok: false } & Refusal);
 
 /**
  * After a rotation the previous identity secret verifies user ids this long, so that the
@@ -169,7 +184,6 @@ export class SiteRoom implements PartyServer {
       POST: (siteRoom, request) => siteRoom.markOfflineMessage(request),
     },
     "/session": { GET: (siteRoom, request) => siteRoom.checkSessionRoute(request) },
-    "/visitors/connect": { POST: (siteRoom, request) => siteRoom.connectVisitor(request) },
     "/identity/verify": { POST: (siteRoom, request) => siteRoom.verifyIdentity(request) },
     "/identity-secret": { POST: (siteRoom, request) => siteRoom.rotateIdentitySecret(request) },
     "/invitations/count": { POST: (siteRoom, request) => siteRoom.countInvitations(request) },
@@ -183,6 +197,8 @@ export class SiteRoom implements PartyServer {
   private alarmAt: number | null = null;
   /** Whether the site was within its business hours when last checked. */
   private withinHours = true;
+  /** Visitors numbered so far (stored under "counter"); see {@link SiteRoom.visitorNumber}. */
+  private visitorsNumbered = 0;
   private readonly name: string;
   /** Its own routes and the desk's, whose handlers are made per desk. */
   private readonly routes: Routes<SiteRoom>;
@@ -224,15 +240,17 @@ export class SiteRoom implements PartyServer {
 
   async onStart(): Promise<void> {
     const storage = this.room.storage;
-    const [site, agents, revoked, alarmAt, invitationStats] = await Promise.all([
+    const [site, agents, revoked, alarmAt, invitationStats, visitorsNumbered] = await Promise.all([
       storage.get<StoredSiteAnyVersion>(keys.site),
       storage.list<StoredAgent>({ prefix: "agent:" }),
       storage.list<number>({ prefix: "revoked:" }),
       storage.getAlarm(),
       storage.get<InvitationStats>(keys.invitationStats),
+      storage.get<number>(keys.counter),
       this.roster.load(),
     ]);
     this.invitationStats = invitationStats ?? {};
+    this.visitorsNumbered = visitorsNumbered ?? 0;
     for (const agent of agents.values()) this.agents.set(agent.id, agent);
     for (const [key, exp] of revoked) this.revoked.set(key.slice("revoked:".length), exp);
     this.alarmAt = alarmAt;
@@ -307,9 +325,16 @@ export class SiteRoom implements PartyServer {
     return route(this.routes, this, request);
   }
 
-  async onCall(method: string, arg: Json): Promise<undefined> {
-    if (method !== "roster") throw new Error(`No call ${method} in ${this.name}`);
-    await this.roster.update((arg as RosterCall).entry);
+  async onCall(method: string, arg: Json): Promise<Json | undefined> {
+    switch (method) {
+      case "roster":
+        await this.roster.update((arg as RosterCall).entry);
+        return undefined;
+      case "admit":
+        return this.admitVisitor(arg as AdmitCall);
+      default:
+        throw new Error(`No call ${method} in ${this.name}`);
+    }
   }
 
   async onAlarm(): Promise<void> {
@@ -671,33 +696,44 @@ export class SiteRoom implements PartyServer {
     return json(this.settingsResponse(next, session.value.agent));
   }
 
-  /** A visitor room asks whether its visitor may connect, and under which number. */
-  private async connectVisitor(request: Request): Promise<Response> {
-    const body = await readJsonBody(request, VisitorConnectBodySchema);
-    if (!body.ok) return body.response;
-    const { visitorId, origin } = body.value;
-    if (!this.site) return httpError(404, "unknown_site", `No site "${this.room.id}"`);
+  /** `admit`: whether a visitor's tab may connect, and under which number. */
+  private async admitVisitor({ visitorId, origin }: AdmitCall): Promise<Admission> {
+    if (!this.site) {
+      return { ok: false, code: "unknown_site", message: `No site "${this.room.id}"` };
+    }
     const allowed = this.site.allowedOrigins.map((entry) => entry.toLowerCase());
     if (!origin || !allowed.includes(origin.toLowerCase())) {
-      return httpError(
-        403,
-        "origin_not_allowed",
-        `Origin ${origin ?? "(none)"} is not allowed for site "${this.room.id}"`,
-      );
+      const message = `Origin ${origin ?? "(none)"} is not allowed for site "${this.room.id}"`;
+      return { ok: false, code: "origin_not_allowed", message };
     }
-    const number = await this.room.storage.transaction(async (txn) => {
-      const known = await txn.get<number>(keys.visitor(visitorId));
-      if (known !== undefined) return known;
-      const next = ((await txn.get<number>(keys.counter)) ?? 0) + 1;
-      await txn.putMany({ [keys.counter]: next, [keys.visitor(visitorId)]: next });
-      return next;
-    });
-    return json({
-      number,
+    return {
+      ok: true,
+      number: await this.visitorNumber(visitorId),
       settings: this.site.widget,
       available: this.desk.available(),
       invitations: visitorRules(this.site.invitations, (id) => this.agents.get(id)?.name),
-    });
+    };
+  }
+
+  /**
+   * The visitor's number on this site, handed out on its first connect. Counted in memory, not
+   * in a transaction: connects would queue behind each other's commits, one at a time, and a
+   * thousand tabs reconnecting at once (after a restart) would wait seconds. A visitor's own
+   * connects come one after another (its room runs them serially), so it never gets two.
+   */
+  private async visitorNumber(visitorId: string): Promise<number> {
+    const key = keys.visitor(visitorId);
+    const known = await this.room.storage.get<number>(key);
+    if (known !== undefined) return known;
+    this.visitorsNumbered += 1;
+    const number = this.visitorsNumbered;
+    await this.room.storage.putMany(
+      new Map([
+        [keys.counter, number],
+        [key, number],
+      ]),
+    );
+    return number;
   }
 
   /**

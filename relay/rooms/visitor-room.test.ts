@@ -147,6 +147,32 @@ describe("visitor room", () => {
     await tab.close();
   });
 
+  it("numbers visitors once each, when many connect at once and after a restart", async () => {
+    const numberOf = (name: unknown) => Number(String(name).split(" ").at(-1));
+    const first = newVisitor();
+    const visitors = [first, ...Array.from({ length: 19 }, () => newVisitor())];
+    // All at once, the first with a second tab too: one number each, the second tab's the same.
+    const tabs = await Promise.all(
+      [...visitors, first].map((visitor) => connectVisitor(relay, visitor)),
+    );
+    const welcomes = await Promise.all(tabs.map((tab) => tab.next("welcome")));
+    const numbers = welcomes.map((welcome) => numberOf(welcome.name));
+    expect(numbers.at(-1)).toBe(numbers[0]);
+    expect(new Set(numbers).size).toBe(visitors.length);
+    await Promise.all(tabs.map((tab) => tab.close()));
+
+    await agent.close();
+    await relay.restart();
+    agent = await connectAgent(relay, (await login(relay)).token);
+    await agent.next("roster");
+
+    const again = await connectVisitor(relay, first);
+    expect(numberOf((await again.next("welcome")).name)).toBe(numbers[0]);
+    const newcomer = await connectVisitor(relay, newVisitor());
+    expect(numberOf((await newcomer.next("welcome")).name)).toBe(Math.max(...numbers) + 1);
+    await Promise.all([again.close(), newcomer.close()]);
+  });
+
   it("acknowledges valid events and lists the invalid ones as rejected", async () => {
     const visitor = newVisitor();
     const tab = await connectVisitor(relay, visitor);

@@ -15,7 +15,6 @@ import {
   type ErrorCode,
   type Geo,
   GONE_AFTER_MS,
-  type HttpError,
   IDLE_AFTER_MS,
   IdSchema,
   type RosterEntry,
@@ -23,30 +22,20 @@ import {
   TrackingEventSchema,
   VisitorClientFrameSchema,
   type VisitorContact,
-  type VisitorInvitationRule,
   type VisitorStatus,
   type WelcomeFrame,
-  type WidgetSettings,
 } from "../../protocol/index.ts";
 import { sha256 } from "../auth/index.ts";
 import { parseDevice } from "../device.ts";
 import { ConnectionGuards, type Refusal, refuseConnection, sendFrame, validate } from "../guard.ts";
-import {
-  delegateRoutes,
-  httpError,
-  internalRequest,
-  json,
-  type Routes,
-  readJsonBody,
-  route,
-} from "../http.ts";
+import { delegateRoutes, httpError, json, type Routes, readJsonBody, route } from "../http.ts";
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, PartyServer, RoomContext } from "../party.ts";
 import { sameJson } from "../same-json.ts";
 import { Throttle } from "../throttle.ts";
 import type { CustomData } from "./chat/profile.ts";
 import { VisitorChat } from "./chat/visitor-chat.ts";
-import { SiteIdSchema } from "./site-room.ts";
+import { type Admission, type AdmitCall, SiteIdSchema } from "./site-room.ts";
 import type { RosterCall } from "./site-roster.ts";
 import { isTrailEvent, loadTrail, VisitorTrail } from "./trail.ts";
 
@@ -87,21 +76,11 @@ type VisitorRecord = {
   customData?: CustomData;
 };
 
-/** What the site room answers `POST /visitors/connect` with. */
-type Admission = {
-  number: number;
-  settings: WidgetSettings;
-  available: boolean;
-  invitations: VisitorInvitationRule[];
-};
-
 const UploadAuthorizeBodySchema = v.object({ siteId: v.string(), secret: v.string() });
 
 type TabState = { accepted: true };
 
 const VISITOR_KEY = "visitor";
-
-const refusalCodes = new Set<ErrorCode>(["origin_not_allowed", "unknown_site"]);
 
 export class VisitorRoom implements PartyServer {
   private static readonly routes: Routes<VisitorRoom> = {
@@ -303,21 +282,9 @@ export class VisitorRoom implements PartyServer {
    * Asks the site room whether this origin may connect, for the visitor's number, the widget's
    * settings and whether an agent is available.
    */
-  private async admit(
-    siteId: string,
-    origin: string | null,
-  ): Promise<({ ok: true } & Admission) | ({ ok: false } & Refusal)> {
-    const response = await this.room.fetchRoom(
-      "site",
-      siteId,
-      internalRequest("POST", "/visitors/connect", { visitorId: this.room.id, origin }),
-    );
-    if (response.ok) return { ok: true, ...((await response.json()) as Admission) };
-    const body = (await response.json().catch(() => ({}))) as Partial<HttpError>;
-    const code = refusalCodes.has(body.error as ErrorCode)
-      ? (body.error as ErrorCode)
-      : "unknown_site";
-    return { ok: false, code, message: body.message ?? "The site refused this visitor" };
+  private async admit(siteId: string, origin: string | null): Promise<Admission> {
+    const call: AdmitCall = { visitorId: this.room.id, origin };
+    return (await this.room.callRoom("site", siteId, "admit", call)) as Admission;
   }
 
   /** Stores a frame's valid events, then acknowledges them; invalid ones are listed apart. */
