@@ -246,58 +246,44 @@ class RoomStore implements RoomStorage {
     private readonly onAlarmChange: (time: number | null) => void,
   ) {}
 
-  // Without a transaction in flight a call goes straight through: most calls, one promise less.
-
   get<T extends Json>(key: string): Promise<T | undefined> {
-    return this.gate ? this.gate.then(() => this.getUngated<T>(key)) : this.getUngated<T>(key);
+    return this.gated(() => this.getUngated<T>(key));
   }
 
   getMany<T extends Json>(keys: string[]): Promise<Map<string, T>> {
-    return this.gate
-      ? this.gate.then(() => this.getManyUngated<T>(keys))
-      : this.getManyUngated<T>(keys);
+    return this.gated(() => this.getManyUngated<T>(keys));
   }
 
   put(key: string, value: Json): Promise<void> {
-    return this.gate
-      ? this.gate.then(() => this.putUngated(key, value))
-      : this.putUngated(key, value);
+    return this.gated(() => this.putUngated(key, value));
   }
 
   putMany(entries: Record<string, Json> | ReadonlyMap<string, Json>): Promise<void> {
-    return this.gate
-      ? this.gate.then(() => this.putManyUngated(entries))
-      : this.putManyUngated(entries);
+    return this.gated(() => this.putManyUngated(entries));
   }
 
   delete(key: string): Promise<boolean> {
-    return this.gate ? this.gate.then(() => this.deleteUngated(key)) : this.deleteUngated(key);
+    return this.gated(() => this.deleteUngated(key));
   }
 
   deleteMany(keys: string[]): Promise<number> {
-    return this.gate
-      ? this.gate.then(() => this.deleteManyUngated(keys))
-      : this.deleteManyUngated(keys);
+    return this.gated(() => this.deleteManyUngated(keys));
   }
 
   list<T extends Json>(options?: ListOptions): Promise<Map<string, T>> {
-    return this.gate
-      ? this.gate.then(() => this.listUngated<T>(options))
-      : this.listUngated<T>(options);
+    return this.gated(() => this.listUngated<T>(options));
   }
 
   setAlarm(time: number): Promise<void> {
-    return this.gate
-      ? this.gate.then(() => this.setAlarmUngated(time))
-      : this.setAlarmUngated(time);
+    return this.gated(() => this.setAlarmUngated(time));
   }
 
   getAlarm(): Promise<number | null> {
-    return this.gate ? this.gate.then(() => this.getAlarmUngated()) : this.getAlarmUngated();
+    return this.gated(() => this.getAlarmUngated());
   }
 
   deleteAlarm(): Promise<void> {
-    return this.gate ? this.gate.then(() => this.deleteAlarmUngated()) : this.deleteAlarmUngated();
+    return this.gated(() => this.deleteAlarmUngated());
   }
 
   transaction<T>(fn: (txn: RoomStorage) => Promise<T>): Promise<T> {
@@ -309,6 +295,14 @@ class RoomStore implements RoomStorage {
     const settled = run.then(open, open);
     this.gate = settled;
     return run;
+  }
+
+  /**
+   * Runs `call` once the transactions in flight have settled. Without one it goes straight
+   * through: most calls, one promise less.
+   */
+  private gated<R>(call: () => Promise<R>): Promise<R> {
+    return this.gate ? this.gate.then(call) : call();
   }
 
   // The room's storage past the gate, for the gate and for transactions. Every method returns a
