@@ -165,6 +165,12 @@ export interface PartyServer {
   /** Calls from other rooms via `callRoom`; throws for a method it does not know. */
   onCall?(method: string, arg: Json): Promise<Json | undefined> | Json | undefined;
   onAlarm?(): Promise<void> | void;
+  /**
+   * True while the room holds nothing, in memory or stored (an id no visitor or site has):
+   * the host then drops it as soon as it is idle, so that a connection or call naming an id
+   * that does not exist leaves nothing behind.
+   */
+  isEmpty?(): boolean;
 }
 
 /** How a host builds a room of a party. */

@@ -254,4 +254,17 @@ describe("sign-in throttle", () => {
     );
     expect((await login(relay)).agent.email).toBe(DEMO.email);
   });
+
+  it("refuses an unknown email after as many failures, so the answer tells no account apart", async () => {
+    const email = "nobody.here@parley.test";
+    for (let i = 0; i < SIGN_IN_FAILURES_ALLOWED; i++) {
+      const wrong = await api(relay, "POST", "/api/login", { body: { email, password: "guess" } });
+      expect(wrong).toMatchObject({ status: 401, body: { error: "unauthorized" } });
+    }
+    const refused = await api(relay, "POST", "/api/login", { body: { email, password: "guess" } });
+    expect(refused).toMatchObject({
+      status: 429,
+      body: { error: "rate_limited", message: expect.stringContaining("15 minutes") },
+    });
+  });
 });

@@ -26,6 +26,7 @@ import {
   UPLOAD_BYTES,
 } from "../../protocol/index.ts";
 import {
+  createSignInAttempts,
   type SessionClaims,
   signPointerToken,
   TOKEN_PROBLEM_MESSAGES,
@@ -109,6 +110,12 @@ export class DirectoryRoom implements PartyServer {
   private readonly name: string;
   /** Every site's allowed origins, lowercase, by site id. */
   private readonly origins = new Map<string, Set<string>>();
+  /**
+   * Failed sign-ins by email, counted here rather than in the site rooms so that an unknown
+   * email is refused after as many failures as a known one: the answer tells nothing about
+   * which accounts exist.
+   */
+  private readonly signInAttempts = createSignInAttempts();
 
   constructor(private readonly room: RoomContext) {
     this.name = `${room.party}/${room.id}`;
@@ -132,12 +139,28 @@ export class DirectoryRoom implements PartyServer {
   private async login(request: Request): Promise<Response> {
     const body = await readJsonBody(request, LoginBodySchema);
     if (!body.ok) return body.response;
-    const siteId = await this.room.storage.get<string>(emailKey(body.value.email));
-    if (!siteId) {
-      await verifyNoPassword(body.value.password);
-      return httpError(401, "unauthorized", "Wrong email or password");
+    const { email, password } = body.value;
+    const wait = this.signInAttempts.waitFor(email);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60_000);
+      return httpError(
+        429,
+        "rate_limited",
+        `Too many failed sign-ins for this email: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+        { "retry-after": String(Math.ceil(wait / 1000)) },
+      );
     }
-    return this.room.fetchRoom("site", siteId, internalRequest("POST", "/login", body.value));
+    const siteId = await this.room.storage.get<string>(emailKey(email));
+    // An unknown email costs the same hashing as a known one, so its answer takes as long.
+    const answer = siteId
+      ? await this.room.fetchRoom("site", siteId, internalRequest("POST", "/login", body.value))
+      : await verifyNoPassword(password).then(() => null);
+    if (answer && answer.status !== 401) {
+      if (answer.ok) this.signInAttempts.succeeded(email);
+      return answer;
+    }
+    this.signInAttempts.failed(email);
+    return httpError(401, "unauthorized", "Wrong email or password");
   }
 
   /**

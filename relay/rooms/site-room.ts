@@ -47,7 +47,6 @@ import {
   type WidgetSettings,
 } from "../../protocol/index.ts";
 import {
-  createSignInAttempts,
   hashPassword,
   newIdentitySecret,
   randomId,
@@ -204,7 +203,6 @@ export class SiteRoom implements PartyServer {
   private readonly routes: Routes<SiteRoom>;
   private readonly desk: ChatDesk;
   private readonly inbox: OfflineInbox;
-  private readonly signInAttempts = createSignInAttempts();
   /** What visitors did with invitations, per rule; kept in memory and saved on each change. */
   private invitationStats: InvitationStats = {};
 
@@ -236,6 +234,11 @@ export class SiteRoom implements PartyServer {
       tellAgents: (frame: OfflineMessagesFrame) => this.tellAgents(frame),
     });
     this.routes = { ...SiteRoom.ownRoutes, ...this.desk.routes };
+  }
+
+  /** No site has this id: the host need not keep the room. */
+  isEmpty(): boolean {
+    return !this.site;
   }
 
   async onStart(): Promise<void> {
@@ -444,29 +447,17 @@ export class SiteRoom implements PartyServer {
     return json({ created: true });
   }
 
+  /** Checks a password for the directory, which throttles sign-ins (see DirectoryRoom.login). */
   private async login(request: Request): Promise<Response> {
     const body = await readJsonBody(request, LoginBodySchema);
     if (!body.ok) return body.response;
     const { email, password } = body.value;
-    const wait = this.signInAttempts.waitFor(email);
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
-      return httpError(
-        429,
-        "rate_limited",
-        `Too many failed sign-ins for this email: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
-        { "retry-after": String(Math.ceil(wait / 1000)) },
-      );
-    }
     const agent = [...this.agents.values()].find((candidate) => candidate.email === email);
     const valid = agent
       ? await verifyPassword(password, agent.passwordHash)
       : await verifyNoPassword(password);
-    if (!agent || !valid || !this.site) {
-      this.signInAttempts.failed(email);
-      return httpError(401, "unauthorized", "Wrong email or password");
-    }
-    this.signInAttempts.succeeded(email);
+    // A bare 401: the directory counts the failure and answers the client.
+    if (!agent || !valid || !this.site) return new Response(null, { status: 401 });
     const token = await signToken(this.room.env.PARLEY_SECRET, {
       agentId: agent.id,
       siteId: this.room.id,

@@ -40,13 +40,14 @@ export type TestRelay = {
 };
 
 /**
- * What a test may set of the relay: a geo resolver, how soon idle visitor rooms unload, and
- * whether the rooms run on a thread of their own (as they do by default).
+ * What a test may set of the relay: a geo resolver, how soon idle visitor rooms unload,
+ * whether the rooms run on a thread of their own (as they do by default), its public URL.
  */
 export type TestRelayOptions = {
   geo?: Geo;
   unloadIdleVisitorRoomsAfterMs?: number;
   roomsThread?: boolean;
+  publicUrl?: string;
 };
 
 /**
@@ -63,6 +64,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
       geo: options.geo ? async () => options.geo ?? {} : undefined,
       unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
       roomsThread: options.roomsThread,
+      publicUrl: options.publicUrl,
     });
   let relay = await start();
   const handle: TestRelay = {

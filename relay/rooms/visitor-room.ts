@@ -116,6 +116,11 @@ export class VisitorRoom implements PartyServer {
     });
   }
 
+  /** No visitor has this id (yet): the host need not keep the room. */
+  isEmpty(): boolean {
+    return !this.visitor;
+  }
+
   async onStart(): Promise<void> {
     await this.load();
     this.alarmAt = await this.room.storage.getAlarm();

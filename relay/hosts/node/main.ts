@@ -2,7 +2,8 @@
  * `npm start`: the relay on http://localhost:8787 with the demo shop and the agent console.
  *
  * Settings (environment): PORT (8787), HOST (127.0.0.1), PARLEY_DB (./data/parley.sqlite),
- * PARLEY_TRUST_PROXY=1 to take client IPs from X-Forwarded-For behind your own proxy.
+ * PARLEY_TRUST_PROXY=1 to take client IPs from X-Forwarded-For behind your own proxy,
+ * PARLEY_PUBLIC_URL (https://relay.example) for the links the relay makes.
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,7 @@ const relay = await startRelay({
   publicDir: join(root, "dist/public"),
   demoDir: join(root, "demo"),
   trustProxy: process.env.PARLEY_TRUST_PROXY === "1",
+  publicUrl: process.env.PARLEY_PUBLIC_URL || undefined,
 });
 
 const base = relay.url.replace("127.0.0.1", "localhost");

@@ -110,6 +110,7 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
       handling -= 1;
       entry.busy -= 1;
       entry.idleSince = Date.now();
+      if (entry.busy === 0 && entry.connections.size === 0) dropIfEmpty(entry);
       if (handling === 0) idle?.();
     };
     // Not `finally`: it makes more promises, and this runs for every frame and room call.
@@ -131,6 +132,12 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   }
   const unloadTimer = setInterval(unloadIdleRooms, Math.min(unloadAfterMs, 60_000));
   unloadTimer.unref();
+  /** Drops an idle room that holds nothing (see PartyServer.isEmpty), of any party. */
+  function dropIfEmpty(entry: Room): void {
+    if (entry.alarmTimer || !entry.server.isEmpty?.()) return;
+    const key = `${entry.context.party}/${entry.context.id}`;
+    if (rooms.get(key) === entry) rooms.delete(key);
+  }
 
   function room(party: PartyName, id: string): Room {
     const key = `${party}/${id}`;

@@ -24,6 +24,11 @@ export type RelayOptions = RoomsOptions & {
   demoDir?: string;
   /** Take the client IP from `X-Forwarded-For` (only behind a proxy you run). */
   trustProxy?: boolean;
+  /**
+   * The origin clients reach the relay at (`https://relay.example`): the links it makes
+   * (uploads) start with it. Left out, they start with the request's `Host`.
+   */
+  publicUrl?: string;
   /** Make sure the demo site and admin exist (default true). */
   demo?: boolean;
   /**
@@ -43,7 +48,12 @@ export type Relay = {
   roomsInMemory(): Promise<number>;
 };
 
+/** Frames are JSON text: a binary frame closes the socket with 1003 (unsupported data). */
+const BINARY_REFUSED = { code: 1003, reason: "Frames are JSON text; binary frames are refused" };
 const partyPath = /^\/parties\/([a-z]+)\/([A-Za-z0-9_-]{1,64})\/?$/;
+/** A `Host` header: a name or an address, and a port; nothing that could add a path. */
+const hostHeader = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const badHost = "The Host header must be a host name or address, with an optional port";
 
 /**
  * Starts the node host: the `/parties/:party/:room` WebSocket routes, the `/api/*` HTTP API,
@@ -55,6 +65,11 @@ const partyPath = /^\/parties\/([a-z]+)\/([A-Za-z0-9_-]{1,64})\/?$/;
  * await relay.close();
  */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
+  if (options.publicUrl && !/^https?:\/\/[^/?#]+\/?$/.test(options.publicUrl)) {
+    throw new Error(
+      `The public URL must be an origin such as https://relay.example, not ${options.publicUrl}`,
+    );
+  }
   const mounts = staticMounts(options);
   // The open sockets by connection id, which is how the rooms name them.
   const sockets = new Map<string, WebSocket>();
@@ -91,7 +106,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   const http = createServer((req, res) => {
     handleHttp(req, res).catch((error) => {
-      log.error("request failed", { url: req.url, error });
+      // A client that hangs up mid-body is no failure of the relay's.
+      if (req.destroyed && !req.complete) log.info("request aborted", { url: req.url });
+      else log.error("request failed", { url: req.url, error });
       if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "Internal error" });
       else res.destroy();
     });
@@ -102,6 +119,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (url.pathname === "/" || url.pathname === "/demo") return redirect(res, "/demo/");
     if (url.pathname === "/agent") return redirect(res, "/agent/");
     if (url.pathname.startsWith("/api/")) {
+      const target = roomUrl(req, url);
+      if (!target) return sendJson(res, 400, { error: "bad_host", message: badHost });
       const body = await apiBody(req, url.pathname);
       if (body === null) {
         // The rest of the body is never read: answer, then close the connection.
@@ -114,7 +133,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const response = await rooms.request(
         "directory",
         "global",
-        new Request(requestUrl(req), {
+        new Request(target, {
           method: req.method,
           headers: toHeaders(req),
           body,
@@ -131,12 +150,20 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Not found");
   }
 
-  /** The URL the client asked for: rooms make absolute links (uploads) from it. */
-  function requestUrl(req: IncomingMessage): string {
+  /**
+   * The URL handed to the rooms: the path the routing above read from `url` (never one a
+   * header could change), on the relay's public origin, from which rooms make absolute links
+   * (uploads). Null when that origin would come from a malformed `Host`.
+   */
+  function roomUrl(req: IncomingMessage, url: URL): string | null {
+    const path = `${url.pathname}${url.search}`;
+    if (options.publicUrl) return new URL(path, options.publicUrl).href;
+    const host = req.headers.host ?? "relay";
+    if (!hostHeader.test(host)) return null;
     const forwarded = req.headers["x-forwarded-proto"];
     const scheme =
       options.trustProxy && (forwarded === "https" || forwarded === "http") ? forwarded : "http";
-    return `${scheme}://${req.headers.host ?? "relay"}${req.url ?? "/"}`;
+    return `${scheme}://${host}${path}`;
   }
 
   function clientIp(req: IncomingMessage): string | null {
@@ -152,24 +179,36 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * FRAME_BYTES });
 
   http.on("upgrade", (req, socket, head) => {
-    const match = partyPath.exec(new URL(req.url ?? "/", "http://relay").pathname);
+    const url = new URL(req.url ?? "/", "http://relay");
+    const match = partyPath.exec(url.pathname);
     const party = match?.[1];
     const id = match?.[2];
     if (!party || !id || !(party in parties) || party === "directory") {
       socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n");
       return;
     }
+    const target = roomUrl(req, url);
+    if (!target) {
+      socket.end(`HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n${badHost}`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = randomUUID();
       sockets.set(conn, ws);
-      ws.on("message", (data, isBinary) => rooms.message(conn, isBinary ? "" : data.toString()));
+      ws.on("message", (data, isBinary) => {
+        if (isBinary) ws.close(BINARY_REFUSED.code, BINARY_REFUSED.reason);
+        else rooms.message(conn, data.toString());
+      });
+      // A frame past `maxPayload` or with broken UTF-8: `ws` closes the socket (1009, 1007)
+      // after this event, which would otherwise throw and end the process.
+      ws.on("error", (error) => log.info("socket closed on a bad frame", { conn, error }));
       ws.on("close", (code, reason) => {
         sockets.delete(conn);
         // On shutdown the rooms are not told: as after a crash, they recover state on restart.
         if (!closing) rooms.disconnect(conn, code, reason.toString());
       });
       rooms.connect(conn, party as PartyName, id, {
-        request: new Request(requestUrl(req), { headers: toHeaders(req) }),
+        request: new Request(target, { headers: toHeaders(req) }),
         ip: clientIp(req),
       });
     });
