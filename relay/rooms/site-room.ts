@@ -145,7 +145,8 @@ type StoredSite = {
 type StoredSiteAnyVersion = Pick<StoredSite, "id" | "name" | "allowedOrigins"> &
   Partial<StoredSite>;
 type StoredAgent = AgentProfile & { passwordHash: string; createdAt: number };
-type AgentState = { agentId: string; jti: string };
+/** A signed-in agent's socket: who, and the session's id and expiry (ms since epoch). */
+type AgentState = { agentId: string; jti: string; exp: number };
 type Session = { agent: StoredAgent; claims: SessionClaims };
 
 const keys = {
@@ -280,7 +281,7 @@ export class SiteRoom implements PartyServer {
     const session = await this.checkSession(token);
     if (!session.ok) return refuseConnection(conn, this.name, session);
     const { agent, claims } = session.value;
-    conn.setState({ agentId: agent.id, jti: claims.jti } satisfies AgentState);
+    conn.setState({ agentId: agent.id, jti: claims.jti, exp: claims.exp } satisfies AgentState);
     const site = this.requireSite();
     sendFrame(conn, {
       type: "hello",
@@ -299,11 +300,13 @@ export class SiteRoom implements PartyServer {
       full: true,
       ...(await this.inbox.list()),
     } satisfies OfflineMessagesFrame);
+    await this.scheduleAlarm();
   }
 
   async onMessage(conn: Connection, message: string): Promise<void> {
     const state = agentStateOf(conn);
     if (!state) return;
+    if (state.exp <= Date.now()) return endSession(conn, this.name);
     const frame = this.guards.receive(conn, message, AgentClientFrameSchema);
     if (!frame) return;
     if (frame.type === "offline:mark") {
@@ -346,6 +349,9 @@ export class SiteRoom implements PartyServer {
     await this.desk.expireRounds(now);
     this.hoursMayHaveChanged();
     await this.roster.prune(now);
+    for (const conn of this.room.getConnections("agent")) {
+      if ((agentStateOf(conn)?.exp ?? Number.POSITIVE_INFINITY) <= now) endSession(conn, this.name);
+    }
     const expiredSessions = [...this.revoked].filter(([, exp]) => exp <= now).map(([jti]) => jti);
     if (expiredSessions.length > 0) {
       await this.room.storage.deleteMany(expiredSessions.map(keys.revoked));
@@ -795,9 +801,15 @@ export class SiteRoom implements PartyServer {
     let next = Number.POSITIVE_INFINITY;
     next = Math.min(next, this.roster.nextPruning() ?? Number.POSITIVE_INFINITY);
     for (const exp of this.revoked.values()) next = Math.min(next, exp);
+    // A socket lives no longer than its session (one that has just ended is closing already).
+    const now = Date.now();
+    for (const conn of this.room.getConnections("agent")) {
+      const exp = agentStateOf(conn)?.exp ?? now;
+      if (exp > now) next = Math.min(next, exp);
+    }
     next = Math.min(next, this.desk.nextDeadline() ?? Number.POSITIVE_INFINITY);
     if (this.site) {
-      const hoursChange = nextOpeningChange(this.site.businessHours, Date.now());
+      const hoursChange = nextOpeningChange(this.site.businessHours, now);
       next = Math.min(next, hoursChange ?? Number.POSITIVE_INFINITY);
     }
     if (next === Number.POSITIVE_INFINITY) return;
@@ -808,6 +820,11 @@ export class SiteRoom implements PartyServer {
 }
 
 const noOfflineMessage = (id: string) => `No offline message ${id}`;
+
+/** Closes an agent's socket whose session has expired, saying so. */
+function endSession(conn: Connection, room: string): void {
+  refuseConnection(conn, room, { code: "unauthorized", message: TOKEN_PROBLEM_MESSAGES.expired });
+}
 
 /** Room-to-room bodies may carry a batch of chat messages. */
 const internalBody = { maxBytes: INTERNAL_BODY_BYTES };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Geo } from "../../../protocol/index.ts";
+import { FRAME_BURST, type Geo } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
 import type {
   BlobStore,
@@ -258,8 +258,10 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     message(connId, text) {
       const socket = open.get(connId);
       if (!socket) return;
-      if (socket.early) socket.early.push(text);
-      else dispatch(socket, text);
+      if (!socket.early) dispatch(socket, text);
+      // Past a burst the room's rate limit would refuse them: hold no more than that.
+      else if (socket.early.length < FRAME_BURST) socket.early.push(text);
+      else socket.conn.close(1008, "Too many frames before the connection was accepted");
     },
     disconnect(connId, code, reason) {
       const socket = open.get(connId);
