@@ -105,9 +105,12 @@ export const IdentifyEventSchema = v.object({
   name: v.optional(label),
   email: v.optional(v.pipe(v.string(), v.maxLength(254), v.email())),
   phone: v.optional(text(40)),
-  /** The host's own user id; trusted only with a valid `userHash`. */
-  userId: v.optional(label),
-  /** HMAC-SHA256(site secret, userId), hex: made by the host's server. */
+  /**
+   * The host's own user id; trusted only with a valid `userHash`. Trimmed here, before the
+   * relay checks the hash, so the id it verifies is the id it stores.
+   */
+  userId: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(LABEL_LENGTH))),
+  /** HMAC-SHA256(site secret, userId), hex: made by the host's server from the trimmed id. */
   userHash: v.optional(text(128)),
 });
 

@@ -24,6 +24,31 @@ export const TITLE_LENGTH = 512;
 export const LABEL_LENGTH = 256;
 /** Page views kept per visitor and returned in a trail (oldest are dropped first). */
 export const TRAIL_PAGE_VIEWS = 1000;
+/**
+ * Visits kept per visitor and returned in a trail (oldest are dropped first, with their page
+ * views): as many as page views, since a visit normally has at least one.
+ */
+export const TRAIL_VISITS = 1000;
+/** Invitations a visitor room remembers (the oldest are forgotten first). */
+export const INVITATIONS_KEPT = 100;
+/**
+ * Ids of the latest identify, custom-data and offline-form events a visitor room remembers, so
+ * that one sent again is stored once; an older one sent again is applied again.
+ */
+export const PROFILE_EVENTS_KEPT = 100;
+/** The latest time JavaScript can hold (ms since the epoch): later `at` values are refused. */
+export const TIMESTAMP_MAX = 8.64e15;
+/**
+ * How far ahead of the relay's clock a trail event's `at` may be, in ms: a day covers a clock
+ * set in the wrong time zone, and bounds how long a skewed page view can stay the current one.
+ */
+export const CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
+/** A duration a visitor reports (engaged time on one page view), at most, in ms. */
+export const DURATION_MAX_MS = 24 * 60 * 60 * 1000;
+/** A visit's `number`, at most. */
+export const VISIT_NUMBER_MAX = 1_000_000;
+/** A screen's width or height, at most, in CSS pixels. */
+export const SCREEN_SIZE_MAX = 100_000;
 /** Characters in a chat message or an offline message. */
 export const MESSAGE_LENGTH = 5000;
 /** Characters of a visitor's typing preview sent to agents (the rest is cut). */

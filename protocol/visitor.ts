@@ -19,9 +19,21 @@ import {
   type InviteFrame,
   type VisitorInvitationRule,
 } from "./invitations.ts";
-import { EVENTS_PER_FRAME, TITLE_LENGTH, URL_LENGTH } from "./limits.ts";
+import {
+  EVENTS_PER_FRAME,
+  SCREEN_SIZE_MAX,
+  TITLE_LENGTH,
+  URL_LENGTH,
+  VISIT_NUMBER_MAX,
+} from "./limits.ts";
 
 const url = text(URL_LENGTH);
+const screenSize = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(0),
+  v.maxValue(SCREEN_SIZE_MAX, `a screen size is at most ${SCREEN_SIZE_MAX} pixels`),
+);
 
 /**
  * A visit starts: sent once per visit, before its first page view.
@@ -35,19 +47,19 @@ export const VisitEventSchema = v.object({
   id: IdSchema,
   at: TimestampSchema,
   visitId: IdSchema,
-  number: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  number: v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(1),
+    v.maxValue(VISIT_NUMBER_MAX, `a visit number is at most ${VISIT_NUMBER_MAX}`),
+  ),
   /** The visit's first page: its UTM parameters and click ids say where the visit came from. */
   landingUrl: url,
   /** The landing page view's document referrer. */
   referrer: v.optional(url),
   language: v.optional(text(35)),
   timezone: v.optional(text(64)),
-  screen: v.optional(
-    v.object({
-      width: v.pipe(v.number(), v.integer(), v.minValue(0)),
-      height: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    }),
-  ),
+  screen: v.optional(v.object({ width: screenSize, height: screenSize })),
 });
 
 /** A page view, on load or on a client-side navigation. Its `id` names the page view. */

@@ -761,7 +761,8 @@ export class SiteRoom implements PartyServer {
     if (!body.ok) return body.response;
     // Counted in memory first, so no transaction is needed (one would let this room take one
     // count per storage commit): the put joins this turn's writes.
-    this.invitationStats = addCounts(this.invitationStats, body.value.counts);
+    const ruleIds = this.requireSite().invitations.map((rule) => rule.id);
+    this.invitationStats = addCounts(this.invitationStats, body.value.counts, ruleIds);
     await this.room.storage.put(keys.invitationStats, this.invitationStats);
     return new Response(null, { status: 204 });
   }

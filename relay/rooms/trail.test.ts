@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EngagementEvent, PageViewEvent, VisitEvent } from "../../protocol/index.ts";
+import {
+  CLOCK_AHEAD_MS,
+  type EngagementEvent,
+  type PageViewEvent,
+  type VisitEvent,
+} from "../../protocol/index.ts";
 import { openSqliteDatabase } from "../hosts/node/sqlite-storage.ts";
 import {
   loadTrail,
@@ -13,6 +18,8 @@ import {
 } from "./trail.ts";
 
 const at = 1_700_000_000_000;
+/** When the events reach the relay: an hour after the first, on the relay's clock. */
+const now = at + 3_600_000;
 
 function visit(visitId: string, fields: Partial<VisitEvent> = {}): VisitEvent {
   return {
@@ -59,18 +66,18 @@ describe("trail", () => {
   it("stores each visit and page view once", () => {
     const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 10);
-    expect(trail.apply(visit("visit-0001"))).toBe("stored");
-    expect(trail.apply(view)).toBe("stored");
+    expect(trail.apply(visit("visit-0001"), now)).toBe("stored");
+    expect(trail.apply(view, now)).toBe("stored");
     expect([...trail.takeChanges().put.keys()].sort()).toEqual([
       "pv:pv-000001",
       "totals",
       "visit:visit-0001",
     ]);
-    expect(trail.apply(visit("visit-0001"))).toBe("duplicate");
-    expect(trail.apply(view)).toBe("duplicate");
+    expect(trail.apply(visit("visit-0001"), now)).toBe("duplicate");
+    expect(trail.apply(view, now)).toBe("duplicate");
     expect(trail.takeChanges()).toEqual({ put: new Map(), delete: [] });
     // A page view of a known visit rewrites its own record only.
-    trail.apply(pageview("pv-000002", "visit-0001", 20));
+    trail.apply(pageview("pv-000002", "visit-0001", 20), now);
     expect([...trail.takeChanges().put.keys()]).toEqual(["pv:pv-000002"]);
   });
 
@@ -80,15 +87,15 @@ describe("trail", () => {
     try {
       const storage = db.storage("visitor/visitor-1", () => {});
       const first = new VisitorTrail();
-      first.apply(visit("visit-0001"));
+      first.apply(visit("visit-0001"), now);
       // Same time on the visitor's clock: only the arrival order tells them apart.
-      for (const id of ["pv-000001", "pv-000002"]) first.apply(pageview(id, "visit-0001", 5));
+      for (const id of ["pv-000001", "pv-000002"]) first.apply(pageview(id, "visit-0001", 5), now);
       await storage.putMany(first.takeChanges().put);
-      first.apply(pageview("pv-000003", "visit-0001", 5));
+      first.apply(pageview("pv-000003", "visit-0001", 5), now);
       await storage.putMany(first.takeChanges().put);
 
       const loaded = await loadTrail(storage);
-      loaded.apply(pageview("pv-000004", "visit-0001", 5));
+      loaded.apply(pageview("pv-000004", "visit-0001", 5), now);
       expect(loaded.toTrail("visitor-1").visits[0]?.pageviews.map((p) => p.id)).toEqual([
         "pv-000001",
         "pv-000002",
@@ -104,7 +111,7 @@ describe("trail", () => {
 
   it("derives each visit's source from its landing URL and referrer, the first as first touch", () => {
     const trail = new VisitorTrail();
-    trail.apply(visit("visit-0001"));
+    trail.apply(visit("visit-0001"), now);
     expect(trail.summary()).toMatchObject({
       visit: { source: { channel: "search", engine: "Google", referrer: "google.com" } },
       firstSource: { channel: "search", engine: "Google", referrer: "google.com" },
@@ -116,6 +123,7 @@ describe("trail", () => {
         landingUrl: "https://shop.example/?utm_source=newsletter&utm_medium=email",
         referrer: "https://shop.example/",
       }),
+      now,
     );
     expect(trail.summary()).toMatchObject({
       visit: { source: { channel: "email", utm: { source: "newsletter", medium: "email" } } },
@@ -130,33 +138,33 @@ describe("trail", () => {
   it("keeps the most engaged time and the latest activity of a page view", () => {
     const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 0);
-    trail.apply(view);
-    expect(trail.apply(engagement(view, 8000, false))).toBe("stored");
-    expect(trail.apply(engagement(view, 3000, true))).toBe("duplicate");
+    trail.apply(view, now);
+    expect(trail.apply(engagement(view, 8000, false), now)).toBe("stored");
+    expect(trail.apply(engagement(view, 3000, true), now)).toBe("duplicate");
     expect(trail.summary()).toMatchObject({ engagedMs: 8000, engaged: false });
-    expect(trail.apply(engagement(view, 9000, true))).toBe("stored");
+    expect(trail.apply(engagement(view, 9000, true), now)).toBe("stored");
     expect(trail.summary()).toMatchObject({ engagedMs: 9000, engaged: true });
   });
 
   it("never counts more engaged time than has passed since the page view", () => {
     const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 0);
-    trail.apply(view);
-    trail.apply(engagement(view, 10 ** 12, true, 5000));
+    trail.apply(view, now);
+    trail.apply(engagement(view, 10 ** 12, true, 5000), now);
     expect(trail.summary().engagedMs).toBe(6000);
   });
 
   it("refuses engagement for an unknown page view", () => {
     const trail = new VisitorTrail();
     const view = pageview("pv-000001", "visit-0001", 0);
-    expect(trail.apply(engagement(view, 1000, true))).toMatchObject({ code: "invalid_event" });
+    expect(trail.apply(engagement(view, 1000, true), now)).toMatchObject({ code: "invalid_event" });
   });
 
   it("starts a visit for a page view of an unknown visit, completed by its late visit event", () => {
     const trail = new VisitorTrail();
-    trail.apply(visit("visit-0001"));
-    trail.apply(pageview("pv-000001", "visit-0001", 0));
-    trail.apply(pageview("pv-000002", "visit-0002", 60_000));
+    trail.apply(visit("visit-0001"), now);
+    trail.apply(pageview("pv-000001", "visit-0001", 0), now);
+    trail.apply(pageview("pv-000002", "visit-0002", 60_000), now);
     expect(trail.summary()).toMatchObject({
       visit: { id: "visit-0002", number: 2, source: { channel: "direct" } },
       visits: 2,
@@ -166,7 +174,7 @@ describe("trail", () => {
       number: 2,
       landingUrl: "https://shop.example/?gclid=abc123",
     });
-    expect(trail.apply(late)).toBe("stored");
+    expect(trail.apply(late, now)).toBe("stored");
     expect(trail.summary()).toMatchObject({
       visit: { id: "visit-0002", source: { channel: "paid" } },
       visits: 2,
@@ -175,11 +183,11 @@ describe("trail", () => {
   });
 
   it("drops the oldest page views past the cap, and visits left empty", () => {
-    const trail = new VisitorTrail(undefined, 3);
-    trail.apply(visit("visit-0001"));
-    trail.apply(pageview("pv-000001", "visit-0001", 1));
-    trail.apply(visit("visit-0002", { at: at + 100, number: 2 }));
-    for (let i = 2; i <= 4; i++) trail.apply(pageview(`pv-00000${i}`, "visit-0002", 100 + i));
+    const trail = new VisitorTrail(undefined, { pageviews: 3, visits: 3 });
+    trail.apply(visit("visit-0001"), now);
+    trail.apply(pageview("pv-000001", "visit-0001", 1), now);
+    trail.apply(visit("visit-0002", { at: at + 100, number: 2 }), now);
+    for (let i = 2; i <= 4; i++) trail.apply(pageview(`pv-00000${i}`, "visit-0002", 100 + i), now);
     const changes = trail.takeChanges();
     expect(changes.delete.sort()).toEqual(["pv:pv-000001", "visit:visit-0001"]);
     const stored = trail.toTrail("visitor-1");
@@ -191,6 +199,67 @@ describe("trail", () => {
     ]);
   });
 
+  it("keeps the latest visits past the cap, each dropped with its page views", () => {
+    const trail = new VisitorTrail(undefined, { pageviews: 10, visits: 2 });
+    trail.apply(visit("visit-0001"), now);
+    trail.apply(pageview("pv-000001", "visit-0001", 1), now);
+    // Visits without page views count too: nothing else would ever drop them.
+    for (const number of [2, 3]) {
+      trail.apply(visit(`visit-000${number}`, { at: at + 100 * number, number }), now);
+    }
+    expect(trail.takeChanges().delete.sort()).toEqual(["pv:pv-000001", "visit:visit-0001"]);
+    expect(trail.toTrail("visitor-1").visits.map((v) => v.id)).toEqual([
+      "visit-0002",
+      "visit-0003",
+    ]);
+    // The dropped page view was the latest one: no page is left to show.
+    expect(trail.summary()).toMatchObject({ visit: { id: "visit-0003" }, visits: 3, page: null });
+  });
+
+  it("drops the oldest visits of a trail stored before visits were capped, once loaded", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parley-trail-"));
+    const db = openSqliteDatabase(join(dir, "trail.sqlite"));
+    try {
+      const storage = db.storage("visitor/visitor-1", () => {});
+      const uncapped = new VisitorTrail();
+      for (let number = 1; number <= 5; number++) {
+        uncapped.apply(visit(`visit-000${number}`, { at: at + number, number }), now);
+      }
+      await storage.putMany(uncapped.takeChanges().put);
+
+      const loaded = await loadTrail(storage, { pageviews: 10, visits: 2 });
+      expect(loaded.toTrail("visitor-1").visits.map((v) => v.id)).toEqual([
+        "visit-0004",
+        "visit-0005",
+      ]);
+      await storage.deleteMany(loaded.takeChanges().delete);
+      expect([...(await storage.list({ prefix: "visit:" })).keys()]).toEqual([
+        "visit:visit-0004",
+        "visit:visit-0005",
+      ]);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses an event dated more than a day ahead of the relay's clock", () => {
+    const trail = new VisitorTrail();
+    const onTime = pageview("pv-000001", "visit-0001", 0);
+    const ahead = { ...pageview("pv-000002", "visit-0001", 0), at: now + CLOCK_AHEAD_MS + 1 };
+    expect(trail.apply(onTime, now)).toBe("stored");
+    expect(trail.apply(ahead, now)).toEqual({
+      code: "invalid_event",
+      message: expect.stringContaining("24 hours ahead of the relay's clock"),
+    });
+    expect(trail.apply({ ...ahead, at: now + CLOCK_AHEAD_MS }, now)).toBe("stored");
+    expect(
+      trail.apply(engagement(onTime, 1000, true, now + CLOCK_AHEAD_MS + 1 - onTime.at), now),
+    ).toMatchObject({
+      code: "invalid_event",
+    });
+  });
+
   it("summarises as a pass over the stored records would, through drops and late visits", () => {
     // A seeded generator: the same sequence every run.
     let state = 42;
@@ -198,7 +267,7 @@ describe("trail", () => {
       state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
       return state % n;
     };
-    const trail = new VisitorTrail(undefined, 6);
+    const trail = new VisitorTrail(undefined, { pageviews: 6, visits: 3 });
     const stored = new Map<string, unknown>();
     const views: PageViewEvent[] = [];
     for (let step = 0; step < 400; step++) {
@@ -214,7 +283,7 @@ describe("trail", () => {
         const view = views[random(views.length)] as PageViewEvent;
         event = engagement(view, random(2000), random(2) === 0, random(2000));
       }
-      trail.apply(event);
+      trail.apply(event, now);
       const changes = trail.takeChanges();
       for (const [key, value] of changes.put) stored.set(key, structuredClone(value));
       for (const key of changes.delete) stored.delete(key);
@@ -224,8 +293,8 @@ describe("trail", () => {
 
   it("orders the trail by time, whatever the arrival order", () => {
     const trail = new VisitorTrail();
-    trail.apply(pageview("pv-000002", "visit-0001", 20));
-    trail.apply(pageview("pv-000001", "visit-0001", 10));
+    trail.apply(pageview("pv-000002", "visit-0001", 20), now);
+    trail.apply(pageview("pv-000001", "visit-0001", 10), now);
     expect(trail.toTrail("visitor-1").visits[0]?.pageviews.map((p) => p.id)).toEqual([
       "pv-000001",
       "pv-000002",

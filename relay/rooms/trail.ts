@@ -5,14 +5,18 @@
  * `active` forward in time, so a re-sent event changes nothing.
  *
  * Times in the trail are the visitor's clock (`at` of the events): every event of a visitor
- * comes from the same clock, so they order correctly against each other.
+ * comes from the same clock, so they order correctly against each other. An event dated more
+ * than CLOCK_AHEAD_MS ahead of the relay's clock is refused, so a clock set wrong (or a forged
+ * time) holds a page view as the current one for that long at most.
  */
 import {
+  CLOCK_AHEAD_MS,
   classifySource,
   type EngagementEvent,
   type PageViewEvent,
   type Source,
   TRAIL_PAGE_VIEWS,
+  TRAIL_VISITS,
   type Trail,
   type VisitEvent,
 } from "../../protocol/index.ts";
@@ -82,6 +86,11 @@ export type TrailSummary = {
 
 export type ApplyOutcome = "stored" | "duplicate" | Refusal;
 
+/** How many page views and visits a trail keeps (the oldest go first). */
+export type TrailLimits = { pageviews: number; visits: number };
+
+const defaultLimits: TrailLimits = { pageviews: TRAIL_PAGE_VIEWS, visits: TRAIL_VISITS };
+
 /** The events a trail is made of; chat events go to the conversation and the profile. */
 export type TrailEvent = VisitEvent | PageViewEvent | EngagementEvent;
 
@@ -96,13 +105,21 @@ const keys = {
   pageview: (id: string) => `pv:${id}`,
 };
 
+/** Why an event dated more than CLOCK_AHEAD_MS ahead of the relay's clock is refused. */
+const aheadOfClock: Refusal = {
+  code: "invalid_event",
+  message:
+    `at: more than ${CLOCK_AHEAD_MS / 3_600_000} hours ahead of the relay's clock ` +
+    "(check the device's date and time)",
+};
+
 /** Engagement may exceed the time since the page view by this much (timer rounding). */
 const engagementSlackMs = 1000;
 
 /** Reads a stored trail. */
 export async function loadTrail(
   storage: RoomStorage,
-  limit: number = TRAIL_PAGE_VIEWS,
+  limits: TrailLimits = defaultLimits,
 ): Promise<VisitorTrail> {
   const [totals, visits, pageviews] = await Promise.all([
     storage.get<TrailTotals>(keys.totals),
@@ -118,17 +135,21 @@ export async function loadTrail(
       visits: [...visits.values()],
       pageviews: [...pageviews.values()],
     },
-    limit,
+    limits,
   );
 }
 
 /**
  * A trail in memory, with the keys changed since the last {@link VisitorTrail.takeChanges}. Made
- * from its records; `limit` (1 or more) caps the page views kept (the oldest go first).
+ * from its records; `limits` (1 or more each) cap the page views and the visits kept (the oldest
+ * go first; a visit takes its page views with it).
  *
  * A class, not a factory: one is made per visitor room, and methods on the prototype cost nothing
  * per visitor.
- * @example const trail = new VisitorTrail(); trail.apply(event); await storage.putMany(trail.takeChanges().put);
+ * @example
+ * const trail = new VisitorTrail();
+ * trail.apply(event, Date.now());
+ * await storage.putMany(trail.takeChanges().put);
  */
 export class VisitorTrail {
   private readonly totals: TrailTotals;
@@ -150,16 +171,18 @@ export class VisitorTrail {
       visits: [],
       pageviews: [],
     },
-    private readonly limit: number = TRAIL_PAGE_VIEWS,
+    private readonly limits: TrailLimits = defaultLimits,
   ) {
     this.totals = { ...records.totals };
     this.visits = new Map(records.visits.map((visit) => [visit.id, visit]));
     for (const view of records.pageviews) this.addView(view);
-    this.current = this.currentVisit();
+    this.current = pick(this.visits.values(), startOf, LATEST) ?? null;
+    this.dropExcessVisits();
   }
 
-  /** Applies one valid event. */
-  apply(event: TrailEvent): ApplyOutcome {
+  /** Applies one valid event that reached the relay at `now` (relay time). */
+  apply(event: TrailEvent, now: number): ApplyOutcome {
+    if (event.at > now + CLOCK_AHEAD_MS) return aheadOfClock;
     switch (event.kind) {
       case "visit":
         return this.applyVisit(event);
@@ -216,7 +239,6 @@ export class VisitorTrail {
     const ordered = [...this.visits.values()].sort((a, b) =>
       order(a.startedAt, a.seq, b.startedAt, b.seq),
     );
-    const views = [...this.pageviews.values()].sort((a, b) => order(a.at, a.seq, b.at, b.seq));
     return {
       visitorId,
       visits: ordered.map((visit) => ({
@@ -225,8 +247,9 @@ export class VisitorTrail {
         startedAt: visit.startedAt,
         source: visit.source,
         landingUrl: visit.landingUrl,
-        pageviews: views
-          .filter((view) => view.visitId === visit.id)
+        // Each visit's own page views, not a pass over all of them per visit.
+        pageviews: [...(this.viewsByVisit.get(visit.id) ?? [])]
+          .sort((a, b) => order(a.at, a.seq, b.at, b.seq))
           .map((view) => ({
             id: view.id,
             at: view.at,
@@ -268,15 +291,55 @@ export class VisitorTrail {
     if (!latest || later(view.at, view.seq, latest.at, latest.seq)) this.latestView = view;
   }
 
-  /** The latest visit, by a pass over the visits: they change far less often than page views. */
-  private currentVisit(): StoredVisit | null {
-    let current: StoredVisit | null = null;
-    for (const visit of this.visits.values()) {
-      if (!current || later(visit.startedAt, visit.seq, current.startedAt, current.seq)) {
-        current = visit;
-      }
+  /**
+   * Keeps `visit` (new, or completing its stand-in) and the current visit up to date, then drops
+   * the oldest visit past the cap. It passes over the visits only to drop one, or once per visit
+   * at most to find the current one: per event, the work stays small however long the trail.
+   */
+  private putVisit(visit: StoredVisit): void {
+    this.visits.set(visit.id, visit);
+    this.markChanged(keys.visit(visit.id));
+    const current = this.current;
+    if (current?.id === visit.id) {
+      // Its late visit event moved its start back: another visit may be the latest now.
+      this.current = pick(this.visits.values(), startOf, LATEST) ?? null;
+    } else if (!current || later(visit.startedAt, visit.seq, current.startedAt, current.seq)) {
+      this.current = visit;
     }
-    return current;
+    if (this.visits.size > this.limits.visits) {
+      const oldest = pick(this.visits.values(), startOf, EARLIEST);
+      if (oldest) this.dropVisit(oldest.id);
+    }
+  }
+
+  /** Trails stored before visits were capped may hold more: the oldest go, once, on load. */
+  private dropExcessVisits(): void {
+    const excess = this.visits.size - this.limits.visits;
+    if (excess <= 0) return;
+    const oldest = [...this.visits.values()]
+      .sort((a, b) => order(a.startedAt, a.seq, b.startedAt, b.seq))
+      .slice(0, excess);
+    for (const visit of oldest) this.dropVisit(visit.id);
+  }
+
+  /**
+   * Forgets a visit and its page views. Never called for the current visit: the oldest of two
+   * or more is not the latest.
+   */
+  private dropVisit(id: string): void {
+    this.visits.delete(id);
+    this.markRemoved(keys.visit(id));
+    const views = this.viewsByVisit.get(id);
+    if (!views) return;
+    this.viewsByVisit.delete(id);
+    for (const view of views) {
+      this.pageviews.delete(view.id);
+      this.markRemoved(keys.pageview(view.id));
+    }
+    // Only a clock that went back puts the latest page view in an older visit.
+    if (this.latestView && views.has(this.latestView)) {
+      this.latestView = pick(this.pageviews.values(), timeOf, LATEST);
+    }
   }
 
   private applyVisit(event: VisitEvent): ApplyOutcome {
@@ -294,9 +357,7 @@ export class VisitorTrail {
     if (event.language !== undefined) visit.language = event.language;
     if (event.timezone !== undefined) visit.timezone = event.timezone;
     if (event.screen !== undefined) visit.screen = event.screen;
-    this.visits.set(visit.id, visit);
-    this.current = this.currentVisit();
-    this.markChanged(keys.visit(visit.id));
+    this.putVisit(visit);
     this.totals.visits = Math.max(this.totals.visits, event.number);
     this.totals.firstSource ??= source;
     this.markChanged(keys.totals);
@@ -316,9 +377,7 @@ export class VisitorTrail {
       inferred: true,
       seq: this.nextSeq(),
     };
-    this.visits.set(visit.id, visit);
-    this.current = this.currentVisit();
-    this.markChanged(keys.visit(visit.id));
+    this.putVisit(visit);
   }
 
   private applyPageView(event: PageViewEvent): ApplyOutcome {
@@ -338,29 +397,20 @@ export class VisitorTrail {
     if (event.referrer !== undefined) view.referrer = event.referrer;
     this.addView(view);
     this.markChanged(keys.pageview(view.id));
-    while (this.pageviews.size > this.limit) this.dropOldestPageView();
+    while (this.pageviews.size > this.limits.pageviews) this.dropOldestPageView();
     return "stored";
   }
 
   private dropOldestPageView(): void {
-    let oldest: StoredPageView | undefined;
-    for (const view of this.pageviews.values()) {
-      if (!oldest || later(oldest.at, oldest.seq, view.at, view.seq)) oldest = view;
-    }
     // Dropped only while more than one is kept, so it is never `latestView`.
+    const oldest = pick(this.pageviews.values(), timeOf, EARLIEST);
     if (!oldest) return;
     this.pageviews.delete(oldest.id);
     this.markRemoved(keys.pageview(oldest.id));
     const visitId = oldest.visitId;
     const views = this.viewsByVisit.get(visitId);
     views?.delete(oldest);
-    if (views?.size === 0) {
-      this.viewsByVisit.delete(visitId);
-      if (this.current?.id !== visitId) {
-        this.visits.delete(visitId);
-        this.markRemoved(keys.visit(visitId));
-      }
-    }
+    if (views?.size === 0 && this.current?.id !== visitId) this.dropVisit(visitId);
   }
 
   private applyEngagement(event: EngagementEvent): ApplyOutcome {
@@ -405,4 +455,26 @@ function order(at: number, seq: number, otherAt: number, otherSeq: number): numb
 
 function later(at: number, seq: number, otherAt: number, otherSeq: number): boolean {
   return order(at, seq, otherAt, otherSeq) > 0;
+}
+
+const startOf = (visit: StoredVisit) => visit.startedAt;
+const timeOf = (view: StoredPageView) => view.at;
+
+/** For {@link pick}: the record with the latest time, or the earliest. */
+const LATEST = 1;
+const EARLIEST = -1;
+
+/** The record `time` puts last (LATEST) or first (EARLIEST), arrival order breaking ties. */
+function pick<T extends { seq: number }>(
+  records: Iterable<T>,
+  time: (record: T) => number,
+  which: typeof LATEST | typeof EARLIEST,
+): T | undefined {
+  let found: T | undefined;
+  for (const record of records) {
+    if (!found || which * order(time(record), record.seq, time(found), found.seq) > 0) {
+      found = record;
+    }
+  }
+  return found;
 }

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CLOCK_AHEAD_MS,
+  DURATION_MAX_MS,
   EVENTS_PER_FRAME,
   FRAME_BURST,
   FRAME_BYTES,
   type RosterEntry,
+  SCREEN_SIZE_MAX,
   STRIKES_BEFORE_CLOSE,
+  TIMESTAMP_MAX,
+  TRAIL_VISITS,
   type Trail,
   URL_LENGTH,
+  VISIT_NUMBER_MAX,
 } from "../../protocol/index.ts";
 import {
   connectAgent,
@@ -227,6 +233,77 @@ describe("visitor room", () => {
       firstSource: { channel: "search", engine: "Google" },
     });
     expect((await trailOf(visitor.id)).visits.map((v) => v.id)).toEqual([first, second]);
+    await tab.close();
+  });
+});
+
+describe("visitor room bounds", () => {
+  it("keeps the latest visits past the cap, in memory and in storage", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    // Visits without page views: the page-view cap would never drop them.
+    const start = Date.now();
+    const visits = Array.from({ length: TRAIL_VISITS + 5 }, (_, i) =>
+      events.visit(newId("visit"), { at: start + i, number: i + 1 }),
+    );
+    for (let i = 0; i < visits.length; i += EVENTS_PER_FRAME) {
+      tab.send({ type: "track", events: visits.slice(i, i + EVENTS_PER_FRAME) });
+      expect((await tab.next("ack")).rejected).toBeUndefined();
+    }
+    const kept = visits.slice(5).map((visit) => visit.visitId);
+    expect((await trailOf(visitor.id)).visits.map((v) => v.id)).toEqual(kept);
+    await tab.close();
+
+    await agent.close();
+    let stored = 0;
+    await relay.restart((db) => {
+      const row = db
+        .prepare("SELECT count(*) AS n FROM kv WHERE room = ? AND key LIKE 'visit:%'")
+        .get(`visitor/${visitor.id}`) as { n: number };
+      stored = row.n;
+    });
+    expect(stored).toBe(TRAIL_VISITS);
+    agent = await connectAgent(relay, (await login(relay)).token);
+    await agent.next("roster");
+  });
+
+  it("refuses times and sizes no real clock or screen gives, and a later page stays current", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const visitId = newId("visit");
+    const home = events.pageview(visitId, { title: "Home" });
+    const ahead = events.pageview(visitId, {
+      at: Date.now() + CLOCK_AHEAD_MS + 60_000,
+      title: "Ahead",
+    });
+    const endOfTime = events.pageview(visitId, { at: 1e300, title: "End of time" });
+    const engaged = events.engagement(home, 9e15, true, { at: home.at + 5000 });
+    const numbered = events.visit(newId("visit"), { number: 1e300 });
+    const wide = events.visit(newId("visit"), { screen: { width: 1e308, height: 800 } });
+    tab.send({
+      type: "track",
+      events: [events.visit(visitId), home, ahead, endOfTime, engaged, numbered, wide],
+    });
+    const refusal = (id: string, message: string) => ({
+      id,
+      code: "invalid_event",
+      message: expect.stringContaining(message),
+    });
+    expect((await tab.next("ack")).rejected).toEqual([
+      refusal(ahead.id, "more than 24 hours ahead of the relay's clock"),
+      refusal(endOfTime.id, `a timestamp is at most ${TIMESTAMP_MAX}`),
+      refusal(engaged.id, `a duration is at most ${DURATION_MAX_MS} ms`),
+      refusal(numbered.id, `a visit number is at most ${VISIT_NUMBER_MAX}`),
+      refusal(wide.id, `a screen size is at most ${SCREEN_SIZE_MAX} pixels`),
+    ]);
+    const next = events.pageview(visitId, { at: home.at + 1000, title: "Next" });
+    tab.send({ type: "track", events: [next] });
+    await tab.next("ack");
+    expect(await rosterUpdate(visitor.id, (e) => e.page?.title === "Next")).toMatchObject({
+      visit: { pageviews: 2, engagedMs: 0 },
+    });
     await tab.close();
   });
 });

@@ -312,7 +312,7 @@ export class VisitorRoom implements PartyServer {
         }
         const event = checked.value;
         const outcome = isTrailEvent(event)
-          ? this.trail.apply(event)
+          ? this.trail.apply(event, now)
           : await this.chat.apply(event, now);
         if (outcome === "later") continue;
         if (typeof outcome === "object") {
@@ -333,18 +333,18 @@ export class VisitorRoom implements PartyServer {
           visitor.lastActivityAt = now;
           if (this.updateStatus(now)) recordChanged = true;
         }
-        const changes = this.trail.takeChanges();
-        const put = changes.put;
-        this.chat.takeChanges(put);
+        const { put, delete: deleted } = this.trail.takeChanges();
+        this.chat.takeChanges(put, deleted);
         // Moved activity times alone are not worth rewriting the record on every event: a
         // restart loses at most their last moves, and reconnecting tabs count as activity.
         if (recordChanged) put.set(VISITOR_KEY, visitor);
-        // One putMany lands whole by itself; only a trimmed trail needs a transaction.
-        if (changes.delete.length === 0) await this.room.storage.putMany(put);
+        // One putMany lands whole by itself; only a trimmed trail or invitation log needs a
+        // transaction.
+        if (deleted.length === 0) await this.room.storage.putMany(put);
         else {
           await this.room.storage.transaction(async (txn) => {
             await txn.putMany(put);
-            await txn.deleteMany(changes.delete);
+            await txn.deleteMany(deleted);
           });
         }
       }

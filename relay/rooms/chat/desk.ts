@@ -640,7 +640,10 @@ export function createChatDesk(host: DeskHost) {
         if (id === agentId && other.id !== conn.id) return;
       }
       presence.delete(agentId);
-      for (const set of watchers.values()) set.delete(agentId);
+      for (const [chatId, set] of watchers) {
+        // Else the map would keep an empty set for every chat ever opened.
+        if (set.delete(agentId) && set.size === 0) watchers.delete(chatId);
+      }
       presenceChanged();
     },
 

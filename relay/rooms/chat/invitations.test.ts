@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type {
-  InvitationEvent,
-  InvitationRule,
-  LoginResponse,
-  SiteSettingsResponse,
+import {
+  EVENTS_PER_FRAME,
+  INVITATIONS_KEPT,
+  type InvitationEvent,
+  type InvitationRule,
+  type LoginResponse,
+  type SiteSettingsResponse,
 } from "../../../protocol/index.ts";
 import {
   addAgent,
@@ -177,6 +179,83 @@ describe("invitation counts", () => {
     expect(await nextWhere(agent, "notify")).toMatchObject({ text: "Is it dimmable?" });
     await tab.close();
     await agent.close();
+  });
+
+  it("count only the site's own rules and manual invitations, whatever rule the visitor names", async () => {
+    // Rule ids a plain object would take for its own properties.
+    const rules = [rule({ id: "constructor" }), rule({ id: "__proto__" })];
+    await putRules(rules);
+    const manualBefore = (await stats()).manual?.shown ?? 0;
+    const tab = await connectVisitor(relay, newVisitor());
+    await tab.next("welcome");
+    tab.send({
+      type: "track",
+      events: [
+        ...rules.map((named) => invitationEvent(newId("invitation"), "shown", named.id)),
+        invitationEvent(newId("invitation"), "shown", "no-such-rule"),
+        invitationEvent(newId("invitation"), "shown", "toString"),
+        invitationEvent(newId("invitation"), "shown"),
+      ],
+    });
+    await tab.next("ack");
+    const once = { shown: 1, accepted: 0, dismissed: 0 };
+    // Counts of rules the site no longer has (earlier tests') are dropped as well.
+    await expect
+      .poll(async () => Object.entries(await stats()).sort(([a], [b]) => a.localeCompare(b)))
+      .toEqual([
+        ["__proto__", once],
+        ["constructor", once],
+        ["manual", { ...once, shown: manualBefore + 1 }],
+      ]);
+    await tab.close();
+  });
+
+  it("forget the oldest invitations past the cap, in storage too", async () => {
+    const lamps = rule();
+    await putRules([lamps]);
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const ids = Array.from({ length: INVITATIONS_KEPT + 1 }, () => newId("invitation"));
+    for (let i = 0; i < ids.length; i += EVENTS_PER_FRAME) {
+      const shown = ids
+        .slice(i, i + EVENTS_PER_FRAME)
+        .map((id) => invitationEvent(id, "shown", lamps.id));
+      tab.send({ type: "track", events: shown });
+      await tab.next("ack");
+    }
+    // A reply to the forgotten first invitation is an ordinary message; one to the last starts from it.
+    tab.send({
+      type: "track",
+      events: [
+        chatEvents.message("About the first?", { invitationId: ids[0] }),
+        chatEvents.message("About the last?", { invitationId: ids.at(-1) }),
+      ],
+    });
+    await tab.next("ack");
+    const texts = [];
+    for (let i = 0; i < 3; i++) {
+      texts.push(((await tab.next("chat:message")).message as { text: string }).text);
+    }
+    expect(texts).toEqual([
+      "About the first?",
+      "Invitation from the team: Questions about lamps?",
+      "About the last?",
+    ]);
+    await expect
+      .poll(async () => (await stats())[lamps.id])
+      .toEqual({ shown: INVITATIONS_KEPT + 1, accepted: 1, dismissed: 0 });
+    await tab.close();
+
+    let stored = 0;
+    await relay.restart((db) => {
+      const row = db
+        .prepare("SELECT count(*) AS n FROM kv WHERE room = ? AND key LIKE 'invitation:%'")
+        .get(`visitor/${visitor.id}`) as { n: number };
+      stored = row.n;
+    });
+    expect(stored).toBe(INVITATIONS_KEPT);
+    admin = await login(relay);
   });
 
   it("refuse an invitation event without its text", async () => {

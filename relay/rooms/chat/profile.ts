@@ -34,7 +34,8 @@ export function mergeContact(
     const value = update[field]?.trim();
     if (value) next[field] = value;
   }
-  const userId = update.userId?.trim();
+  // Kept as given: it is the string whose signature was checked (the event schema trims it).
+  const userId = update.userId;
   if (userId) {
     // Once the host has vouched for a user id, repeating it unsigned does not undo that.
     const vouched = contact?.userId === userId && contact.verified === true;

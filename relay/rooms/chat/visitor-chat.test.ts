@@ -180,6 +180,45 @@ describe("identify", () => {
     await tab.close();
   });
 
+  it("verifies the user id it stores: the trimmed one", async () => {
+    const site = (await api(relay, "GET", "/api/site", { token: admin.token }))
+      .body as SiteSettingsResponse;
+    const sign = (userId: string) =>
+      createHmac("sha256", site.identitySecret ?? "")
+        .update(userId)
+        .digest("hex");
+    const { visitor, tab } = await visitorTab();
+    const signedWithSpaces = chatEvents.identify({ userId: " alice ", userHash: sign(" alice ") });
+    expect(await track(tab, signedWithSpaces)).toMatchObject({
+      ids: [],
+      rejected: [{ id: signedWithSpaces.id, code: "invalid_event" }],
+    });
+    const signedTrimmed = chatEvents.identify({ userId: " alice ", userHash: sign("alice") });
+    expect(await track(tab, signedTrimmed)).toEqual({ type: "ack", ids: [signedTrimmed.id] });
+    const entry = await nextRosterEntry(agent, visitor.id, (e) => e.contact !== undefined);
+    expect(entry.contact).toEqual({ userId: "alice", verified: true });
+    await tab.close();
+  });
+
+  it("applies identify and custom data once per event id: one sent again changes nothing", async () => {
+    const { visitor, tab } = await visitorTab();
+    const oldName = chatEvents.identify({ name: "Old Name" });
+    const newName = chatEvents.identify({ name: "New Name" });
+    const free = chatEvents.customData({ plan: "free" });
+    const pro = chatEvents.customData({ plan: "pro" });
+    for (const event of [oldName, newName, free, pro]) await track(tab, event);
+    // An outbox re-sends what it was not sure of: acknowledged, and the newer data stays.
+    expect(await track(tab, oldName, free)).toEqual({ type: "ack", ids: [oldName.id, free.id] });
+    await track(tab, chatEvents.customData({ seen: true }));
+    const entry = await nextRosterEntry(agent, visitor.id, (e) => e.customData?.seen === true);
+    expect(entry).toMatchObject({
+      name: "New Name",
+      contact: { name: "New Name" },
+      customData: { plan: "pro", seen: true },
+    });
+    await tab.close();
+  });
+
   it("merges custom data, and null removes a key", async () => {
     const { visitor, tab } = await visitorTab();
     await track(tab, chatEvents.customData({ plan: "pro", seats: 5, trial: true }));

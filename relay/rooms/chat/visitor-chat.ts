@@ -28,6 +28,7 @@ import {
   type InvitationEvent,
   type InviteFrame,
   type OfflineMessageEvent,
+  PROFILE_EVENTS_KEPT,
   TYPING_PREVIEW_LENGTH,
   type VisitorChatMessageFrame,
   type VisitorChatReadFrame,
@@ -45,26 +46,24 @@ import {
 } from "../../http.ts";
 import { log } from "../../log.ts";
 import type { Connection, Json, RoomContext } from "../../party.ts";
-import { sameJson } from "../../same-json.ts";
 import { Throttle } from "../../throttle.ts";
 import { attachableFile } from "../../uploads.ts";
 import type { ApplyOutcome } from "../trail.ts";
 import { Conversation, loadConversation, type MessageDraft } from "./conversation.ts";
 import { InvitationLog } from "./invitations.ts";
 import { type CustomData, mergeContact, mergeCustomData } from "./profile.ts";
+import { RecentIds } from "./recent-ids.ts";
 
 /** The visitor's typing preview reaches the site room at most this often. */
 export const TYPING_PUSH_MS = 250;
 /** Visitor messages forwarded to the site room in one request, at most. */
 const FORWARD_BATCH = 50;
 
+/** What a visitor tells about itself: who it is, custom data, the offline form. */
+type ProfileEvent = IdentifyEvent | CustomDataEvent | OfflineMessageEvent;
+
 /** The chat events a `track` frame may carry. */
-export type ChatEvent =
-  | ChatMessageEvent
-  | IdentifyEvent
-  | CustomDataEvent
-  | OfflineMessageEvent
-  | InvitationEvent;
+export type ChatEvent = ChatMessageEvent | ProfileEvent | InvitationEvent;
 
 /** What the visitor room's record holds about who the visitor is. */
 export type VisitorProfile = {
@@ -199,6 +198,8 @@ export class VisitorChat {
   private pending: ChatMessage[] | undefined;
   private typingText = "";
   private readonly invitations: InvitationLog;
+  /** The latest profile events applied, so that one sent again changes nothing. */
+  private readonly profileEvents = new RecentIds("profile-events", PROFILE_EVENTS_KEPT);
   private readonly forward: Throttle;
   private readonly typingPush: Throttle;
 
@@ -212,9 +213,12 @@ export class VisitorChat {
 
   /** Reads the stored conversation; forwards what an earlier run could not. */
   async load(): Promise<void> {
-    this.conversation = await loadConversation(this.room.storage, this.room.id);
+    [this.conversation] = await Promise.all([
+      loadConversation(this.room.storage, this.room.id),
+      this.invitations.load(),
+      this.profileEvents.load(this.room.storage),
+    ]);
     this.pending = undefined;
-    this.invitations.reset();
     const meta = this.conversation.meta;
     if (meta && meta.forwardedSeq < meta.seq) this.forward.request();
   }
@@ -229,26 +233,21 @@ export class VisitorChat {
     switch (event.kind) {
       case "message":
         return this.applyMessage(event, now);
-      case "identify":
-        return this.applyIdentify(event, visitor);
-      case "custom-data": {
-        const merged = mergeCustomData(visitor.customData, event.data);
-        if (!merged.ok) return merged;
-        if (sameJson(merged.value, visitor.customData ?? {})) return "duplicate";
-        visitor.customData = merged.value;
-        return "stored";
-      }
-      case "offline-message":
-        return this.applyOfflineMessage(event, visitor);
       case "invitation":
         return this.invitations.apply(event);
+      default:
+        return this.applyProfileEvent(event, visitor);
     }
   }
 
-  /** Adds the writes that store the frame's chat changes to `put` (the record is the room's). */
-  takeChanges(put: Map<string, Json>): void {
+  /**
+   * Adds the writes that store the frame's chat changes to `put` and the keys to delete to
+   * `deleted` (the record is the room's).
+   */
+  takeChanges(put: Map<string, Json>, deleted: string[]): void {
     for (const [key, value] of this.conversation.takeChanges()) put.set(key, value);
-    for (const [key, value] of this.invitations.takeChanges()) put.set(key, value);
+    this.invitations.takeChanges(put, deleted);
+    this.profileEvents.takeChanges(put);
   }
 
   /** The frame's writes committed: every tab sees the new messages, the site room gets them. */
@@ -364,6 +363,38 @@ export class VisitorChat {
     return "stored";
   }
 
+  /**
+   * Applies a profile event once per id, like a message: one sent again must not undo what a
+   * later one said. Its id is kept even when it changed nothing, for the same reason.
+   */
+  private async applyProfileEvent(
+    event: ProfileEvent,
+    visitor: VisitorProfile,
+  ): Promise<ApplyOutcome | "later"> {
+    if (this.profileEvents.has(event.id)) return "duplicate";
+    const outcome = await this.applyProfileChange(event, visitor);
+    if (outcome === "stored") this.profileEvents.add(event.id);
+    return outcome;
+  }
+
+  private applyProfileChange(
+    event: ProfileEvent,
+    visitor: VisitorProfile,
+  ): Promise<ApplyOutcome | "later"> | ApplyOutcome {
+    switch (event.kind) {
+      case "identify":
+        return this.applyIdentify(event, visitor);
+      case "custom-data": {
+        const merged = mergeCustomData(visitor.customData, event.data);
+        if (!merged.ok) return merged;
+        visitor.customData = merged.value;
+        return "stored";
+      }
+      case "offline-message":
+        return this.applyOfflineMessage(event, visitor);
+    }
+  }
+
   private async applyIdentify(event: IdentifyEvent, visitor: VisitorProfile) {
     let verified = false;
     if (event.userId && event.userHash) {
@@ -381,7 +412,8 @@ export class VisitorChat {
         };
       }
     }
-    return updateContact(visitor, event, verified);
+    updateContact(visitor, event, verified);
+    return "stored" as const;
   }
 
   private async applyOfflineMessage(
@@ -450,15 +482,13 @@ export class VisitorChat {
   }
 }
 
-/** Takes what the visitor told about itself into its record; "duplicate" when nothing changed. */
+/** Takes what the visitor told about itself into its record. */
 function updateContact(
   visitor: VisitorProfile,
   update: Parameters<typeof mergeContact>[1],
   verified: boolean,
-): ApplyOutcome {
+): void {
   const contact = mergeContact(visitor.contact, update, verified);
-  if (sameJson(contact, visitor.contact ?? {})) return "duplicate";
   visitor.contact = contact;
   if (contact.name) visitor.name = contact.name;
-  return "stored";
 }
