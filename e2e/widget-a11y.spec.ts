@@ -4,7 +4,7 @@ import type { Page } from "@playwright/test";
 import { connectAgent } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
 import { startHostSite } from "./host-site.ts";
-import { watchWidget } from "./widget-page.ts";
+import { parley, watchWidget } from "./widget-page.ts";
 
 const axeSource = readFileSync(
   createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
@@ -119,6 +119,33 @@ test("the keyboard opens the chat, moves focus into it, and Escape brings focus 
   await expect(widget.window).toBeHidden();
   await expect(widget.launcher).toBeFocused();
   await expect(widget.launcher).toHaveAttribute("aria-expanded", "false");
+  agent.close();
+  await site.close();
+});
+
+test("dismissing an invitation's card, by keyboard or pointer, leaves focus on the launcher", async ({
+  browser,
+  relay,
+}) => {
+  const site = await startHostSite(relay.url);
+  const agent = await connectAgent(relay.url);
+  const page = await (await browser.newContext()).newPage();
+  const widget = await watchWidget(page);
+  await page.goto(`${site.url}/demo/index.html`);
+  await expect(widget.launcher).toBeVisible();
+  const dismiss = widget.invitation.getByTestId("invitation-dismiss");
+
+  await parley(page, "invite", "Need a hand choosing a lamp?");
+  await dismiss.focus();
+  await page.keyboard.press("Enter");
+  await expect(widget.invitation).toHaveCount(0);
+  await expect(widget.launcher).toBeFocused();
+
+  await page.locator("body").click();
+  await parley(page, "invite", "Still looking?");
+  await dismiss.click();
+  await expect(widget.invitation).toHaveCount(0);
+  await expect(widget.launcher).toBeFocused();
   agent.close();
   await site.close();
 });

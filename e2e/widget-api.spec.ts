@@ -70,12 +70,14 @@ test("commands queued before load run once it loads, and events tell the page wh
   await expect(widget.launcher.getByTestId("unread-badge")).toHaveCount(0);
   await expect.poll(async () => (await logged(page)).slice(-2)).toEqual([["open"], ["unread", 0]]);
 
-  // Hidden by the page: no launcher, no window, until shown again.
+  // Hidden by the page: no launcher, no window, until shown again (which shows the launcher).
   await parley(page, "hide");
   await expect(widget.launcher).toBeHidden();
   await expect(widget.window).toBeHidden();
+  await parley(page, "open");
   await parley(page, "show");
   await expect(widget.launcher).toBeVisible();
+  await expect(widget.window).toBeHidden();
 
   // Nobody online any more.
   agent.close();

@@ -51,6 +51,36 @@ test("one conversation in every tab: typing, read marks and unread counts follow
   await site.close();
 });
 
+test("Enter sends everything typed, even keys the widget has not rendered yet", async ({
+  browser,
+  relay,
+}) => {
+  await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
+  const site = await startHostSite(relay.url);
+  const agent = await connectAgent(relay.url);
+  const widget = await watchWidget(await (await browser.newContext()).newPage());
+  const { page, composer } = widget;
+  await page.goto(`${site.url}/demo/index.html`);
+  await widget.open();
+  await expect(composer).toBeFocused();
+  // The widget renders a timer's task after each keystroke; a fast typist (or a busy page)
+  // presses Enter before that. Paused timers hold every render back while the keys go in.
+  await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 1_000);
+  await composer.pressSequentially("hi zed");
+  await composer.press("Enter");
+  await page.keyboard.type("next");
+  await page.clock.resume();
+  await expect(widget.messages.getByTestId("message-text")).toHaveText(["hi zed"]);
+  await expect(composer).toHaveValue("next");
+  const visitor = await agent.waitForVisitor(() => true);
+  await expect
+    .poll(async () => (await agent.history(visitor.id)).map((message) => message.text))
+    .toEqual(["hi zed"]);
+  agent.close();
+  await site.close();
+});
+
 test("the chat window stays open on the tab's next page, without taking the page's focus, and closed once closed", async ({
   browser,
   relay,

@@ -1,7 +1,14 @@
 import { connectAgent, offlineMessages } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
 import { startHostSite } from "./host-site.ts";
-import { fillOfflineForm, NO_PRECHAT, setWidgetSettings, watchWidget } from "./widget-page.ts";
+import {
+  fillOfflineForm,
+  logged,
+  NO_PRECHAT,
+  recordEvents,
+  setWidgetSettings,
+  watchWidget,
+} from "./widget-page.ts";
 
 test("messages typed while the relay is down are queued, sent on reconnect and shown once", async ({
   browser,
@@ -81,5 +88,75 @@ test("an offline form sent while the relay is down says sent only after the rela
   expect(stored).toMatchObject([
     { name: "Ann Lee", email: "ann@example.com", text: "Do you deliver to Lisbon on Saturdays?" },
   ]);
+  await site.close();
+});
+
+test("the offline form shows every field, its errors and Send without scrolling, on a phone and a desktop", async ({
+  browser,
+  relay,
+}) => {
+  const site = await startHostSite(relay.url);
+  for (const viewport of [
+    { width: 375, height: 667 },
+    { width: 1280, height: 800 },
+  ]) {
+    const widget = await watchWidget(await (await browser.newContext({ viewport })).newPage());
+    await widget.page.goto(`${site.url}/demo/index.html`);
+    await widget.open();
+    const form = widget.window.getByTestId("offline-form");
+    const send = form.getByRole("button", { name: "Send message" });
+    await expect(send).toBeInViewport({ ratio: 1 });
+    // Sent empty: an error under each required field, and still nothing to scroll.
+    await send.click();
+    const errors = form.getByText("Please fill this in.");
+    await expect(errors).toHaveCount(3);
+    for (const error of await errors.all()) await expect(error).toBeInViewport({ ratio: 1 });
+    await expect(send).toBeInViewport({ ratio: 1 });
+    expect(await form.evaluate((element) => element.scrollHeight - element.clientHeight)).toBe(0);
+    await widget.page.context().close();
+  }
+  await site.close();
+});
+
+test("a site that hides the widget while nobody is online flashes no launcher on the visitor's later pages", async ({
+  browser,
+  relay,
+}) => {
+  await setWidgetSettings(relay.url, { whenOffline: "hide" });
+  const site = await startHostSite(relay.url);
+  const context = await browser.newContext();
+  await recordEvents(context);
+  // Looks every frame for a launcher on screen: the loader's facade or the widget's own.
+  await context.addInitScript(() => {
+    const page = window as unknown as { launcherSeen: boolean };
+    page.launcherSeen = false;
+    const look = () => {
+      const launcher = document
+        .querySelector("parley-chat")
+        ?.shadowRoot?.querySelector(".launcher");
+      if (launcher?.getClientRects().length) page.launcherSeen = true;
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  const widget = await watchWidget(await context.newPage());
+  const { page } = widget;
+  const launcherSeen = () =>
+    page.evaluate(() => (window as unknown as { launcherSeen: boolean }).launcherSeen);
+  // The first page cannot know before the relay says; it remembers for the next ones.
+  await page.goto(`${site.url}/demo/index.html`);
+  await expect.poll(() => logged(page)).toContainEqual(["availability", false]);
+  for (const path of ["products.html", "index.html"]) {
+    await page.goto(`${site.url}/demo/${path}`);
+    await expect.poll(() => logged(page)).toContainEqual(["availability", false]);
+    expect(await launcherSeen()).toBe(false);
+  }
+  // An agent comes online: the launcher shows, and on the next page the facade is back.
+  const agent = await connectAgent(relay.url);
+  await expect(widget.launcher).toBeVisible();
+  await page.route("**/widget.js", () => {});
+  await page.reload();
+  await expect(widget.host.getByRole("button", { name: "Chat" })).toBeVisible();
+  agent.close();
   await site.close();
 });

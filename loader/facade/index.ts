@@ -43,7 +43,11 @@ export type FacadeLook = {
   position?: "left" | "right";
   /** The launcher's label (empty: icon only). */
   text?: string;
-  /** True when the widget will not show (tracking refused): no facade either. */
+  /**
+   * True when the launcher is not to show: tracking refused, or nobody was online on the last
+   * page of a site that hides the widget then (the widget shows its launcher once an agent is).
+   * No facade either.
+   */
   off?: boolean;
 };
 

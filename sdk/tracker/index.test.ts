@@ -322,18 +322,17 @@ describe("createTracker: durable outbox", () => {
     expect(await pending(first.storage)).toEqual([]);
   });
 
-  it("drops events the relay rejects, warning once", async () => {
+  it("drops events the relay rejects, warning once in the relay's words", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { socket, storage } = await load();
     socket().open();
     const [visit, pageview] = socket().events();
-    const rejected = [
-      { id: pageview?.id as string, code: "invalid_event" as const, message: "bad" },
-    ];
+    const message = "A visitor keeps at most 50 custom data keys: remove some with null";
+    const rejected = [{ id: pageview?.id as string, code: "invalid_event" as const, message }];
     socket().receive({ type: "ack", ids: [], rejected });
     socket().receive({ type: "ack", ids: [], rejected });
     expect(await pending(storage)).toEqual([visit?.id]);
-    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls).toEqual([[`parley: the relay rejected an event: ${message}`]]);
     socket().drop();
     socket().open();
     expect(socket().events().slice(2)).toEqual([visit]);

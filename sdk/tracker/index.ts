@@ -275,7 +275,8 @@ export function createTracker({
     if (frame.type === "ack") {
       const rejected = frame.rejected ?? [];
       outbox.settle([...frame.ids, ...rejected.map((event) => event.id)]);
-      if (rejected[0]) warnOnce(`the relay rejected an event: ${rejected[0].code}`);
+      // The relay's own words name the problem ("at most 50 custom data keys"), its code does not.
+      if (rejected[0]) warnOnce(`the relay rejected an event: ${rejected[0].message}`);
     } else if (frame.type === "error") {
       const { code } = frame;
       if (code === "bad_secret" && !renewed) {

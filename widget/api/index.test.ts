@@ -77,23 +77,83 @@ describe("window.parley: commands", () => {
     expect($lines.get()).toMatchObject([{ text: "I need help with my order", state: "pending" }]);
   });
 
-  it("records custom data with accepted values only", () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
+  it("records custom data whole, or nothing with one warning naming what is wrong", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { recorded } = startTestSession();
-    commands.setCustomData?.({ plan: "pro", cartValue: 129.5, vip: true, nested: { no: 1 } });
+    const keys = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, index) => [`key${index}`, index]));
+    commands.setCustomData?.({ plan: "pro", nested: { no: 1 } });
+    commands.setCustomData?.({ plan: "pro", nested: { no: 2 } });
+    commands.setCustomData?.(keys(51));
+    commands.setCustomData?.({ total: Number.POSITIVE_INFINITY });
+    commands.setCustomData?.({ [`k${"e".repeat(64)}`]: 1 });
+    commands.setCustomData?.({});
+    expect(recorded).toEqual([]);
+    expect(warn.mock.calls).toEqual([
+      [
+        'parley: setCustomData: "nested" must be a text of up to 256 characters, a finite number, a boolean or null; nothing was sent',
+      ],
+      ["parley: setCustomData: at most 50 keys are kept, 51 were given; nothing was sent"],
+      [
+        'parley: setCustomData: "total" must be a text of up to 256 characters, a finite number, a boolean or null; nothing was sent',
+      ],
+      [
+        'parley: setCustomData: the key "keeeeeeeeeeeeeeeeeee…" is longer than 64 characters; nothing was sent',
+      ],
+      ["parley: setCustomData: no keys were given; nothing was sent"],
+    ]);
+    commands.setCustomData?.({ plan: "pro", cartValue: 129.5, vip: true, coupon: null });
+    commands.setCustomData?.(keys(50));
     expect(recorded).toMatchObject([
-      { kind: "custom-data", data: { plan: "pro", cartValue: 129.5, vip: true } },
+      { kind: "custom-data", data: { plan: "pro", cartValue: 129.5, vip: true, coupon: null } },
+      { kind: "custom-data", data: keys(50) },
     ]);
   });
 
-  it("hides and shows the launcher; hiding closes the window", () => {
+  it("identifies the visitor with every field given, or with nothing and one warning why", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { recorded } = startTestSession();
+    commands.identify?.({});
+    commands.identify?.({ name: 12, email: [] });
+    commands.identify?.({ name: "Ann", email: "ann@" });
+    commands.identify?.({ phone: "5".repeat(41) });
+    expect(recorded).toEqual([]);
+    expect(warn.mock.calls).toEqual([
+      [
+        "parley: identify: none of name, email, phone, userId, userHash was given; nothing was sent",
+      ],
+      ["parley: identify: name must be a text of up to 256 characters; nothing was sent"],
+      ["parley: identify: email is not an email address; nothing was sent"],
+      ["parley: identify: phone must be a text of up to 40 characters; nothing was sent"],
+    ]);
+    // Blank or absent fields are only not given.
+    commands.identify?.({ name: " Ann ", email: "", phone: null, plan: "pro" });
+    expect(recorded).toMatchObject([{ kind: "identify", name: "Ann" }]);
+    expect(recorded[0]).not.toHaveProperty("email");
+  });
+
+  it("sends no blank message, with one warning", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { recorded } = startTestSession();
+    commands.sendMessage?.("   ");
+    commands.sendMessage?.("\n");
+    expect(recorded).toEqual([]);
+    expect(warn.mock.calls).toEqual([["parley: sendMessage: the text is blank; nothing was sent"]]);
+  });
+
+  it("hides and shows the launcher; hidden, the window stays closed until shown", () => {
     startTestSession();
     commands.open?.();
     commands.hide?.();
     expect($launcherVisible.get()).toBe(false);
     expect($open.get()).toBe(false);
+    commands.open?.();
+    expect($open.get()).toBe(false);
+    commands.toggle?.();
+    expect($open.get()).toBe(false);
     commands.show?.();
     expect($launcherVisible.get()).toBe(true);
+    expect($open.get()).toBe(false);
     commands.toggle?.();
     expect($open.get()).toBe(true);
     commands.toggle?.();

@@ -81,15 +81,18 @@ const eventName = (name: unknown, listener: unknown): keyof ParleyEvents | undef
  * are, so each command checks its own.
  */
 export const commands: Record<string, (...args: unknown[]) => void> = {
-  /** Opens the chat window. @example parley("open") */
+  /** Opens the chat window (not while hidden by `hide`). @example parley("open") */
   open: openChat,
   /** Closes the chat window. @example parley("close") */
   close: closeChat,
   /** Opens the chat window if closed, else closes it. @example parley("toggle") */
   toggle: toggleChat,
-  /** Shows the launcher again after `hide`. @example parley("show") */
+  /** Shows the launcher again after `hide` (the window stays closed). @example parley("show") */
   show: () => setHiddenByHost(false),
-  /** Hides the launcher and the window until `show`. @example parley("hide") */
+  /**
+   * Hides the launcher and the window until `show`; meanwhile `open` and `toggle` do nothing.
+   * @example parley("hide")
+   */
   hide: () => setHiddenByHost(true),
   /**
    * Tells the agents who the visitor is; any of name, email, phone, userId with userHash
@@ -105,7 +108,11 @@ export const commands: Record<string, (...args: unknown[]) => void> = {
   setCustomData,
   /** Sends a message as the visitor. @example parley("sendMessage", "I need help with my order") */
   sendMessage: (text) =>
-    typeof text === "string" ? void sendMessage(text) : warnOnce("sendMessage takes a string"),
+    typeof text !== "string"
+      ? warnOnce("sendMessage takes a string")
+      : text.trim()
+        ? void sendMessage(text)
+        : warnOnce("sendMessage: the text is blank; nothing was sent"),
   /**
    * Shows the visitor an invitation to chat from the site's team, as a card by the launcher
    * (up to 500 characters; the visitor's reply starts a chat from it). Counted in the console

@@ -1,5 +1,6 @@
 import type { RefObject } from "preact";
 import { useEffect } from "preact/hooks";
+import { useReturnFocus } from "./useReturnFocus.ts";
 
 /** The dialog's first field (the composer, or a form's first input), else the dialog itself. */
 const firstField = (dialog: HTMLElement) =>
@@ -19,16 +20,11 @@ export function useDialogFocus(
   content: string,
   takeFocus = true,
 ): void {
+  useReturnFocus(dialog, returnTo);
   useEffect(() => {
     const element = dialog.current;
-    if (!element) return;
-    if (takeFocus) firstField(element).focus();
-    return () => {
-      const root = element.getRootNode() as ShadowRoot | Document;
-      // The launcher may be hidden until this render has finished (full screen on phones).
-      if (element.contains(root.activeElement)) queueMicrotask(() => returnTo.current?.focus());
-    };
-  }, [dialog, returnTo]);
+    if (element && takeFocus) firstField(element).focus();
+  }, [dialog]);
 
   useEffect(() => {
     const element = dialog.current;

@@ -24,15 +24,23 @@ export function Composer() {
   const fileInput = useRef<HTMLInputElement>(null);
   const emojiButton = useRef<HTMLButtonElement>(null);
 
+  // What the field holds, not `draft`: `draft` is as of the last render, and useStore renders a
+  // task after each keystroke, so a fast Enter (or a busy page) comes before that render.
   const send = () => {
-    if (sendMessage(draft)) setDraft("");
-    input.current?.focus();
+    const field = input.current;
+    if (field && sendMessage(field.value)) {
+      // Emptied now rather than at the next render: a key typed meanwhile starts a new message.
+      field.value = "";
+      setDraft("");
+    }
+    field?.focus();
   };
   const insert = (emoji: string) => {
     const field = input.current;
-    const at = field?.selectionStart ?? draft.length;
+    const text = field?.value ?? draft;
+    const at = field?.selectionStart ?? text.length;
     const end = field?.selectionEnd ?? at;
-    setDraft(draft.slice(0, at) + emoji + draft.slice(end));
+    setDraft(text.slice(0, at) + emoji + text.slice(end));
     setPickerOpen(false);
     requestAnimationFrame(() => {
       field?.focus();

@@ -43,7 +43,7 @@ export function Field({ form, name, rule, value, error, t, onInput }: FieldProps
         {t[name]}
         {rule === "optional" && <span class="hint"> ({t.optional})</span>}
       </label>
-      {type === "textarea" ? <textarea rows={3} {...props} /> : <input type={type} {...props} />}
+      {type === "textarea" ? <textarea rows={2} {...props} /> : <input type={type} {...props} />}
       {error && (
         <span class="error" id={`${id}-error`}>
           {error === "email" ? t.badEmail : t.required}

@@ -2,16 +2,18 @@ import { useStore } from "@nanostores/preact";
 import { useForm } from "../../hooks/useForm.ts";
 import { $contact } from "../../stores/identity/index.ts";
 import { $strings } from "../../stores/locale/index.ts";
-import { submitPrechat } from "../../stores/prechat/index.ts";
-import { $settings } from "../../stores/settings/index.ts";
+import { $prechatFields, submitPrechat } from "../../stores/prechat/index.ts";
 import { Field } from "../Field/index.tsx";
 
-/** Before the first message: name, email and phone, each off, optional or required per site. */
+/**
+ * Before the first message: name, email and phone, each off, optional or required per site;
+ * only the required ones still missing once the host page has said who the visitor is.
+ */
 export function PrechatForm() {
-  const { prechat } = useStore($settings);
+  const fields = useStore($prechatFields);
   const contact = useStore($contact);
   const t = useStore($strings);
-  const form = useForm(contact, prechat);
+  const form = useForm(contact, fields);
   return (
     <form
       class="form"
@@ -26,7 +28,7 @@ export function PrechatForm() {
           key={name}
           form="prechat"
           name={name}
-          rule={prechat[name]}
+          rule={fields[name] ?? "off"}
           value={form.values[name] ?? ""}
           error={form.errors[name]}
           onInput={form.set(name)}

@@ -38,7 +38,7 @@ export function Widget() {
       style={{ "--c": color, "--on": textOn(color) }}
     >
       {open && <ChatWindow launcher={launcher} />}
-      <InvitationCard />
+      <InvitationCard launcher={launcher} />
       <Launcher button={launcher} />
       {spotlight && Spotlight && (
         <Spotlight spotlight={spotlight} onDismiss={dismissSpotlight} t={t} />

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ChatMessage } from "../../../protocol/chat.ts";
+import type { ChatFile, ChatMessage } from "../../../protocol/chat.ts";
 import { MESSAGE_LENGTH } from "../../../protocol/limits.ts";
 import { startTestSession } from "../../testing/index.ts";
 import {
@@ -115,6 +115,30 @@ describe("chat store: sending", () => {
 });
 
 describe("chat store: offline and reloads", () => {
+  it("shows a file sent from an earlier page still in the outbox with its file, until settled", () => {
+    const file: ChatFile = {
+      id: "upload-0001",
+      name: "receipt.pdf",
+      size: 2048,
+      type: "application/pdf",
+      url: "https://relay.test/api/uploads/upload-0001",
+      image: false,
+    };
+    const first = startTestSession();
+    const line = sendMessage("", file);
+    // The page is left before the relay has it; the next load finds it in the outbox.
+    const reload = { visitorId: first.visitorId, prefs: first.session.prefs };
+    const next = startTestSession(reload);
+    restorePending(first.recorded);
+    expect($lines.get()).toMatchObject([{ id: line?.id, text: "", file, state: "pending" }]);
+
+    // Stored by the relay: the file is not kept for later pages any more.
+    next.receive({ type: "ack", ids: [line?.id ?? ""] });
+    startTestSession(reload);
+    restorePending(first.recorded);
+    expect($lines.get()[0]?.file).toBeUndefined();
+  });
+
   it("shows messages an earlier page left in the outbox, once, also after the history arrives", () => {
     const { receive } = startTestSession();
     const waiting = {

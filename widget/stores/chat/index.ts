@@ -91,6 +91,22 @@ let lastPreview = "";
 /** What the visitor has read, as kept in the preferences: per visitor, for a new identity. */
 type ReadMark = { visitorId: string; seq: number };
 
+/**
+ * The files of the visitor's messages still in the outbox, by message id. The outbox event
+ * names a file by id only, so a later page load would have nothing to show it with.
+ */
+const PENDING_FILES = "pending-files";
+const pendingFiles = () => prefs().get<Record<string, ChatFile>>(PENDING_FILES) ?? {};
+
+/** Forgets the files of messages the relay has settled (stored or refused). */
+const forgetPendingFiles = (ids: string[]) => {
+  const files = pendingFiles();
+  const settled = ids.filter((id) => id in files);
+  if (!settled.length) return;
+  for (const id of settled) delete files[id];
+  prefs().set(PENDING_FILES, files);
+};
+
 const agentTyping = (agent: ChatAgent | null) => {
   clearTimeout(typingTimer);
   $agentTyping.set(agent);
@@ -152,6 +168,7 @@ export function receiveChat(frame: VisitorServerFrame): void {
       const acked = new Set(frame.ids);
       const refused = new Set(frame.rejected?.map((event) => event.id));
       if (!acked.size && !refused.size) break;
+      forgetPendingFiles([...acked, ...refused]);
       $lines.set(
         $lines
           .get()
@@ -171,10 +188,11 @@ export function receiveChat(frame: VisitorServerFrame): void {
 }
 
 /**
- * Shows the messages an earlier page load left in the outbox (typed while offline) as pending:
- * they go out on the next connection and are then shown once, as stored.
+ * Shows the messages an earlier page load left in the outbox (typed while offline) as pending,
+ * files included: they go out on the next connection and are then shown once, as stored.
  */
 export function restorePending(events: TrackingEvent[]): void {
+  const files = pendingFiles();
   let lines = $lines.get();
   for (const event of events)
     if (event.kind === "message")
@@ -184,6 +202,7 @@ export function restorePending(events: TrackingEvent[]): void {
         at: event.at,
         author: { kind: "visitor" },
         text: event.text,
+        file: event.fileId ? files[event.id] : undefined,
         state: "pending",
       });
   $lines.set(lines);
@@ -243,6 +262,7 @@ export function sendMessage(text: string, file?: ChatFile): Line | undefined {
   const invitationId = $replyTo.get();
   if (invitationId) event.invitationId = invitationId;
   if (!record(event)) return;
+  if (file) prefs().set(PENDING_FILES, { ...pendingFiles(), [line.id]: file });
   $lines.set(upsert($lines.get(), line));
   $replyTo.set(null);
   sendPreview("");

@@ -1,26 +1,38 @@
 import { atom, computed } from "nanostores";
+import type { FieldRule, WidgetSettings } from "../../../protocol/chat.ts";
 import { type FieldValues, filledFields } from "../../forms/index.ts";
 import { $lines } from "../chat/index.ts";
 import { $contact, identify } from "../identity/index.ts";
 import { prefs } from "../session/index.ts";
 import { $settings } from "../settings/index.ts";
 
+/** The pre-chat form's fields, each with the site's rule for it. */
+export type PrechatFields = Partial<WidgetSettings["prechat"]>;
+
 /** The visitor has filled in the pre-chat form (remembered across page loads). */
 export const $prechatDone = atom(false);
 
 /**
- * The pre-chat form comes before the first message, when the site asks for any field, unless
- * the visitor filled it in before, or the host page told us who they are (`identify`).
+ * What the pre-chat form asks before the first message: every field the site asks for; of a
+ * visitor the host page identified (`identify`), only the required fields it did not give.
+ * Nothing once the visitor filled the form in or has written before.
  */
-export const $prechatNeeded = computed(
+export const $prechatFields = computed(
   [$settings, $prechatDone, $contact, $lines],
-  (settings, done, contact, lines) =>
-    Object.values(settings.prechat).some((rule) => rule !== "off") &&
-    !done &&
-    !contact.name &&
-    !contact.email &&
-    !lines.some((line) => line.author.kind === "visitor"),
+  (settings, done, contact, lines) => {
+    const fields: PrechatFields = {};
+    if (done || lines.some((line) => line.author.kind === "visitor")) return fields;
+    const identified = Object.keys(contact).length > 0;
+    const rules = Object.entries(settings.prechat) as [keyof PrechatFields, FieldRule][];
+    for (const [name, rule] of rules)
+      if (rule === "required" ? !contact[name] : rule === "optional" && !identified)
+        fields[name] = rule;
+    return fields;
+  },
 );
+
+/** The pre-chat form comes before the first message while it has anything to ask. */
+export const $prechatNeeded = computed($prechatFields, (fields) => Object.keys(fields).length > 0);
 
 /** Reads whether the form was filled in on an earlier page. */
 export function restorePrechat(): void {
@@ -29,8 +41,9 @@ export function restorePrechat(): void {
 
 /** Sends the pre-chat form (values already checked): the visitor's identity, then the chat. */
 export function submitPrechat(values: FieldValues): void {
-  const { name, email, phone } = filledFields(values, $settings.get().prechat);
-  identify({ name, email, phone });
+  const filled = filledFields(values, $prechatFields.get());
+  // All optional and left empty: nobody to tell about.
+  if (Object.keys(filled).length) identify(filled);
   $prechatDone.set(true);
   prefs().set("prechat", true);
 }

@@ -1,8 +1,6 @@
 import { atom, computed } from "nanostores";
-import type { FacadeLook } from "../../../loader/facade/index.ts";
 import type { WidgetSettings } from "../../../protocol/chat.ts";
 import type { VisitorServerFrame } from "../../../protocol/visitor.ts";
-import { prefs } from "../session/index.ts";
 
 /** How the widget looks and behaves before the relay has sent the site's settings. */
 export const DEFAULT_SETTINGS: WidgetSettings = {
@@ -43,14 +41,6 @@ export function applySnippetLook(look: { color?: string; position?: string }): v
 
 /** Applies the settings in `welcome` and the agents' availability. */
 export function receiveSettings(frame: VisitorServerFrame): void {
-  if (frame.type === "welcome") {
-    const { settings } = frame;
-    $fromRelay.set(settings);
-    // The next page's facade launcher starts with this look.
-    prefs().set("facade", {
-      color: settings.color,
-      position: settings.position,
-      text: settings.launcherText,
-    } satisfies FacadeLook);
-  } else if (frame.type === "availability") $online.set(frame.online);
+  if (frame.type === "welcome") $fromRelay.set(frame.settings);
+  else if (frame.type === "availability") $online.set(frame.online);
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SETTINGS, startTestSession } from "../../testing/index.ts";
 import { $contact, identify } from "../identity/index.ts";
 import { $prechatDone, restorePrechat, submitPrechat } from "../prechat/index.ts";
-import { $settings, applySnippetLook } from "../settings/index.ts";
+import { $online, $settings, applySnippetLook } from "../settings/index.ts";
 import { $launcherVisible, $muted, $panel, restoreUi, setHiddenByHost, setMuted } from "./index.ts";
 
 const state = (status: "requested" | "active" | "resolved" | "missed" | null) => ({
@@ -74,6 +74,12 @@ describe("ui store: what the window shows", () => {
     expect($panel.get()).toBe("prechat");
     identify({ email: "ann@example.com" });
     expect($panel.get()).toBe("composer");
+
+    // Any field will do: the form asks a visitor the page identified only for required ones.
+    $contact.set({});
+    startTestSession({ settings });
+    identify({ phone: "+1 555 0100" });
+    expect($panel.get()).toBe("composer");
   });
 
   it("hides the launcher when nobody is online if the site says so, or the page asks", () => {
@@ -108,13 +114,40 @@ describe("settings store", () => {
   });
 
   it("keeps the relay's look for the next page's facade", () => {
-    const { session } = startTestSession({
+    const { session, receive } = startTestSession({
       settings: { ...SETTINGS, color: "#aa0000", position: "left", launcherText: "Help" },
     });
+    restoreUi();
+    receive({ type: "availability", online: true });
     expect(session.prefs.get("facade")).toEqual({
       color: "#aa0000",
       position: "left",
       text: "Help",
     });
+  });
+
+  it("on a site that hides the widget, keeps the launcher hidden from the next page's start while nobody is online", () => {
+    const settings = { ...SETTINGS, whenOffline: "hide" } as const;
+    const first = startTestSession({ settings });
+    restoreUi();
+    first.receive({ type: "availability", online: false });
+    // No facade on the next page, and no launcher before the relay says anyone is online.
+    expect(first.session.prefs.get("facade")).toEqual({ off: true });
+    const next = startTestSession({
+      visitorId: first.visitorId,
+      prefs: first.session.prefs,
+      settings,
+    });
+    $online.set(undefined);
+    restoreUi();
+    expect($launcherVisible.get()).toBe(false);
+    next.receive({ type: "availability", online: true });
+    expect($launcherVisible.get()).toBe(true);
+    expect(first.session.prefs.get("facade")).toMatchObject({ color: SETTINGS.color });
+    // A page that starts after that shows its launcher at once.
+    startTestSession({ visitorId: first.visitorId, prefs: first.session.prefs, settings });
+    $online.set(undefined);
+    restoreUi();
+    expect($launcherVisible.get()).toBe(true);
   });
 });

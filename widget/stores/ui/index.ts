@@ -1,5 +1,5 @@
 import { atom, computed } from "nanostores";
-import { prefKey } from "../../../loader/facade/index.ts";
+import { type FacadeLook, prefKey } from "../../../loader/facade/index.ts";
 import { $status } from "../chat/index.ts";
 import { $prechatNeeded } from "../prechat/index.ts";
 import { $session, prefs } from "../session/index.ts";
@@ -19,16 +19,40 @@ export const $off = atom(false);
 /** Sounds are muted (remembered). */
 export const $muted = atom(false);
 
+/** The site hid the launcher on the visitor's last page (kept in the facade's look). */
+const $hiddenOnLastPage = atom(false);
+
 /**
- * The launcher shows unless the host hid it, the widget is off, or nobody is online and the
- * site hides the widget then (a visitor in an active chat keeps it).
+ * The site hides the widget: nobody is online and its settings say so (a visitor in an active
+ * chat keeps it). Until the relay has said whether anyone is online, as on the visitor's last
+ * page, so that on such a site the launcher does not flash up on every page load.
  */
+const $hiddenBySite = computed(
+  [$settings, $online, $status, $hiddenOnLastPage],
+  (settings, online, status, before) =>
+    online === undefined
+      ? before
+      : settings.whenOffline === "hide" && !online && status !== "active",
+);
+
+/** The launcher shows unless the host hid it, the widget is off, or the site hides it. */
 export const $launcherVisible = computed(
-  [$hiddenByHost, $off, $settings, $online, $status],
-  (hidden, off, settings, online, status) =>
-    !hidden &&
-    !off &&
-    !(settings.whenOffline === "hide" && online === false && status !== "active"),
+  [$hiddenByHost, $off, $hiddenBySite],
+  (hidden, off, bySite) => !hidden && !off && !bySite,
+);
+
+/**
+ * How the next page's facade is to draw the launcher: the site's look, and none at all while
+ * the site hides it. Known once the relay has said whether anyone is online.
+ */
+const $facadeLook = computed(
+  [$settings, $online, $hiddenBySite],
+  (settings, online, hidden): FacadeLook | undefined =>
+    online === undefined
+      ? undefined
+      : hidden
+        ? { off: true }
+        : { color: settings.color, position: settings.position, text: settings.launcherText },
 );
 
 /**
@@ -46,9 +70,12 @@ export const $panel = computed(
         : "composer",
 );
 
-/** Opens the chat window (not when the widget is off). */
+/**
+ * Opens the chat window, unless the widget is off or the host page hid it: hidden means the
+ * window too, until `show` (which brings back the launcher, not the window).
+ */
 export function openChat(): void {
-  if (!$off.get()) $open.set(true);
+  if (!$off.get() && !$hiddenByHost.get()) $open.set(true);
 }
 
 /** Closes the chat window. */
@@ -82,10 +109,13 @@ export function setMuted(muted: boolean): void {
 
 /**
  * Reads the remembered preferences of the interface, and reopens the window when it was open on
- * this tab's previous page (kept in sessionStorage: other tabs do not open with it).
+ * this tab's previous page (kept in sessionStorage: other tabs do not open with it). From then
+ * on keeps the launcher's look for the next page's facade.
  */
 export function restoreUi(): void {
   $muted.set(prefs().get<boolean>("muted") === true);
+  $hiddenOnLastPage.set(prefs().get<FacadeLook>("facade")?.off === true);
+  $facadeLook.listen((look) => look && prefs().set("facade", look));
   const key = prefKey($session.get()?.site ?? "", "open");
   try {
     if (sessionStorage.getItem(key) === "1" && !$off.get()) {
