@@ -84,6 +84,55 @@ describe("presence", () => {
     await tab.close();
   });
 
+  it("goes idle when the tracker says engagement stopped, a minute after the last input, though heartbeats came after the input", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const view = events.pageview(newId("visit"));
+    tab.send({ type: "track", events: [view] });
+    await tab.next("ack");
+    await statusOf(visitor.id, "online", (e) => e.visit !== null);
+    // The visitor reads and scrolls for 45 s, then stops: the tracker goes on reporting it
+    // engaged until its idle minute is up, and then says engagement stopped.
+    for (const engagedMs of [15_000, 30_000, 45_000, 60_000, 75_000, 90_000]) {
+      await waitFor(15_000);
+      tab.send({
+        type: "track",
+        events: [events.engagement(view, engagedMs, true, { at: Date.now() })],
+      });
+      await tab.next("ack");
+    }
+    expect(statusesSent(visitor.id)).not.toContain("idle");
+    await waitFor(15_000);
+    tab.send({
+      type: "track",
+      events: [events.engagement(view, 105_000, false, { at: Date.now() })],
+    });
+    await tab.next("ack");
+    const idle = await statusOf(visitor.id, "idle");
+    expect(idle.visit).toMatchObject({ engaged: false, engagedMs: 105_000 });
+    await tab.close();
+  });
+
+  it("goes idle when the tracker falls silent while engaged (a frozen tab)", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    await tab.next("welcome");
+    const view = events.pageview(newId("visit"));
+    tab.send({ type: "track", events: [view] });
+    await tab.next("ack");
+    await waitFor(50_000);
+    tab.send({
+      type: "track",
+      events: [events.engagement(view, 50_000, true, { at: Date.now() })],
+    });
+    await tab.next("ack");
+    await waitFor(IDLE_AFTER_MS - 40_000);
+    expect(statusesSent(visitor.id)).not.toContain("idle");
+    await advanceUntilStatus(visitor.id, "idle", 5_000);
+    await tab.close();
+  });
+
   it("keeps a visitor who navigates (closes one tab, opens the next) online", async () => {
     const visitor = newVisitor();
     const first = await connectVisitor(relay, visitor);

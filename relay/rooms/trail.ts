@@ -206,16 +206,10 @@ export class VisitorTrail {
     return { put, delete: deleted };
   }
 
-  /** What the roster shows of the trail, taken on every event. */
-  summary(): TrailSummary {
-    const visit = this.current;
-    const page = this.latestView;
+  /** Whether the latest engagement report of the current visit says the visitor is engaged. */
+  engaged(): boolean {
     let latestReport: StoredPageView | undefined;
-    let count = 0;
-    let engagedMs = 0;
-    for (const view of (visit && this.viewsByVisit.get(visit.id)) ?? []) {
-      count += 1;
-      engagedMs += view.engagedMs;
+    for (const view of this.currentViews()) {
       if (
         !latestReport ||
         later(view.activeAt, view.seq, latestReport.activeAt, latestReport.seq)
@@ -223,11 +217,29 @@ export class VisitorTrail {
         latestReport = view;
       }
     }
+    return latestReport?.active ?? false;
+  }
+
+  /** The current visit's page views. */
+  private currentViews(): Iterable<StoredPageView> {
+    return (this.current && this.viewsByVisit.get(this.current.id)) ?? [];
+  }
+
+  /** What the roster shows of the trail, taken on every event. */
+  summary(): TrailSummary {
+    const visit = this.current;
+    const page = this.latestView;
+    let count = 0;
+    let engagedMs = 0;
+    for (const view of this.currentViews()) {
+      count += 1;
+      engagedMs += view.engagedMs;
+    }
     return {
       visit,
       pageviews: count,
       engagedMs,
-      engaged: latestReport?.active ?? false,
+      engaged: this.engaged(),
       page: page ? { url: page.url, title: page.title } : null,
       visits: this.totals.visits,
       firstSource: this.totals.firstSource,

@@ -15,6 +15,7 @@ import {
   type ErrorCode,
   type Geo,
   GONE_AFTER_MS,
+  HEARTBEAT_MS,
   IDLE_AFTER_MS,
   IdSchema,
   type RosterEntry,
@@ -64,7 +65,11 @@ type VisitorRecord = {
   createdAt: number;
   device: Device;
   geo: Geo;
-  /** Relay time of the last activity: a tab opening, a visit, a page view, active engagement. */
+  /**
+   * Relay time of the last activity: a tab opening, a visit, a page view, a chat event. Not an
+   * engagement heartbeat: it comes up to a minute after the visitor's last input (see
+   * {@link presenceAt}).
+   */
   lastActivityAt: number;
   /** Relay time when the last tab closed; null while one is open. */
   closedAt: number | null;
@@ -324,15 +329,14 @@ export class VisitorRoom implements PartyServer {
         stored = true;
         if (isTrailEvent(event)) trailChanged = true;
         else recordChanged = true;
-        if (event.kind !== "engagement" || event.active) active = true;
+        if (event.kind !== "engagement") active = true;
       }
       if (stored) {
         // Engaged time is measured against trail reports only.
         if (trailChanged) visitor.engagedAt = now;
-        if (active) {
-          visitor.lastActivityAt = now;
-          if (this.updateStatus(now)) recordChanged = true;
-        }
+        if (active) visitor.lastActivityAt = now;
+        // An engagement report alone may end the visitor's engagement, and so its presence.
+        if ((active || trailChanged) && this.updateStatus(now)) recordChanged = true;
         const { put, delete: deleted } = this.trail.takeChanges();
         this.chat.takeChanges(put, deleted);
         // Moved activity times alone are not worth rewriting the record on every event: a
@@ -395,7 +399,7 @@ export class VisitorRoom implements PartyServer {
   private updateStatus(now: number): boolean {
     const visitor = this.visitor;
     if (!visitor) return false;
-    const status = presenceAt(visitor, this.openTabs() > 0, now);
+    const status = presenceAt(visitor, this.openTabs() > 0, this.trail.engaged(), now);
     if (status === visitor.status) return false;
     visitor.status = status;
     this.rosterPush.request();
@@ -409,7 +413,9 @@ export class VisitorRoom implements PartyServer {
     let next: number | null = null;
     if (this.openTabs() > 0) {
       next =
-        visitor.status === "online" ? visitor.lastActivityAt + IDLE_AFTER_MS : now + WATCHDOG_MS;
+        visitor.status === "online"
+          ? onlineUntil(visitor, this.trail.engaged())
+          : now + WATCHDOG_MS;
     } else if (visitor.status !== "gone") {
       next = (visitor.closedAt ?? now) + GONE_AFTER_MS;
     }
@@ -469,11 +475,34 @@ export class VisitorRoom implements PartyServer {
   }
 }
 
-/** Presence from the record: tabs open (or closed only just now), and recent activity. */
-function presenceAt(visitor: VisitorRecord, tabsOpen: boolean, now: number): VisitorStatus {
+/**
+ * An engaged visitor stays online this long after the latest engagement report: the tracker
+ * reports every HEARTBEAT_MS while engaged, and says at once when engagement stops.
+ */
+const ENGAGED_REPORT_GRACE_MS = HEARTBEAT_MS + 5_000;
+
+/**
+ * Until when a visitor with a tab open is online: within IDLE_AFTER_MS of its last page view or
+ * other event, and while the tracker's latest report (not older than a heartbeat and some slack)
+ * says it is engaged: input within the last IDLE_AFTER_MS, the tab shown and focused.
+ * Heartbeats alone are not activity: the tracker sends them for a minute after the last input,
+ * and counting them made a still visitor idle only after almost two.
+ */
+function onlineUntil(visitor: VisitorRecord, engaged: boolean): number {
+  const byActivity = visitor.lastActivityAt + IDLE_AFTER_MS;
+  return engaged ? Math.max(byActivity, visitor.engagedAt + ENGAGED_REPORT_GRACE_MS) : byActivity;
+}
+
+/** Presence from the record: tabs open (or closed only just now), and activity. */
+function presenceAt(
+  visitor: VisitorRecord,
+  tabsOpen: boolean,
+  engaged: boolean,
+  now: number,
+): VisitorStatus {
   const lingering = visitor.closedAt !== null && now - visitor.closedAt < GONE_AFTER_MS;
   if (!tabsOpen && !lingering) return "gone";
-  return now - visitor.lastActivityAt >= IDLE_AFTER_MS ? "idle" : "online";
+  return now < onlineUntil(visitor, engaged) ? "online" : "idle";
 }
 
 /** "City 40" when the city is known, else "Visitor 40", as JivoChat names visitors. */
