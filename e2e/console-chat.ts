@@ -18,8 +18,16 @@ export type ChatVisitor = {
   raw: string[];
   /** Sends a chat message (a durable `track` event) and resolves once the relay acked it. */
   say(text: string, extra?: { fileId?: string }): Promise<void>;
-  /** Sends an `identify` event (the pre-chat form). */
-  identify(contact: { name?: string; email?: string }): Promise<void>;
+  /** Sends an `identify` event (the pre-chat form, `parley('identify', …)`). */
+  identify(contact: {
+    name?: string;
+    email?: string;
+    phone?: string;
+    userId?: string;
+    userHash?: string;
+  }): Promise<void>;
+  /** Sends a `custom-data` event (`parley('setCustomData', …)`). */
+  setCustomData(data: Record<string, string | number | boolean | null>): Promise<void>;
   /** The live typing preview agents see. */
   typing(text: string): void;
   /** The visitor has seen every message up to `seq`. */
@@ -111,6 +119,8 @@ export async function connectVisitor(
       track([{ kind: "message", id: eventId("m"), at: Date.now(), text, ...extra }]),
     identify: (contact) =>
       track([{ kind: "identify", id: eventId("i"), at: Date.now(), ...contact }]),
+    setCustomData: (data) =>
+      track([{ kind: "custom-data", id: eventId("c"), at: Date.now(), data }]),
     typing: (text) => ws.send(JSON.stringify({ type: "chat:typing", text })),
     read: (seq) => ws.send(JSON.stringify({ type: "chat:read", seq })),
     waitFor: waitFor as ChatVisitor["waitFor"],

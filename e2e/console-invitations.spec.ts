@@ -27,11 +27,14 @@ test("an admin writes a rule in Settings; the console counts its invitations sho
   await page.getByTestId("rules-save").click();
   await expect(page.getByTestId("rules-saved")).toBeVisible();
 
-  // A regular expression that does not compile is refused by the relay, with its reason.
+  // A regular expression that does not compile is refused by the relay, with its reason and
+  // the field as the editor names it.
   await rule.getByLabel("How the URL is matched").selectOption("regex");
   await rule.getByTestId("rule-url-pattern").fill("([a-z]");
   await page.getByTestId("rules-save").click();
-  await expect(page.getByTestId("rules-error")).toContainText("regular expression");
+  await expect(page.getByTestId("rules-error")).toHaveText(
+    "Rule 1, URL pattern: the URL pattern is not a valid regular expression",
+  );
   await page.reload();
   await page.getByTestId("nav-settings").click();
   await expect(page.getByTestId("rule-url-pattern")).toHaveValue("/demo/products/*");

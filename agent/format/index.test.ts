@@ -5,8 +5,10 @@ import {
   formatFileSize,
   formatListTime,
   httpUrl,
+  mailtoHref,
   placeLabel,
   sourceLabel,
+  telHref,
 } from "./index.ts";
 
 describe("formatDuration", () => {
@@ -111,6 +113,24 @@ describe("httpUrl", () => {
     expect(httpUrl("data:text/html,<b>x</b>")).toBeNull();
     expect(httpUrl("/relative/path")).toBeNull();
     expect(httpUrl("")).toBeNull();
+  });
+});
+
+describe("mailtoHref and telHref", () => {
+  it("link an email and a phone number a visitor gave", () => {
+    expect(mailtoHref("ann@example.com")).toBe("mailto:ann@example.com");
+    expect(telHref("+1 (555) 010-9999")).toBe("tel:+15550109999");
+    expect(telHref("0555.010.999")).toBe("tel:0555010999");
+  });
+
+  it("keep anything else inside the mailto path, and give no tel link for what is no number", () => {
+    const href = new URL(mailtoHref('x@y.z?cc=all@corp.example&body=<b>"'));
+    expect(href.protocol).toBe("mailto:");
+    expect(href.search).toBe("");
+    expect(telHref("javascript:alert(1)")).toBeNull();
+    expect(telHref("call me after 5")).toBeNull();
+    expect(telHref("1+2")).toBeNull();
+    expect(telHref("12")).toBeNull();
   });
 });
 

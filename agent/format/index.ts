@@ -113,6 +113,27 @@ export function httpUrl(url: string): string | null {
   }
 }
 
+/**
+ * A `mailto:` link to `email`, its "@" left readable; whatever the address holds stays inside
+ * the link's path, so the link can only open a mail client.
+ *
+ * @example mailtoHref("ann@example.com") // "mailto:ann@example.com"
+ */
+export const mailtoHref = (email: string): string =>
+  `mailto:${encodeURIComponent(email).replace("%40", "@")}`;
+
+/**
+ * A `tel:` link to a phone number a visitor typed, or null when it is not one: the relay takes
+ * any short text as a phone, so only a number (digits, an optional leading +, and the spaces,
+ * dots, dashes and brackets people write between them) becomes a link.
+ *
+ * @example telHref("+1 (555) 010-9999") // "tel:+15550109999"
+ */
+export function telHref(phone: string): string | null {
+  const number = phone.replace(/[\s().-]/g, "");
+  return /^\+?\d{3,}$/.test(number) ? `tel:${number}` : null;
+}
+
 const timeOfDay = new Intl.DateTimeFormat(undefined, {
   hour: "2-digit",
   minute: "2-digit",

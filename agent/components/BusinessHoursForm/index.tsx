@@ -1,20 +1,11 @@
 import { Fragment, type JSX } from "preact";
 import { useState } from "preact/hooks";
-import { type BusinessHours, WEEKDAYS, type Weekday } from "../../../protocol/business-hours.ts";
+import { type BusinessHours, WEEKDAYS } from "../../../protocol/business-hours.ts";
 import type { SiteSettingsResponse } from "../../../protocol/http.ts";
 import { formatDayRanges, parseDayRanges } from "../../opening-hours/index.ts";
+import { DAY_NAMES, hoursFieldLabel } from "../../settings-fields/index.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
-
-const DAY_NAMES: Readonly<Record<Weekday, string>> = {
-  mon: "Monday",
-  tue: "Tuesday",
-  wed: "Wednesday",
-  thu: "Thursday",
-  fri: "Friday",
-  sat: "Saturday",
-  sun: "Sunday",
-};
 
 /** Every zone the browser knows, for the time zone field's suggestions. */
 function timeZones(): string[] {
@@ -108,6 +99,7 @@ export function BusinessHoursForm({
       <SaveOutcome
         state={{ error: problem ?? (mine ? state.error : null), saved: mine && state.saved }}
         testId="hours"
+        fieldLabel={hoursFieldLabel}
       />
       <button type="submit" class="primary" disabled={state.saving} data-testid="hours-save">
         {state.saving ? "Saving…" : "Save business hours"}

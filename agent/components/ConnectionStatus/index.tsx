@@ -8,7 +8,7 @@ const LABELS: Record<Status, string> = {
   reconnecting: "Reconnecting…",
 };
 
-/** Whether live updates are flowing. */
+/** Whether live updates are flowing; on a narrow header only the dot shows (the title says). */
 export function ConnectionStatus() {
   const status = useStore($connection);
   return (
@@ -17,8 +17,9 @@ export function ConnectionStatus() {
       role="status"
       data-testid="connection-status"
       data-state={status}
+      title={LABELS[status]}
     >
-      {LABELS[status]}
+      <span class="connection-label">{LABELS[status]}</span>
     </span>
   );
 }

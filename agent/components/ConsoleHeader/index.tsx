@@ -45,7 +45,7 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
   return (
     <header class="topbar">
       <span class="brand">Parley</span>
-      <span class="site-name" data-testid="site-name">
+      <span class="site-name" title={session.site.name} data-testid="site-name">
         {session.site.name}
       </span>
       <nav class="nav" aria-label="Console">
@@ -66,7 +66,7 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
           title="Visitors get the offline form (or no widget) until the site opens"
           data-testid="hours-closed"
         >
-          Outside business hours
+          Outside <span class="topbar-wide">business </span>hours
         </span>
       )}
       <NotificationsButton />

@@ -4,9 +4,11 @@ import type { ChatSummary } from "../../../protocol/chat.ts";
 import { acceptChat, isMine, resolveChat, showChatTab } from "../../stores/chats/index.ts";
 import { openPointer } from "../../stores/pointer/index.ts";
 import { $agents } from "../../stores/presence/index.ts";
+import { $roster } from "../../stores/roster/index.ts";
 import { $agentId } from "../../stores/session/index.ts";
 import { AgentPicker } from "../AgentPicker/index.tsx";
 import { UrlText } from "../UrlText/index.tsx";
+import { ContactLine, CustomDataList } from "../VisitorIdentity/index.tsx";
 
 const STATUS_LABELS: Record<ChatSummary["status"], string> = {
   requested: "Waiting",
@@ -15,7 +17,10 @@ const STATUS_LABELS: Record<ChatSummary["status"], string> = {
   missed: "Missed",
 };
 
-/** The visitor, their page, who is in the chat, and what I can do with it. */
+/**
+ * The visitor (with what they told about themselves while they are in the live list), their
+ * page, who is in the chat, and what I can do with it.
+ */
 export function ConversationHeader({ chat }: { chat: ChatSummary }) {
   const me = useStore($agentId);
   const agents = useStore($agents);
@@ -24,24 +29,42 @@ export function ConversationHeader({ chat }: { chat: ChatSummary }) {
   const mine = isMine(chat, me);
   const outgoingOffer = chat.offer && chat.offer.from === me ? chat.offer : null;
   const others = chat.participants.filter((id) => id !== me);
+  // A chat's id is its visitor's: what they told about themselves is in the live list.
+  const visitor = useStore($roster).byId.get(chat.id);
+  const customDataCount = Object.keys(visitor?.customData ?? {}).length;
   return (
     <header class="conversation-head">
       <div class="conversation-who">
-        <h2 data-testid="conversation-visitor">{chat.visitorName}</h2>
-        <span class={`chat-status chat-status-${chat.status}`} data-testid="conversation-status">
-          {STATUS_LABELS[chat.status]}
-        </span>
+        <div class="conversation-title">
+          <h2 title={chat.visitorName} data-testid="conversation-visitor">
+            {chat.visitorName}
+          </h2>
+          <span class={`chat-status chat-status-${chat.status}`} data-testid="conversation-status">
+            {STATUS_LABELS[chat.status]}
+          </span>
+        </div>
         {chat.page && <UrlText url={chat.page.url} testId="conversation-page" />}
-        {others.length > 0 && (
-          <span class="muted" data-testid="conversation-agents">
-            With {others.map(nameOf).join(", ")}
-          </span>
+        <ContactLine contact={visitor?.contact} testId="conversation-contact" />
+        {(others.length > 0 || outgoingOffer) && (
+          <p class="conversation-meta muted">
+            {others.length > 0 && (
+              <span data-testid="conversation-agents">With {others.map(nameOf).join(", ")}</span>
+            )}
+            {outgoingOffer && (
+              <span data-testid="conversation-offer-pending">
+                {outgoingOffer.kind === "transfer" ? "Transfer" : "Invitation"} waiting for{" "}
+                {nameOf(outgoingOffer.to)}
+              </span>
+            )}
+          </p>
         )}
-        {outgoingOffer && (
-          <span class="muted" data-testid="conversation-offer-pending">
-            {outgoingOffer.kind === "transfer" ? "Transfer" : "Invitation"} waiting for{" "}
-            {nameOf(outgoingOffer.to)}
-          </span>
+        {customDataCount > 0 && (
+          <details class="conversation-custom-data">
+            <summary data-testid="conversation-custom-data-toggle">
+              Custom data ({customDataCount})
+            </summary>
+            <CustomDataList data={visitor?.customData} testId="conversation-custom-data" />
+          </details>
         )}
       </div>
       <div class="conversation-actions">

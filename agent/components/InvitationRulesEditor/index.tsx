@@ -14,23 +14,23 @@ import {
   URL_PATTERN_LENGTH,
 } from "../../../protocol/limits.ts";
 import { newId } from "../../ids/index.ts";
+import {
+  CONDITION_LABELS,
+  RULE_FIELD_LABELS,
+  ruleFieldLabel,
+} from "../../settings-fields/index.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
+/** Number conditions with their largest value. */
 const NUMBER_CONDITIONS = [
-  ["timeOnPage", "Seconds on the page, at least", 86400],
-  ["engagedTime", "Engaged seconds on the site this visit, at least", 86400],
-  ["pagesViewed", "Pages viewed this visit, at least", 1000],
-  ["scrollDepth", "Scrolled down the page, % at least", 100],
+  ["timeOnPage", 86400],
+  ["engagedTime", 86400],
+  ["pagesViewed", 1000],
+  ["scrollDepth", 100],
 ] as const;
 
-const TEXT_CONDITIONS = [
-  ["utmSource", "UTM source"],
-  ["utmMedium", "UTM medium"],
-  ["utmCampaign", "UTM campaign"],
-  ["referrer", "Referrer domain, search engine, or “search”"],
-  ["language", "Browser language (e.g. es)"],
-] as const;
+const TEXT_CONDITIONS = ["utmSource", "utmMedium", "utmCampaign", "referrer", "language"] as const;
 
 const newRule = (): InvitationRule => ({
   id: newId(),
@@ -101,7 +101,7 @@ export function InvitationRulesEditor({
               {count(stats[rule.id])}
             </p>
             <div class="rule-grid">
-              <label for={field("name")}>Name</label>
+              <label for={field("name")}>{RULE_FIELD_LABELS.name}</label>
               <input
                 id={field("name")}
                 required
@@ -110,7 +110,7 @@ export function InvitationRulesEditor({
                 onInput={(event) => change(index, { name: event.currentTarget.value })}
                 data-testid="rule-name"
               />
-              <label for={field("message")}>Message</label>
+              <label for={field("message")}>{RULE_FIELD_LABELS.message}</label>
               <textarea
                 id={field("message")}
                 required
@@ -120,7 +120,7 @@ export function InvitationRulesEditor({
                 onInput={(event) => change(index, { message: event.currentTarget.value })}
                 data-testid="rule-message"
               />
-              <label for={field("sender")}>Sender</label>
+              <label for={field("sender")}>{RULE_FIELD_LABELS.senderId}</label>
               <select
                 id={field("sender")}
                 onChange={(event) => change(index, { senderId: event.currentTarget.value || null })}
@@ -134,9 +134,9 @@ export function InvitationRulesEditor({
                   </option>
                 ))}
               </select>
-              {NUMBER_CONDITIONS.map(([key, label, max]) => (
+              {NUMBER_CONDITIONS.map(([key, max]) => (
                 <>
-                  <label for={field(key)}>{label}</label>
+                  <label for={field(key)}>{CONDITION_LABELS[key]}</label>
                   <input
                     id={field(key)}
                     type="number"
@@ -178,7 +178,7 @@ export function InvitationRulesEditor({
                 </select>
                 {c.url && (
                   <input
-                    aria-label="URL pattern"
+                    aria-label={CONDITION_LABELS.url}
                     required
                     maxLength={URL_PATTERN_LENGTH}
                     value={c.url.pattern}
@@ -189,7 +189,7 @@ export function InvitationRulesEditor({
                   />
                 )}
               </span>
-              <label for={field("visit")}>Visit</label>
+              <label for={field("visit")}>{CONDITION_LABELS.visit}</label>
               <select
                 id={field("visit")}
                 onChange={(event) => {
@@ -207,7 +207,7 @@ export function InvitationRulesEditor({
                   Returning visitor
                 </option>
               </select>
-              <label for={field("device")}>Device</label>
+              <label for={field("device")}>{CONDITION_LABELS.device}</label>
               <select
                 id={field("device")}
                 onChange={(event) => {
@@ -229,9 +229,9 @@ export function InvitationRulesEditor({
                   </option>
                 ))}
               </select>
-              {TEXT_CONDITIONS.map(([key, label]) => (
+              {TEXT_CONDITIONS.map((key) => (
                 <>
-                  <label for={field(key)}>{label}</label>
+                  <label for={field(key)}>{CONDITION_LABELS[key]}</label>
                   <input
                     id={field(key)}
                     maxLength={key === "language" ? 35 : 256}
@@ -241,7 +241,7 @@ export function InvitationRulesEditor({
                   />
                 </>
               ))}
-              <label for={field("dismiss-days")}>Quiet days after a dismissal</label>
+              <label for={field("dismiss-days")}>{RULE_FIELD_LABELS.dismissDays}</label>
               <input
                 id={field("dismiss-days")}
                 type="number"
@@ -253,7 +253,7 @@ export function InvitationRulesEditor({
                   change(index, { dismissDays: Number(event.currentTarget.value) || 0 })
                 }
               />
-              <label for={field("offline")}>When nobody is online</label>
+              <label for={field("offline")}>{RULE_FIELD_LABELS.whenOffline}</label>
               <select
                 id={field("offline")}
                 onChange={(event) =>
@@ -279,7 +279,7 @@ export function InvitationRulesEditor({
                     set("exitIntent", event.currentTarget.checked ? true : undefined)
                   }
                 />{" "}
-                Only when about to leave (exit intent)
+                {CONDITION_LABELS.exitIntent}
               </label>
               <label>
                 <input
@@ -287,7 +287,7 @@ export function InvitationRulesEditor({
                   checked={rule.notOnMobile}
                   onChange={(event) => change(index, { notOnMobile: event.currentTarget.checked })}
                 />{" "}
-                Not on phones
+                {RULE_FIELD_LABELS.notOnMobile}
               </label>
               <label>
                 <input
@@ -296,7 +296,7 @@ export function InvitationRulesEditor({
                   onChange={(event) => change(index, { enabled: event.currentTarget.checked })}
                   data-testid="rule-enabled"
                 />{" "}
-                Enabled
+                {RULE_FIELD_LABELS.enabled}
               </label>
               <button
                 type="button"
@@ -323,7 +323,9 @@ export function InvitationRulesEditor({
           {state.saving ? "Saving…" : "Save rules"}
         </button>
       </div>
-      {state.form === "rules" && <SaveOutcome state={state} testId="rules" />}
+      {state.form === "rules" && (
+        <SaveOutcome state={state} testId="rules" fieldLabel={ruleFieldLabel} />
+      )}
     </form>
   );
 }

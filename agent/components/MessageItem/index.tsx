@@ -48,7 +48,9 @@ export function MessageItem({
       data-state={message.state ?? undefined}
     >
       <div class="message-meta">
-        <span class="message-author">{who}</span>
+        <span class="message-author" title={who}>
+          {who}
+        </span>
         <time dateTime={new Date(message.at).toISOString()}>{formatTime(message.at)}</time>
         {message.note && (
           <span class="note-label" data-testid="message-note-label">

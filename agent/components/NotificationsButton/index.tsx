@@ -4,7 +4,10 @@ import {
   enableDesktopNotifications,
 } from "../../stores/notifications/index.ts";
 
-/** Offers browser notifications until the agent answers the browser's question. */
+/**
+ * Offers browser notifications until the agent answers the browser's question; a narrow header
+ * gets the short label.
+ */
 export function NotificationsButton() {
   const permission = useStore($desktopPermission);
   if (permission !== "default") return null;
@@ -15,7 +18,8 @@ export function NotificationsButton() {
       onClick={() => void enableDesktopNotifications()}
       data-testid="enable-notifications"
     >
-      Enable notifications
+      <span class="topbar-wide">Enable notifications</span>
+      <span class="topbar-narrow">Notifications</span>
     </button>
   );
 }

@@ -24,12 +24,14 @@ export function OfflineMessageCard({ message }: { message: OfflineMessage }) {
     >
       <header class="conversation-head">
         <div class="conversation-who">
-          <h2 id="offline-card-name" data-testid="offline-card-name">
-            {message.name}
-          </h2>
-          <span class="chat-status" data-testid="offline-card-status">
-            {OFFLINE_STATUS_LABELS[message.status]}
-          </span>
+          <div class="conversation-title">
+            <h2 id="offline-card-name" title={message.name} data-testid="offline-card-name">
+              {message.name}
+            </h2>
+            <span class="chat-status" data-testid="offline-card-status">
+              {OFFLINE_STATUS_LABELS[message.status]}
+            </span>
+          </div>
         </div>
         <div class="conversation-actions">
           <a class="button" href={replyLink(message, site)} data-testid="offline-reply">

@@ -46,12 +46,12 @@ export function Toast({ toast }: { toast: ToastData }) {
           ×
         </button>
       </header>
-      <p class="toast-visitor" data-testid="toast-visitor">
+      <p class="toast-visitor" title={toast.visitorName} data-testid="toast-visitor">
         {toast.visitorName}
       </p>
       {toast.url && <UrlText url={toast.url} testId="toast-url" />}
       {toast.text && (
-        <p class="toast-text" data-testid="toast-text">
+        <p class="toast-text" title={toast.text} data-testid="toast-text">
           {toast.text}
         </p>
       )}

@@ -6,11 +6,13 @@ import { showConversation } from "../../stores/conversation/index.ts";
 import { EngagedTime } from "../EngagedTime/index.tsx";
 import { StatusBadge } from "../StatusBadge/index.tsx";
 import { UrlText } from "../UrlText/index.tsx";
+import { ContactFacts, CustomDataList } from "../VisitorIdentity/index.tsx";
 import { VisitorOfflineMessages } from "../VisitorOfflineMessages/index.tsx";
 
 /**
- * What the console knows about a visitor: place, device, sources and visits; the way to their
- * chat when they have one (a chat's id is its visitor's id); and their offline messages.
+ * What the console knows about a visitor: what they told about themselves (contact, user id,
+ * the page's custom data), place, device, sources and visits; the way to their chat when they
+ * have one (a chat's id is its visitor's id); and their offline messages.
  */
 export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
   const visit = visitor.visit;
@@ -18,7 +20,7 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
   return (
     <section class="profile" aria-labelledby="profile-name" data-testid="visitor-profile">
       <header class="profile-head">
-        <h2 id="profile-name" data-testid="profile-name">
+        <h2 id="profile-name" title={visitor.name} data-testid="profile-name">
           {visitor.name}
         </h2>
         <StatusBadge status={visitor.status} testId="profile-status" />
@@ -33,6 +35,7 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
         )}
       </header>
       <dl class="facts">
+        <ContactFacts contact={visitor.contact} testId="profile" />
         <dt>Location</dt>
         <dd>{placeLabel(visitor.geo)}</dd>
         <dt>Device</dt>
@@ -61,6 +64,12 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
           </>
         )}
       </dl>
+      {visitor.customData && (
+        <section class="profile-custom-data" aria-labelledby="profile-custom-data-title">
+          <h3 id="profile-custom-data-title">Custom data</h3>
+          <CustomDataList data={visitor.customData} testId="profile-custom-data" />
+        </section>
+      )}
       <VisitorOfflineMessages visitorId={visitor.id} />
     </section>
   );

@@ -4,6 +4,7 @@ import type {
   OfflineMessageStatus,
   OfflineMessagesFrame,
 } from "../../../protocol/chat.ts";
+import { mailtoHref } from "../../format/index.ts";
 import { sendFrame } from "../connection/index.ts";
 import { showView } from "../view/index.ts";
 
@@ -87,6 +88,5 @@ export function replyLink(message: Pick<OfflineMessage, "email" | "name" | "text
     .join("\n");
   const subject = `Re: your message to ${site}`;
   const body = `Hi ${message.name},\n\n\n\nYou wrote:\n${quoted}\n`;
-  const to = encodeURIComponent(message.email).replace("%40", "@");
-  return `mailto:${to}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+  return `${mailtoHref(message.email)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }

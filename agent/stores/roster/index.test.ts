@@ -8,12 +8,14 @@ import {
   applyRosterFrame,
   applyRosterFrameTo,
   compareByActivity,
+  ENGAGED_EXTRAPOLATION_CAP_MS,
   emptyRoster,
   ROSTER_APPLY_MS,
   receiveRosterFrame,
   resetRoster,
   setChannelFilter,
   setStatusFilter,
+  shownEngagedMs,
 } from "./index.ts";
 
 function visitor(
@@ -251,5 +253,57 @@ describe("filters", () => {
 
   it("counts visitors per status", () => {
     expect($statusCounts.get()).toEqual({ all: 4, online: 2, idle: 1, gone: 1 });
+  });
+});
+
+describe("shownEngagedMs", () => {
+  /** A visitor whose visit the relay measured at `engagedMs` engaged, at relay time 100 s. */
+  const measured = (
+    engagedMs: number,
+    extra: { status?: VisitorStatus; engaged?: boolean; visitId?: string; at?: number } = {},
+  ): RosterEntry => {
+    const entry = visitor("a", 100_000, { status: extra.status });
+    return {
+      ...entry,
+      visit: {
+        ...(entry.visit as NonNullable<RosterEntry["visit"]>),
+        id: extra.visitId ?? "visit-a",
+        engagedMs,
+        engagedAt: extra.at ?? 100_000,
+        engaged: extra.engaged ?? true,
+      },
+    };
+  };
+
+  it("holds still when the visitor leaves having been engaged for less than was counted", () => {
+    applyRosterFrame({ type: "roster", full: true, visitors: [measured(20_000)] });
+    // The console counted on for 9 s after the heartbeat: 29 s shown.
+    expect(shownEngagedMs(measured(20_000), 109_000)).toBe(29_000);
+    // The tab closed 6 s after that heartbeat: the relay says 26 s, and gone.
+    const gone = measured(26_000, { status: "gone", engaged: false });
+    expect(shownEngagedMs(gone, 110_000)).toBe(29_000);
+    expect(shownEngagedMs(gone, 200_000)).toBe(29_000);
+  });
+
+  it("counts on again once the relay's figure passes what was shown", () => {
+    expect(shownEngagedMs(measured(20_000), 109_000)).toBe(29_000);
+    // The visitor was idle for a while between heartbeats: the next one says 26 s at 110 s.
+    const later = measured(26_000, { at: 110_000 });
+    expect(shownEngagedMs(later, 111_000)).toBe(29_000);
+    expect(shownEngagedMs(later, 115_000)).toBe(31_000);
+  });
+
+  it("starts afresh for a new visit, and after the visitor left the roster", () => {
+    expect(shownEngagedMs(measured(20_000), 109_000)).toBe(29_000);
+    expect(shownEngagedMs(measured(3_000, { visitId: "visit-b" }), 100_000)).toBe(3_000);
+    expect(shownEngagedMs(measured(20_000), 109_000)).toBe(29_000);
+    applyRosterFrame({ type: "roster", full: false, visitors: [], removed: ["a"] });
+    expect(shownEngagedMs(measured(5_000, { engaged: false }), 109_000)).toBe(5_000);
+  });
+
+  it("never counts past the cap while waiting for a late report", () => {
+    expect(shownEngagedMs(measured(20_000), 10 * 60_000)).toBe(
+      20_000 + ENGAGED_EXTRAPOLATION_CAP_MS,
+    );
   });
 });

@@ -86,6 +86,7 @@ export const $roster = atom<Roster>({ byId: current.byId, sorted: current.sorted
 export function applyRosterFrame(frame: RosterFrame): void {
   dropPending();
   applyRosterFrameTo(current, frame);
+  if (frame.full || frame.removed?.length) forgetShownEngaged(current.byId);
   $roster.set({ byId: current.byId, sorted: current.sorted });
 }
 
@@ -119,6 +120,7 @@ function applyPending(): void {
     else removed.push(id);
   }
   applyRosterFrameTo(current, { type: "roster", full: false, visitors, removed });
+  if (removed.length > 0) forgetShownEngaged(current.byId);
   $roster.set({ byId: current.byId, sorted: current.sorted });
 }
 
@@ -145,6 +147,7 @@ export function resetRoster(): void {
   dropPending();
   appliedAt = Number.NEGATIVE_INFINITY;
   current = emptyRoster();
+  shownEngaged.clear();
   $roster.set({ byId: current.byId, sorted: current.sorted });
 }
 
@@ -207,4 +210,33 @@ export function engagedMsAt(entry: Pick<RosterEntry, "status" | "visit">, now: n
   if (!visit.engaged || entry.status !== "online") return visit.engagedMs;
   const since = Math.min(Math.max(0, now - visit.engagedAt), ENGAGED_EXTRAPOLATION_CAP_MS);
   return visit.engagedMs + since;
+}
+
+/** The most engaged time shown for each visitor, with the visit it was for. */
+const shownEngaged = new Map<string, { visitId: string; ms: number }>();
+
+/**
+ * Engaged time to show for the visitor's current visit at `now`: {@link engagedMsAt}, but never
+ * less than was shown before for the same visit. Counting on between heartbeats guesses that
+ * the visitor stayed engaged; when the next report (or the one saying they left) carries less,
+ * the figure holds still until the relay's catches up, rather than running backwards. A new
+ * visit starts afresh.
+ *
+ * @example <>{formatDuration(shownEngagedMs(entry, $now.get()))}</>
+ */
+export function shownEngagedMs(
+  entry: Pick<RosterEntry, "id" | "status" | "visit">,
+  now: number,
+): number {
+  const ms = engagedMsAt(entry, now);
+  if (!entry.visit) return ms;
+  const before = shownEngaged.get(entry.id);
+  const shown = before?.visitId === entry.visit.id ? Math.max(before.ms, ms) : ms;
+  shownEngaged.set(entry.id, { visitId: entry.visit.id, ms: shown });
+  return shown;
+}
+
+/** Forgets what was shown for visitors who left the roster, so the memory stays its size. */
+function forgetShownEngaged(byId: ReadonlyMap<string, RosterEntry>): void {
+  for (const id of shownEngaged.keys()) if (!byId.has(id)) shownEngaged.delete(id);
 }

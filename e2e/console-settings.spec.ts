@@ -1,0 +1,40 @@
+import { expect, signInToConsole, test } from "./fixtures.ts";
+
+test("a schedule the relay refuses is explained with the field as the form names it", async ({
+  page,
+  relay,
+}) => {
+  await signInToConsole(page, relay.url);
+  await page.getByTestId("nav-settings").click();
+  const hours = page.getByTestId("hours-form");
+  await hours.getByTestId("hours-enabled").check();
+  await hours.getByTestId("hours-time-zone").fill("Europe/Lisbon");
+  await hours.getByTestId("hours-mon").fill("17:00-09:00");
+  await hours.getByTestId("hours-save").click();
+  await expect(page.getByTestId("hours-error")).toHaveText("Monday: a range ends after it starts");
+
+  await hours.getByTestId("hours-mon").fill("09:00-17:00");
+  await hours.getByTestId("hours-time-zone").fill("Mars/Olympus_Mons");
+  await hours.getByTestId("hours-save").click();
+  await expect(page.getByTestId("hours-error")).toHaveText(
+    "Time zone: an IANA time zone, e.g. Europe/Lisbon",
+  );
+});
+
+test("on a tall window the Settings cards keep together at the top", async ({ page, relay }) => {
+  await page.setViewportSize({ width: 1280, height: 3000 });
+  await signInToConsole(page, relay.url);
+  await page.getByTestId("nav-settings").click();
+  await expect(page.getByTestId("rules-editor")).toBeVisible();
+  const gaps = await page.locator(".settings-view").evaluate((view) => {
+    const cards = [...view.children].map((card) => card.getBoundingClientRect());
+    const rowTops = [...new Set(cards.map((card) => card.top))].sort((a, b) => a - b);
+    return rowTops.slice(1).map((top, row) => {
+      const above = cards.filter((card) => card.top === rowTops[row]);
+      return top - Math.max(...above.map((card) => card.bottom));
+    });
+  });
+  expect(gaps.length).toBeGreaterThan(0);
+  // The view's own gap between rows, not the window's spare height.
+  for (const gap of gaps) expect(gap).toBeLessThanOrEqual(16);
+});
