@@ -93,6 +93,26 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   return handle;
 }
 
+/**
+ * Restarts the relay and answers how many keys starting with `prefix` room `room` (`party/id`)
+ * had stored while it was stopped.
+ * @example expect(await restartCountingKeys(relay, `visitor/${id}`, "visit:")).toBe(1000);
+ */
+export async function restartCountingKeys(
+  relay: TestRelay,
+  room: string,
+  prefix: string,
+): Promise<number> {
+  let stored = 0;
+  await relay.restart((db) => {
+    const row = db
+      .prepare("SELECT count(*) AS n FROM kv WHERE room = ? AND substr(key, 1, ?) = ?")
+      .get(room, prefix.length, prefix) as { n: number };
+    stored = row.n;
+  });
+  return stored;
+}
+
 /** Any frame the relay sends, loosely typed for assertions. */
 export type Frame = { type: string; [field: string]: unknown };
 

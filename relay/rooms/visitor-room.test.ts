@@ -23,6 +23,7 @@ import {
   newId,
   newVisitor,
   nextRosterEntry,
+  restartCountingKeys,
   startTestRelay,
   type TestRelay,
   type TestSocket,
@@ -256,14 +257,7 @@ describe("visitor room bounds", () => {
     await tab.close();
 
     await agent.close();
-    let stored = 0;
-    await relay.restart((db) => {
-      const row = db
-        .prepare("SELECT count(*) AS n FROM kv WHERE room = ? AND key LIKE 'visit:%'")
-        .get(`visitor/${visitor.id}`) as { n: number };
-      stored = row.n;
-    });
-    expect(stored).toBe(TRAIL_VISITS);
+    expect(await restartCountingKeys(relay, `visitor/${visitor.id}`, "visit:")).toBe(TRAIL_VISITS);
     agent = await connectAgent(relay, (await login(relay)).token);
     await agent.next("roster");
   });

@@ -17,6 +17,7 @@ import {
   newId,
   newVisitor,
   nextWhere,
+  restartCountingKeys,
   startTestRelay,
   type TestRelay,
 } from "../testing.ts";
@@ -247,14 +248,9 @@ describe("invitation counts", () => {
       .toEqual({ shown: INVITATIONS_KEPT + 1, accepted: 1, dismissed: 0 });
     await tab.close();
 
-    let stored = 0;
-    await relay.restart((db) => {
-      const row = db
-        .prepare("SELECT count(*) AS n FROM kv WHERE room = ? AND key LIKE 'invitation:%'")
-        .get(`visitor/${visitor.id}`) as { n: number };
-      stored = row.n;
-    });
-    expect(stored).toBe(INVITATIONS_KEPT);
+    expect(await restartCountingKeys(relay, `visitor/${visitor.id}`, "invitation:")).toBe(
+      INVITATIONS_KEPT,
+    );
     admin = await login(relay);
   });
 
