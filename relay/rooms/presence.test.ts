@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import { GONE_AFTER_MS, IDLE_AFTER_MS, type RosterEntry } from "../../protocol/index.ts";
+import {
+  GONE_AFTER_MS,
+  IDLE_AFTER_MS,
+  type PageViewEvent,
+  type RosterEntry,
+} from "../../protocol/index.ts";
 import { ROSTER_KEEP_GONE_MS, ROSTER_SAVE_MS } from "./site-roster.ts";
 import {
   connectAgent,
@@ -58,14 +63,34 @@ async function advanceUntilStatus(
   return statusOf(visitorId, status);
 }
 
+/** A new visitor with a tab open, and the page view it has sent. */
+async function visitorOnPage() {
+  const visitor = newVisitor();
+  const tab = await connectVisitor(relay, visitor);
+  await tab.next("welcome");
+  const view = events.pageview(newId("visit"));
+  tab.send({ type: "track", events: [view] });
+  await tab.next("ack");
+  return { visitor, tab, view };
+}
+
+/** The tab reports the engaged time on `view` so far, and whether the visitor is engaged. */
+async function reportEngagement(
+  tab: TestSocket,
+  view: PageViewEvent,
+  engagedMs: number,
+  active: boolean,
+): Promise<void> {
+  tab.send({
+    type: "track",
+    events: [events.engagement(view, engagedMs, active, { at: Date.now() })],
+  });
+  await tab.next("ack");
+}
+
 describe("presence", () => {
   it("goes idle without activity, and online again on activity", async () => {
-    const visitor = newVisitor();
-    const tab = await connectVisitor(relay, visitor);
-    await tab.next("welcome");
-    const view = events.pageview(newId("visit"));
-    tab.send({ type: "track", events: [view] });
-    await tab.next("ack");
+    const { visitor, tab, view } = await visitorOnPage();
     const online = await statusOf(visitor.id, "online", (e) => e.visit !== null);
     expect(online.visit?.engaged).toBe(true);
 
@@ -73,8 +98,7 @@ describe("presence", () => {
     const idle = await statusOf(visitor.id, "idle");
     expect(idle.visit?.engaged).toBe(false);
 
-    tab.send({ type: "track", events: [events.engagement(view, 5000, true, { at: Date.now() })] });
-    await tab.next("ack");
+    await reportEngagement(tab, view, 5000, true);
     expect(
       (await statusOf(visitor.id, "online", (e) => e.visit?.engagedMs === 5000)).visit,
     ).toMatchObject({
@@ -85,49 +109,28 @@ describe("presence", () => {
   });
 
   it("goes idle when the tracker says engagement stopped, a minute after the last input, though heartbeats came after the input", async () => {
-    const visitor = newVisitor();
-    const tab = await connectVisitor(relay, visitor);
-    await tab.next("welcome");
-    const view = events.pageview(newId("visit"));
-    tab.send({ type: "track", events: [view] });
-    await tab.next("ack");
+    const { visitor, tab, view } = await visitorOnPage();
     await statusOf(visitor.id, "online", (e) => e.visit !== null);
     // The visitor reads and scrolls for 45 s, then stops: the tracker goes on reporting it
     // engaged until its idle minute is up, and then says engagement stopped.
     for (const engagedMs of [15_000, 30_000, 45_000, 60_000, 75_000, 90_000]) {
       await waitFor(15_000);
-      tab.send({
-        type: "track",
-        events: [events.engagement(view, engagedMs, true, { at: Date.now() })],
-      });
-      await tab.next("ack");
+      await reportEngagement(tab, view, engagedMs, true);
     }
     expect(statusesSent(visitor.id)).not.toContain("idle");
     await waitFor(15_000);
-    tab.send({
-      type: "track",
-      events: [events.engagement(view, 105_000, false, { at: Date.now() })],
-    });
-    await tab.next("ack");
+    await reportEngagement(tab, view, 105_000, false);
     const idle = await statusOf(visitor.id, "idle");
     expect(idle.visit).toMatchObject({ engaged: false, engagedMs: 105_000 });
     await tab.close();
   });
 
   it("goes idle when the tracker falls silent while engaged (a frozen tab)", async () => {
-    const visitor = newVisitor();
-    const tab = await connectVisitor(relay, visitor);
-    await tab.next("welcome");
-    const view = events.pageview(newId("visit"));
-    tab.send({ type: "track", events: [view] });
-    await tab.next("ack");
+    const { visitor, tab, view } = await visitorOnPage();
     await waitFor(50_000);
-    tab.send({
-      type: "track",
-      events: [events.engagement(view, 50_000, true, { at: Date.now() })],
-    });
-    await tab.next("ack");
-    await waitFor(IDLE_AFTER_MS - 40_000);
+    await reportEngagement(tab, view, 50_000, true);
+    // Past a minute since the page view, within a heartbeat and its slack of the report.
+    await waitFor(15_000);
     expect(statusesSent(visitor.id)).not.toContain("idle");
     await advanceUntilStatus(visitor.id, "idle", 5_000);
     await tab.close();
