@@ -13,7 +13,7 @@ import { Throttle } from "../throttle.ts";
 export type RosterCall = { entry: RosterEntry };
 
 /** Roster changes reach agents within this long, batched. */
-export const ROSTER_BROADCAST_MS = 20;
+export const ROSTER_BROADCAST_MS = 5;
 /**
  * A roster entry that changed but kept its status is saved at most this often: the saved
  * roster only serves restarts, and visitor rooms send their entry again when they wake (a tab

@@ -29,6 +29,8 @@ export { DEMO };
 export type TestRelay = {
   url: string;
   wsUrl: string;
+  /** The SQLite file the relay runs on. */
+  dbPath: string;
   /**
    * Stops the relay and starts it again on the same database (on a new port); `whileStopped`
    * gets the database file in between (rooms' keys are in table `kv`, by room `party/id`).
@@ -41,13 +43,15 @@ export type TestRelay = {
 
 /**
  * What a test may set of the relay: a geo resolver, how soon idle visitor rooms unload,
- * whether the rooms run on a thread of their own (as they do by default), its public URL.
+ * whether the rooms run on a thread of their own (as they do by default), its public URL, how
+ * long a commit waits for a lock.
  */
 export type TestRelayOptions = {
   geo?: Geo;
   unloadIdleVisitorRoomsAfterMs?: number;
   roomsThread?: boolean;
   publicUrl?: string;
+  busyTimeoutMs?: number;
 };
 
 /**
@@ -56,24 +60,27 @@ export type TestRelayOptions = {
  */
 export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
   const dir = mkdtempSync(join(tmpdir(), "parley-rooms-"));
+  const dbPath = join(dir, "relay.sqlite");
   const start = () =>
     startRelay({
       port: 0,
       host: "127.0.0.1",
-      dbPath: join(dir, "relay.sqlite"),
+      dbPath,
       geo: options.geo ? async () => options.geo ?? {} : undefined,
       unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
       roomsThread: options.roomsThread,
       publicUrl: options.publicUrl,
+      busyTimeoutMs: options.busyTimeoutMs,
     });
   let relay = await start();
   const handle: TestRelay = {
     url: relay.url,
     wsUrl: relay.url.replace(/^http/, "ws"),
+    dbPath,
     async restart(whileStopped) {
       await relay.close();
       if (whileStopped) {
-        const db = new Database(join(dir, "relay.sqlite"));
+        const db = new Database(dbPath);
         try {
           whileStopped(db);
         } finally {

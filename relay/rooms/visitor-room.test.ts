@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CLOCK_AHEAD_MS,
@@ -376,6 +377,9 @@ describe("visitor room refusals", () => {
     await flooder.next("welcome");
     await bystander.next("welcome");
     const view = events.pageview(newId("visit"));
+    // Once a frame is acknowledged, the room has accepted the connection and checks each frame.
+    flooder.send({ type: "track", events: [view] });
+    await flooder.next("ack");
     for (let i = 0; i < FRAME_BURST + STRIKES_BEFORE_CLOSE + 5; i++) {
       flooder.send({ type: "track", events: [view] });
     }
@@ -389,10 +393,62 @@ describe("visitor room refusals", () => {
     await bystander.close();
   });
 
+  it("holds a burst sent before the connection is accepted, and answers it as any burst", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(relay, visitor);
+    const visitId = newId("visit");
+    const views = Array.from({ length: FRAME_BURST + 2 }, () => events.pageview(visitId));
+    for (const view of views) tab.send({ type: "track", events: [view] });
+    await tab.next("welcome");
+    const refused = [await tab.next("error"), await tab.next("error")];
+    expect(refused.map((frame) => frame.code)).toEqual(["rate_limited", "rate_limited"]);
+    const acked = new Set<unknown>();
+    while (acked.size < FRAME_BURST)
+      for (const id of (await tab.next("ack")).ids as unknown[]) acked.add(id);
+    expect(tab.ws.readyState).toBe(tab.ws.OPEN);
+    await tab.close();
+  });
+
   it("closes a connection that keeps sending garbage", async () => {
     const tab = await connectVisitor(relay, newVisitor());
     await tab.next("welcome");
     for (let i = 0; i < STRIKES_BEFORE_CLOSE; i++) tab.send("garbage");
     expect((await tab.closed).code).toBe(1008);
+  });
+});
+
+describe("visitor room when a commit fails", () => {
+  it("shows agents the change while it commits, then what is stored, and acknowledges only the re-sent events", async () => {
+    const locked = await startTestRelay({ busyTimeoutMs: 300 });
+    const watcher = await connectAgent(locked, (await login(locked)).token);
+    await watcher.next("roster");
+    const visitor = newVisitor();
+    const tab = await connectVisitor(locked, visitor);
+    await tab.next("welcome");
+    const visitId = newId("visit");
+    const home = events.pageview(visitId, { title: "Home" });
+    tab.send({ type: "track", events: [events.visit(visitId), home] });
+    await tab.next("ack");
+    await nextRosterEntry(watcher, visitor.id, (e) => e.page?.title === "Home");
+
+    // Another process holds the file's write lock longer than the relay waits for it.
+    const other = new Database(locked.dbPath);
+    other.exec("BEGIN IMMEDIATE");
+    const cart = events.pageview(visitId, { title: "Cart", at: home.at + 1000 });
+    tab.send({ type: "track", events: [cart] });
+    await nextRosterEntry(watcher, visitor.id, (e) => e.page?.title === "Cart");
+    await nextRosterEntry(watcher, visitor.id, (e) => e.page?.title === "Home");
+    expect(tab.frames.filter((f) => f.type === "ack")).toHaveLength(1);
+    other.exec("ROLLBACK");
+    other.close();
+
+    // The tracker re-sends what was not acknowledged; the relay stores it once.
+    tab.send({ type: "track", events: [cart] });
+    expect(await tab.next("ack")).toMatchObject({ ids: [cart.id] });
+    expect(
+      await nextRosterEntry(watcher, visitor.id, (e) => e.page?.title === "Cart"),
+    ).toMatchObject({ visit: { pageviews: 2 } });
+    await Promise.all([tab.close(), watcher.close()]);
+    await locked.close();
   });
 });

@@ -342,6 +342,10 @@ export class VisitorRoom implements PartyServer {
         // Moved activity times alone are not worth rewriting the record on every event: a
         // restart loses at most their last moves, and reconnecting tabs count as activity.
         if (recordChanged) put.set(VISITOR_KEY, visitor);
+        // Agents see the change while it commits: the roster is a live view, and what keeps an
+        // event from being lost is the ack, which waits for the commit. Should the commit fail,
+        // the room reloads what is stored and pushes that instead.
+        this.rosterPush.request();
         // One putMany lands whole by itself; only a trimmed trail or invitation log needs a
         // transaction.
         if (deleted.length === 0) await this.room.storage.putMany(put);
@@ -356,6 +360,7 @@ export class VisitorRoom implements PartyServer {
       // Nothing is acknowledged, so the client re-sends; memory goes back to what is stored.
       log.error("storing events failed", { room: this.name, error });
       await this.load();
+      this.rosterPush.request();
       return;
     }
     const ack: AckFrame = { type: "ack", ids };
@@ -363,7 +368,6 @@ export class VisitorRoom implements PartyServer {
     sendFrame(conn, ack);
     if (stored) {
       this.chat.committed();
-      this.rosterPush.request();
       await this.scheduleAlarm(now);
     }
   }

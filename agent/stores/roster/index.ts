@@ -92,7 +92,7 @@ export function applyRosterFrame(frame: RosterFrame): void {
 
 /**
  * Deltas are applied at most this often. A quiet relay's delta shows at once; a busy relay
- * sends one every 20 ms, and applying each (a pass over every visitor, then the list's redraw)
+ * sends one every few ms, and applying each (a pass over every visitor, then the list's redraw)
  * would take most of the main thread with 5,000 visitors.
  */
 export const ROSTER_APPLY_MS = 250;

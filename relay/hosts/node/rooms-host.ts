@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { FRAME_BURST, type Geo } from "../../../protocol/index.ts";
+import { FRAME_BURST, type Geo, STRIKES_BEFORE_CLOSE } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
 import type {
   BlobStore,
@@ -29,6 +29,11 @@ export type RoomsOptions = {
    * this long (default 10 minutes); it loads from SQLite again when it is next needed.
    */
   unloadIdleVisitorRoomsAfterMs?: number;
+  /**
+   * How long a commit waits for a lock another process holds on the file (a backup, say)
+   * before it fails (default 5 s); clients of a failed commit are not acknowledged and re-send.
+   */
+  busyTimeoutMs?: number;
 };
 
 /** What rooms do to the sockets, which the HTTP server holds; connections go by id. */
@@ -85,7 +90,7 @@ const maxTimer = 2 ** 31 - 1;
  */
 export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   mkdirSync(dirname(options.dbPath), { recursive: true });
-  const db = openSqliteDatabase(options.dbPath);
+  const db = openSqliteDatabase(options.dbPath, { busyTimeoutMs: options.busyTimeoutMs });
   const env = { PARLEY_SECRET: db.meta("token-secret", () => randomBytes(32).toString("hex")) };
   const blobs = createFileBlobStore(join(dirname(options.dbPath), "uploads"));
   const host: HostServices = {
@@ -259,8 +264,9 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
       const socket = open.get(connId);
       if (!socket) return;
       if (!socket.early) dispatch(socket, text);
-      // Past a burst the room's rate limit would refuse them: hold no more than that.
-      else if (socket.early.length < FRAME_BURST) socket.early.push(text);
+      // The room's guard takes a burst, then refuses a frame per strike until it closes the
+      // socket: past that, nothing is held.
+      else if (socket.early.length < FRAME_BURST + STRIKES_BEFORE_CLOSE) socket.early.push(text);
       else socket.conn.close(1008, "Too many frames before the connection was accepted");
     },
     disconnect(connId, code, reason) {

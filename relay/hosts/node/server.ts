@@ -97,6 +97,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     dbPath: options.dbPath,
     geo: options.geo,
     unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
+    busyTimeoutMs: options.busyTimeoutMs,
   };
   const rooms =
     (options.roomsThread ?? true)

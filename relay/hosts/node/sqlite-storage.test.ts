@@ -46,6 +46,24 @@ describe("sqlite room storage", () => {
     ]);
   });
 
+  it("commits the first write after a quiet spell at once, and groups the writes that follow it", async () => {
+    await db.close();
+    db = openSqliteDatabase(join(dir, "relay.sqlite"), { commitEveryMs: 300 });
+    const s = db.storage("visitor/v", noAlarm);
+    await s.put("pv:1", 1);
+    const nextTick = () => new Promise((resolve) => setImmediate(resolve));
+    const committed: string[] = [];
+    const second = s.put("pv:2", 2).then(() => committed.push("pv:2"));
+    await nextTick();
+    const third = s.put("pv:3", 3).then(() => committed.push("pv:3"));
+    await nextTick();
+    expect(committed).toEqual([]);
+    await second;
+    // One batch: the second write's commit is the third's.
+    expect(committed).toEqual(["pv:2", "pv:3"]);
+    await third;
+  });
+
   it("reads the newest uncommitted write of a key while an earlier batch with it waits", async () => {
     const s = db.storage("visitor/v", noAlarm);
     const other = new Database(join(dir, "relay.sqlite"));

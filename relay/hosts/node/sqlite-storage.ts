@@ -7,9 +7,11 @@ import { startWriter } from "./writer.ts";
  * Room storage on one SQLite file, as the node host keeps it: every room's keys in one table,
  * alarms in another so they survive a restart.
  *
- * Writes are grouped per tick: the first write of a tick starts a batch, every write in the
- * same tick joins it, and on `setImmediate` the batch goes to the writer thread (`writer.ts`),
- * which commits it as one transaction. Write promises resolve after that commit, so a room
+ * Writes are grouped: the first write starts a batch, every write after it joins it until it
+ * leaves for the writer thread (`writer.ts`), which commits it as one transaction. After a
+ * quiet spell a batch leaves on `setImmediate`, at the end of its tick; under load at most every
+ * {@link COMMIT_EVERY_MS}, so that a commit carries the writes of many frames and the threads
+ * hand each other fewer, larger messages. Write promises resolve after that commit, so a room
  * that awaits a write before acknowledging a client never acknowledges something a crash could
  * lose. Until then the written values wait in memory, in the batch that writes them, where
  * reads find them first: a room reads its own writes at once. A batch's values go with the
@@ -27,6 +29,12 @@ export type SqliteDatabase = {
   /** Commits pending writes, stops the writer and the checkpointer, and closes the file. */
   close(): Promise<void>;
 };
+
+/**
+ * Under load, batches leave at most this often. What waits for a commit (acknowledgements, chat
+ * messages reaching agents) waits that much longer; agents' roster updates do not wait for it.
+ */
+export const COMMIT_EVERY_MS = 10;
 
 type Pending = { resolve: () => void; reject: (error: unknown) => void };
 
@@ -57,11 +65,14 @@ type StorageFile = {
 
 /**
  * Opens (or creates) the file at `path`. `busyTimeoutMs` is how long a commit waits for a lock
- * another process holds before it fails.
+ * another process holds before it fails; `commitEveryMs` how often batches leave under load.
  */
 export function openSqliteDatabase(
   path: string,
-  { busyTimeoutMs = 5000 }: { busyTimeoutMs?: number } = {},
+  {
+    busyTimeoutMs = 5000,
+    commitEveryMs = COMMIT_EVERY_MS,
+  }: { busyTimeoutMs?: number | undefined; commitEveryMs?: number } = {},
 ): SqliteDatabase {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
@@ -92,11 +103,14 @@ export function openSqliteDatabase(
   const uncommittedBatches: Batch[] = [];
   /** The last batch's commit: the writer answers in order, so every batch before it is done. */
   let lastCommit: Promise<void> = Promise.resolve();
+  /** When the last batch left for the writer. */
+  let lastSentAt = Number.NEGATIVE_INFINITY;
 
   function flush(): void {
     const sent = batch;
     if (!sent) return;
     batch = null;
+    lastSentAt = performance.now();
     // Either way the batch's values leave memory: committed they are stored, failed they are
     // not, and reads go back to what is.
     const settle = () => uncommittedBatches.splice(uncommittedBatches.indexOf(sent), 1);
@@ -118,7 +132,9 @@ export function openSqliteDatabase(
     if (!batch) {
       batch = { ops: [], values: new Map(), alarms: new Map(), waiting: [] };
       uncommittedBatches.push(batch);
-      setImmediate(flush);
+      const wait = lastSentAt + commitEveryMs - performance.now();
+      if (wait > 0) setTimeout(flush, wait);
+      else setImmediate(flush);
     }
     const current = batch;
     add(current);
