@@ -91,3 +91,26 @@ test("the visitor panel's invitation form is inset like the profile above it", a
   const panel = await page.getByTestId("visitor-panel").boundingBox();
   expect((inviteLabel?.x ?? 0) - (panel?.x ?? 0)).toBeGreaterThanOrEqual(12);
 });
+
+test("with a visitor's panel open, the live list keeps its columns to its width", async ({
+  page,
+  relay,
+}) => {
+  await signInToConsole(page, relay.url);
+  await connectVisitor(relay.url, "visitor-narrow-list-1");
+  const row = page.getByTestId("visitor-row");
+  await expect(row.getByTestId("visitor-visits")).toBeInViewport({ ratio: 1 });
+  await row.click();
+  const list = await page.locator(".visitors-main").boundingBox();
+  const listRight = (list?.x ?? 0) + (list?.width ?? 0);
+  for (const cell of ["visitor-status", "visitor-name", "visitor-page-title", "visitor-source"]) {
+    await expect(row.getByTestId(cell)).toBeVisible();
+  }
+  const engaged = await row.getByTestId("visitor-engaged").boundingBox();
+  expect(engaged?.width).toBeGreaterThan(0);
+  expect((engaged?.x ?? 0) + (engaged?.width ?? 0)).toBeLessThanOrEqual(listRight);
+  // Page views and visits give way: the panel shows them for this visitor.
+  await expect(row.getByTestId("visitor-pageviews")).toBeHidden();
+  await expect(row.getByTestId("visitor-visits")).toBeHidden();
+  await expect(page.getByTestId("visitor-panel")).toContainText("Visits");
+});

@@ -58,8 +58,8 @@ export function VisitorList() {
         <span class="cell cell-page">Current page</span>
         <span class="cell cell-source">Source</span>
         <span class="cell cell-number">Engaged</span>
-        <span class="cell cell-number">Pages</span>
-        <span class="cell cell-number">Visits</span>
+        <span class="cell cell-number cell-pageviews">Pages</span>
+        <span class="cell cell-number cell-visits">Visits</span>
       </div>
       {visitors.length === 0 && (
         <p class="empty" data-testid="visitor-list-empty">

@@ -60,10 +60,10 @@ export function VisitorRow({ entry, selected, position, setSize }: VisitorRowPro
       <span class="cell cell-number" data-testid="visitor-engaged">
         <EngagedTime entry={entry} />
       </span>
-      <span class="cell cell-number" data-testid="visitor-pageviews">
+      <span class="cell cell-number cell-pageviews" data-testid="visitor-pageviews">
         {entry.visit?.pageviews ?? 0}
       </span>
-      <span class="cell cell-number" data-testid="visitor-visits">
+      <span class="cell cell-number cell-visits" data-testid="visitor-visits">
         {entry.visits}
       </span>
     </div>
