@@ -158,9 +158,30 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
       connections,
     );
     entry.server = new parties[party](entry.context);
-    entry.started = Promise.resolve(entry.server.onStart?.());
     rooms.set(key, entry);
+    entry.started = start(entry, key);
+    // Whatever uses the room awaits its start and handles a failure; until then (an alarm's
+    // timer, say) a failed start must not count as unhandled, which would end the thread.
+    entry.started.catch(() => undefined);
     return entry;
+  }
+
+  /**
+   * Starts a room. One that fails (a value it cannot read, a locked file) leaves memory, so that
+   * its next use starts it afresh; its stored alarm, if any, is scheduled once a start succeeds.
+   */
+  async function start(entry: Room, key: string): Promise<void> {
+    try {
+      await entry.server.onStart?.();
+    } catch (error) {
+      log.error("room failed to start", { room: key, error });
+      if (rooms.get(key) === entry) rooms.delete(key);
+      throw error;
+    }
+    if (entry.alarmTimer === undefined) {
+      const alarm = await entry.context.storage.getAlarm();
+      if (alarm !== null) scheduleAlarm(entry, alarm);
+    }
   }
 
   function roomRequest(party: PartyName, id: string, request: Request): Promise<Response> {
