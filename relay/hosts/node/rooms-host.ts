@@ -168,7 +168,8 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
 
   /**
    * Starts a room. One that fails (a value it cannot read, a locked file) leaves memory, so that
-   * its next use starts it afresh; its stored alarm, if any, is scheduled once a start succeeds.
+   * its next use starts it afresh. An alarm that came meanwhile stays stored: the relay's next
+   * start runs it.
    */
   async function start(entry: Room, key: string): Promise<void> {
     try {
@@ -176,11 +177,9 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     } catch (error) {
       log.error("room failed to start", { room: key, error });
       if (rooms.get(key) === entry) rooms.delete(key);
+      clearTimeout(entry.alarmTimer);
+      entry.alarmTimer = undefined;
       throw error;
-    }
-    if (entry.alarmTimer === undefined) {
-      const alarm = await entry.context.storage.getAlarm();
-      if (alarm !== null) scheduleAlarm(entry, alarm);
     }
   }
 
