@@ -63,7 +63,6 @@ type Room = {
   context: RoomContext;
   connections: Map<string, Connection>;
   started: Promise<void>;
-  alarmTimer?: NodeJS.Timeout;
   /** Connects, frames, closes, requests, calls and alarms the room is handling now. */
   busy: number;
   /** When the room was made or last finished a piece of work. */
@@ -78,11 +77,15 @@ type HostServices = Pick<RoomContext, "env" | "blobs" | "fetchRoom" | "callRoom"
 
 const UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS = 10 * 60 * 1000;
 const maxTimer = 2 ** 31 - 1;
+/** A failed alarm runs again after 2 s, 4 s, ... up to six times, as on Durable Objects. */
+export const ALARM_FIRST_RETRY_MS = 2_000;
+const ALARM_RETRIES = 6;
 
 /**
  * Runs the rooms of one SQLite file: makes each on first use, routes sockets, requests, calls
  * between rooms and alarms to it, and lets idle visitor rooms leave memory. Whatever thread it
- * runs on, `sockets` reaches the clients. Alarms stored before a restart are scheduled again.
+ * runs on, `sockets` reaches the clients. Alarms stored before a restart are scheduled again;
+ * one whose room fails to start or whose `onAlarm` throws runs again with backoff.
  *
  * @example
  * const rooms = createRooms({ dbPath: "/tmp/parley.sqlite" }, { send, close });
@@ -102,6 +105,11 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   };
   const rooms = new Map<string, Room>();
   const open = new Map<string, Socket>();
+  // By room key, not on the room: an alarm outlives a room that failed to start, and starts it
+  // afresh when it fires.
+  const alarmTimers = new Map<string, NodeJS.Timeout>();
+  /** Runs in a row that failed, by room key, until one succeeds. */
+  const alarmFailures = new Map<string, number>();
   let closing = false;
   // Work the rooms are still handling, counted (not kept in a set, which would regrow for
   // every frame: README, "Garbage under load"): `close` lets it finish first, and a room with
@@ -131,7 +139,7 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     const now = Date.now();
     for (const [key, entry] of rooms) {
       if (entry.context.party !== "visitor" || entry.connections.size > 0) continue;
-      if (entry.busy > 0 || entry.alarmTimer || now - entry.idleSince < unloadAfterMs) continue;
+      if (entry.busy > 0 || alarmTimers.has(key) || now - entry.idleSince < unloadAfterMs) continue;
       rooms.delete(key);
     }
   }
@@ -139,8 +147,8 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   unloadTimer.unref();
   /** Drops an idle room that holds nothing (see PartyServer.isEmpty), of any party. */
   function dropIfEmpty(entry: Room): void {
-    if (entry.alarmTimer || !entry.server.isEmpty?.()) return;
     const key = `${entry.context.party}/${entry.context.id}`;
+    if (alarmTimers.has(key) || !entry.server.isEmpty?.()) return;
     if (rooms.get(key) === entry) rooms.delete(key);
   }
 
@@ -154,22 +162,21 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
       host,
       party,
       id,
-      db.storage(key, (time) => scheduleAlarm(entry, time)),
+      db.storage(key, (time) => scheduleAlarm(key, time)),
       connections,
     );
     entry.server = new parties[party](entry.context);
     rooms.set(key, entry);
     entry.started = start(entry, key);
-    // Whatever uses the room awaits its start and handles a failure; until then (an alarm's
-    // timer, say) a failed start must not count as unhandled, which would end the thread.
+    // Whatever uses the room awaits its start and handles a failure; a failed start must not
+    // count as unhandled meanwhile, which would end the thread.
     entry.started.catch(() => undefined);
     return entry;
   }
 
   /**
    * Starts a room. One that fails (a value it cannot read, a locked file) leaves memory, so that
-   * its next use starts it afresh. An alarm that came meanwhile stays stored: the relay's next
-   * start runs it.
+   * its next use starts it afresh.
    */
   async function start(entry: Room, key: string): Promise<void> {
     try {
@@ -177,8 +184,6 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     } catch (error) {
       log.error("room failed to start", { room: key, error });
       if (rooms.get(key) === entry) rooms.delete(key);
-      clearTimeout(entry.alarmTimer);
-      entry.alarmTimer = undefined;
       throw error;
     }
   }
@@ -213,26 +218,57 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     );
   }
 
-  function scheduleAlarm(entry: Room, time: number | null): void {
-    clearTimeout(entry.alarmTimer);
-    entry.alarmTimer = undefined;
+  function scheduleAlarm(key: string, time: number | null): void {
+    clearTimeout(alarmTimers.get(key));
+    alarmTimers.delete(key);
     // Once closing, no alarm fires: the stored one fires after the next start.
     if (time === null || closing) return;
     const delay = Math.max(0, time - Date.now());
-    entry.alarmTimer = setTimeout(
-      () => (delay > maxTimer ? scheduleAlarm(entry, time) : track(entry, fireAlarm(entry))),
-      Math.min(delay, maxTimer),
-    );
+    const fire = () => {
+      alarmTimers.delete(key);
+      if (delay > maxTimer) return scheduleAlarm(key, time);
+      const [party, id] = key.split("/") as [PartyName, string];
+      const entry = room(party, id);
+      void track(entry, runAlarm(entry, key));
+    };
+    alarmTimers.set(key, setTimeout(fire, Math.min(delay, maxTimer)));
   }
 
-  async function fireAlarm(entry: Room): Promise<void> {
-    entry.alarmTimer = undefined;
+  /**
+   * Runs a room's alarm, cleared first as on Durable Objects. When the room cannot start or its
+   * `onAlarm` throws, the alarm is stored again to run after 2 s, then 4 s, ... (unless the room
+   * set a sooner one), six times at most; then it is left, logged, to the room's next alarm.
+   */
+  async function runAlarm(entry: Room, key: string): Promise<void> {
     try {
       await entry.started;
       await entry.context.storage.deleteAlarm();
       await entry.server.onAlarm?.();
+      alarmFailures.delete(key);
     } catch (error) {
-      log.error("alarm failed", { room: `${entry.context.party}/${entry.context.id}`, error });
+      const failures = (alarmFailures.get(key) ?? 0) + 1;
+      if (failures > ALARM_RETRIES) {
+        alarmFailures.delete(key);
+        log.error("alarm failed, retries used up", { room: key, failures, error });
+        return;
+      }
+      alarmFailures.set(key, failures);
+      const retryAt = Date.now() + ALARM_FIRST_RETRY_MS * 2 ** (failures - 1);
+      log.error("alarm failed", { room: key, retryAt: new Date(retryAt).toISOString(), error });
+      await retryAlarm(entry.context.storage, key, retryAt);
+    }
+  }
+
+  /** Stores the retry, so that it survives a restart; in memory only when storing fails too. */
+  async function retryAlarm(storage: RoomStorage, key: string, retryAt: number): Promise<void> {
+    try {
+      // A sooner alarm the room set stands; not one that fired and stayed stored (its clearing
+      // failed), which has no timer any more.
+      const set = await storage.getAlarm();
+      if (set !== null && set <= retryAt && alarmTimers.has(key)) return;
+      await storage.setAlarm(retryAt);
+    } catch {
+      scheduleAlarm(key, retryAt);
     }
   }
 
@@ -264,8 +300,8 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   }
 
   for (const alarm of db.alarms()) {
-    const [party, id] = alarm.roomKey.split("/") as [PartyName, string];
-    if (party in parties) scheduleAlarm(room(party, id), alarm.time);
+    const [party] = alarm.roomKey.split("/");
+    if (party && party in parties) scheduleAlarm(alarm.roomKey, alarm.time);
   }
 
   return {
@@ -309,7 +345,7 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     async close() {
       closing = true;
       clearInterval(unloadTimer);
-      for (const entry of rooms.values()) clearTimeout(entry.alarmTimer);
+      for (const timer of alarmTimers.values()) clearTimeout(timer);
       if (handling > 0) await new Promise<void>((resolve) => (idle = resolve));
       await db.close();
     },
