@@ -1,6 +1,5 @@
 import { connectAgent } from "./agent-client.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import {
   loadWithInvitationRules,
   NO_PRECHAT,
@@ -12,9 +11,9 @@ test("an admin writes a rule in Settings; the console counts its invitations sho
   browser,
   page,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   await signInToConsole(page, relay.url);
   await page.getByTestId("nav-settings").click();
   await page.getByTestId("rule-add").click();
@@ -76,16 +75,15 @@ test("an admin writes a rule in Settings; the console counts its invitations sho
   }).toPass();
   for (const context of visitors) await context.close();
   agent.close();
-  await site.close();
 });
 
 test("an agent invites a visitor from the live list: the invitation reaches every open page", async ({
   browser,
   page,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const context = await browser.newContext();
   const tabs = [
     await watchWidget(await context.newPage()),
@@ -109,5 +107,4 @@ test("an agent invites a visitor from the live list: the invitation reaches ever
     await expect(tab.invitation).toContainText("Demo Admin");
   }
   await context.close();
-  await site.close();
 });

@@ -1,16 +1,25 @@
 import { test as base, type Page } from "@playwright/test";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { type HostSite, startHostSite } from "./host-site.ts";
 import { type RelayProcess, startRelayProcess } from "./relay-process.ts";
 
 export { expect } from "@playwright/test";
 
-/** Every test gets its own relay process on a free port with a fresh database. */
-export const test = base.extend<{ relay: RelayProcess }>({
+/**
+ * Every test gets its own relay process on a free port with a fresh database, and, when it asks
+ * for `site`, the demo shop on its own origin embedding that relay's snippet.
+ */
+export const test = base.extend<{ relay: RelayProcess; site: HostSite }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies first
   relay: async ({}, use) => {
     const relay = await startRelayProcess();
     await use(relay);
     await relay.stop();
+  },
+  site: async ({ relay }, use) => {
+    const site = await startHostSite(relay.url);
+    await use(site);
+    await site.close();
   },
 });
 

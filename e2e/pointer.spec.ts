@@ -4,25 +4,22 @@ import type { Browser, Page } from "@playwright/test";
 import { POINTER_FRAME_NAME } from "../protocol/index.ts";
 import { connectAgent, loginDemoAgent } from "./agent-client.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import { NO_PRECHAT, setWidgetSettings, watchWidget } from "./widget-page.ts";
 
 /**
- * A visitor of the shop (on its own origin) at `path` who writes `text`; resolves once the
+ * A visitor of the shop (on its own origin) at `url` who writes `text`; resolves once the
  * relay knows the page, so the console's chat carries it.
  */
-async function visitorAsks(browser: Browser, relayUrl: string, path: string, text: string) {
+async function visitorAsks(browser: Browser, relayUrl: string, url: string, text: string) {
   await setWidgetSettings(relayUrl, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relayUrl);
   const agent = await connectAgent(relayUrl);
   const visitor = await watchWidget(await (await browser.newContext()).newPage());
   await visitor.page.setViewportSize({ width: 1000, height: 600 });
-  const url = `${site.url}${path}`;
   await visitor.page.goto(url);
   await visitor.open();
   await visitor.send(text);
   await agent.waitForVisitor((entry) => entry.page?.url === url);
-  return { site, agent, visitor, url };
+  return { agent, visitor };
 }
 
 /** Opens the visitor's chat in the console, takes it, and presses Pointer. */
@@ -40,13 +37,15 @@ test("an agent points at an element from the console; the visitor's Show outline
   browser,
   page: console,
   relay,
+  site,
 }) => {
-  const {
-    site,
-    agent,
-    visitor,
-    url: productUrl,
-  } = await visitorAsks(browser, relay.url, "/demo/products/mug.html", "How do I buy this mug?");
+  const productUrl = `${site.url}/demo/products/mug.html`;
+  const { agent, visitor } = await visitorAsks(
+    browser,
+    relay.url,
+    productUrl,
+    "How do I buy this mug?",
+  );
 
   await signInToConsole(console, relay.url);
   const panel = await openPointer(console);
@@ -162,18 +161,18 @@ test("an agent points at an element from the console; the visitor's Show outline
   await expect(problem).toHaveAttribute("data-problem", "otherPage");
   await expect(problem.getByRole("link")).toHaveAttribute("href", productUrl);
   agent.close();
-  await site.close();
 });
 
 test("the picker and the spotlight work on a page whose CSP forbids inline styles and scripts", async ({
   browser,
   page: console,
   relay,
+  site,
 }) => {
-  const { site, agent, visitor } = await visitorAsks(
+  const { agent, visitor } = await visitorAsks(
     browser,
     relay.url,
-    "/demo/csp.html",
+    `${site.url}/demo/csp.html`,
     "Which field is the postcode?",
   );
   const consoleViolations: string[] = [];
@@ -211,14 +210,13 @@ test("the picker and the spotlight work on a page whose CSP forbids inline style
   expect(await visitor.violations()).toEqual([]);
   expect(consoleViolations).toEqual([]);
   agent.close();
-  await site.close();
 });
 
 test("the picker ignores a handshake from any origin but the relay's, even with a good token", async ({
   page,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   const { token: session } = await loginDemoAgent(relay.url);
   const issued = await fetch(`${relay.url}/api/pointer`, {
     method: "POST",
@@ -264,14 +262,13 @@ test("the picker ignores a handshake from any origin but the relay's, even with 
   // Nor does the framed shop become a tracked visitor.
   expect(requests.filter((url) => /sdk\.js|widget\.js/.test(url))).toEqual([]);
   foreign.close();
-  await site.close();
 });
 
 test("the picker does not run with a token the relay refuses, even from the console's origin", async ({
   page,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   await page.goto(`${relay.url}/agent/`);
   // On the console's origin, frame the shop and answer its loader with a forged token.
   const answer = await page.evaluate(
@@ -298,19 +295,19 @@ test("the picker does not run with a token the relay refuses, even from the cons
   await expect(
     page.frameLocator(`iframe[name="${POINTER_FRAME_NAME}"]`).locator("parley-pointer"),
   ).toHaveCount(0);
-  await site.close();
 });
 
 test("a page that refuses to be framed shows the agent why the pointer cannot open it", async ({
   browser,
   page: console,
   relay,
+  site,
 }) => {
   // The checkout refuses to be framed (see host-site.ts).
-  const { site, agent } = await visitorAsks(
+  const { agent } = await visitorAsks(
     browser,
     relay.url,
-    "/demo/cart.html?noframe",
+    `${site.url}/demo/cart.html?noframe`,
     "Why can't I pay?",
   );
 
@@ -322,5 +319,4 @@ test("a page that refuses to be framed shows the agent why the pointer cannot op
   await panel.getByTestId("pointer-close").click();
   await expect(panel).toHaveCount(0);
   agent.close();
-  await site.close();
 });

@@ -1,21 +1,20 @@
 import { connectAgent } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 
 const title = (page: string) => `${page} · Parley Demo Shop`;
 
 test("page views made while the relay is down are stored exactly once after it restarts", async ({
   browser,
   relay,
+  site,
 }) => {
-  // The shop runs on its own origin, so it keeps serving while the relay is down.
-  const site = await startHostSite(relay.url);
   const before = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${site.url}/demo/index.html`);
   const visitor = await before.waitForVisitor((entry) => entry.page?.title === title("Home"));
   before.close();
 
+  // The shop runs on its own origin (`site`), so it keeps serving while the relay is down.
   await relay.crash();
   const nav = page.getByRole("navigation", { name: "Main" });
   await nav.getByRole("link", { name: "Products" }).click();
@@ -38,5 +37,4 @@ test("page views made while the relay is down are stored exactly once after it r
     title("Cart"),
   ]);
   after.close();
-  await site.close();
 });

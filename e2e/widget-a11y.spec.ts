@@ -3,7 +3,6 @@ import { createRequire } from "node:module";
 import type { Page } from "@playwright/test";
 import { connectAgent } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import { parley, watchWidget } from "./widget-page.ts";
 
 const axeSource = readFileSync(
@@ -40,8 +39,8 @@ async function axeViolations(page: Page): Promise<string[]> {
 test("axe-core finds nothing wrong in the open chat window: pre-chat form, conversation, offline form", async ({
   browser,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   const widget = await watchWidget(page);
@@ -98,14 +97,13 @@ test("axe-core finds nothing wrong in the open chat window: pre-chat form, conve
   await offline.getByRole("button", { name: "Send message" }).click();
   await expect(offline.getByLabel("Message")).toHaveAttribute("aria-invalid", "true");
   expect(await axeViolations(later)).toEqual([]);
-  await site.close();
 });
 
 test("the keyboard opens the chat, moves focus into it, and Escape brings focus back", async ({
   browser,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   const widget = await watchWidget(page);
@@ -120,14 +118,13 @@ test("the keyboard opens the chat, moves focus into it, and Escape brings focus 
   await expect(widget.launcher).toBeFocused();
   await expect(widget.launcher).toHaveAttribute("aria-expanded", "false");
   agent.close();
-  await site.close();
 });
 
 test("dismissing an invitation's card, by keyboard or pointer, leaves focus on the launcher", async ({
   browser,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   const widget = await watchWidget(page);
@@ -147,7 +144,6 @@ test("dismissing an invitation's card, by keyboard or pointer, leaves focus on t
   await expect(widget.invitation).toHaveCount(0);
   await expect(widget.launcher).toBeFocused();
   agent.close();
-  await site.close();
 });
 
 test("focus follows the window's form when the site's settings arrive after it opened", async ({
@@ -178,8 +174,7 @@ test("focus follows the window's form when the site's settings arrive after it o
   agent.close();
 });
 
-test("under 480 px wide the chat window fills the screen", async ({ browser, relay }) => {
-  const site = await startHostSite(relay.url);
+test("under 480 px wide the chat window fills the screen", async ({ browser, site }) => {
   const page = await (
     await browser.newContext({ viewport: { width: 375, height: 667 } })
   ).newPage();
@@ -201,5 +196,4 @@ test("under 480 px wide the chat window fills the screen", async ({ browser, rel
   }
   await widget.window.getByRole("button", { name: "Minimize chat" }).click();
   await expect(widget.launcher).toBeVisible();
-  await site.close();
 });

@@ -1,6 +1,5 @@
 import { connectAgent } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import {
   logged,
   NO_PRECHAT,
@@ -13,9 +12,9 @@ import {
 test("commands queued before load run once it loads, and events tell the page what happens", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   await recordEvents(page);
@@ -82,11 +81,9 @@ test("commands queued before load run once it loads, and events tell the page wh
   // Nobody online any more.
   agent.close();
   await expect.poll(async () => (await logged(page)).at(-1)).toEqual(["availability", false]);
-  await site.close();
 });
 
-test("identify and setCustomData reach the agents", async ({ browser, relay }) => {
-  const site = await startHostSite(relay.url);
+test("identify and setCustomData reach the agents", async ({ browser, relay, site }) => {
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   await recordEvents(page);
@@ -108,14 +105,12 @@ test("identify and setCustomData reach the agents", async ({ browser, relay }) =
   await widget.open();
   await expect(widget.composer).toBeFocused();
   agent.close();
-  await site.close();
 });
 
 test("a click on the launcher before the widget has loaded opens the chat once it has", async ({
   browser,
-  relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   const page = await (await browser.newContext()).newPage();
   await recordEvents(page);
   // Hold widget.js back until the click.
@@ -136,11 +131,9 @@ test("a click on the launcher before the widget has loaded opens the chat once i
   await expect(widget.window).toBeVisible();
   await expect(widget.launcher).toHaveAttribute("aria-expanded", "true");
   expect(await logged(page)).toContainEqual(["open"]);
-  await site.close();
 });
 
-test("two snippets on one page mount one widget", async ({ browser, relay }) => {
-  const site = await startHostSite(relay.url);
+test("two snippets on one page mount one widget", async ({ browser, relay, site }) => {
   const page = await (await browser.newContext()).newPage();
   await recordEvents(page);
   // A second copy of the snippet, as a tag manager might add, racing the page's own.
@@ -161,5 +154,4 @@ test("two snippets on one page mount one widget", async ({ browser, relay }) => 
   await page.waitForTimeout(500);
   await expect(page.locator("parley-chat")).toHaveCount(1);
   expect((await logged(page)).filter(([event]) => event === "ready")).toHaveLength(1);
-  await site.close();
 });

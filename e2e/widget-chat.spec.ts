@@ -1,15 +1,14 @@
 import { connectAgent, offlineMessages } from "./agent-client.ts";
 import { PIXEL_PNG } from "./console-chat.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import { logged, NO_PRECHAT, recordEvents, setWidgetSettings, watchWidget } from "./widget-page.ts";
 
 test("one conversation in every tab: typing, read marks and unread counts follow", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const context = await browser.newContext();
   await recordEvents(context);
@@ -48,15 +47,14 @@ test("one conversation in every tab: typing, read marks and unread counts follow
     .toHaveLength(1);
   await expect(second.launcher.getByTestId("unread-badge")).toHaveCount(0);
   agent.close();
-  await site.close();
 });
 
 test("Enter sends everything typed, even keys the widget has not rendered yet", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const widget = await watchWidget(await (await browser.newContext()).newPage());
   const { page, composer } = widget;
@@ -78,15 +76,14 @@ test("Enter sends everything typed, even keys the widget has not rendered yet", 
     .poll(async () => (await agent.history(visitor.id)).map((message) => message.text))
     .toEqual(["hi zed"]);
   agent.close();
-  await site.close();
 });
 
 test("the chat window stays open on the tab's next page, without taking the page's focus, and closed once closed", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const context = await browser.newContext();
   const widget = await watchWidget(await context.newPage());
@@ -111,15 +108,14 @@ test("the chat window stays open on the tab's next page, without taking the page
   await expect(widget.launcher).toBeVisible();
   await expect(widget.window).toHaveCount(0);
   agent.close();
-  await site.close();
 });
 
 test("unread messages wait on the launcher until the visitor opens the chat", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const widget = await watchWidget(await (await browser.newContext()).newPage());
   await widget.page.goto(`${site.url}/demo/index.html`);
@@ -137,15 +133,14 @@ test("unread messages wait on the launcher until the visitor opens the chat", as
   await expect(widget.launcher).toBeVisible();
   await expect(widget.launcher.getByTestId("unread-badge")).toHaveCount(0);
   agent.close();
-  await site.close();
 });
 
 test("files: images show inline, a file over 10 MB is refused before uploading, the relay's refusals are shown", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   const widget = await watchWidget(page);
@@ -192,14 +187,13 @@ test("files: images show inline, a file over 10 MB is refused before uploading, 
   expect(uploads).toEqual([encodeURIComponent("pixel ✓.png"), "tool.exe"]);
   await expect(widget.messages).toHaveCount(1);
   agent.close();
-  await site.close();
 });
 
 test("nobody online: the offline form says sent only once the relay has it, or the widget hides", async ({
   browser,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   const widget = await watchWidget(await (await browser.newContext()).newPage());
   await widget.page.goto(`${site.url}/demo/index.html`);
   await widget.open();
@@ -225,5 +219,4 @@ test("nobody online: the offline form says sent only once the relay has it, or t
   const agent = await connectAgent(relay.url);
   await expect(later.launcher).toBeVisible();
   agent.close();
-  await site.close();
 });

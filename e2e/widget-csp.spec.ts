@@ -1,13 +1,13 @@
 import { connectAgent } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite, strictPolicy } from "./host-site.ts";
+import { strictPolicy } from "./host-site.ts";
 import { watchWidget } from "./widget-page.ts";
 
 test("the widget works on a page whose CSP forbids inline scripts, inline styles and eval", async ({
   browser,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   // An agent is online: the window offers the chat, not the offline form.
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
@@ -48,5 +48,4 @@ test("the widget works on a page whose CSP forbids inline scripts, inline styles
   });
   await expect.poll(() => widget.violations()).toContainEqual(expect.stringContaining("style-src"));
   agent.close();
-  await site.close();
 });

@@ -1,6 +1,5 @@
 import { connectAgent } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import {
   invitationRule,
   loadWithInvitationRules,
@@ -16,12 +15,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 test("a time-on-page rule fires once: not again after dismissal, after a reload, nor for its days", async ({
   page,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
   await setInvitationRules(relay.url, [
     invitationRule("rule-time-01", { timeOnPage: 30 }, "Can we help you choose a lamp?"),
   ]);
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   await page.clock.install();
   const widget = await watchWidget(page);
@@ -60,18 +59,17 @@ test("a time-on-page rule fires once: not again after dismissal, after a reload,
   await page.clock.fastForward(40_000);
   await expect(widget.invitation).toBeVisible();
   agent.close();
-  await site.close();
 });
 
 test("a rule held back because nobody is online fires when an agent comes online", async ({
   page,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
   await setInvitationRules(relay.url, [
     invitationRule("rule-wait-01", { timeOnPage: 5 }, "Still looking for a lamp?"),
   ]);
-  const site = await startHostSite(relay.url);
   await page.clock.install();
   const widget = await watchWidget(page);
   await loadWithInvitationRules(page, () => page.goto(`${site.url}/demo/products.html`));
@@ -84,18 +82,17 @@ test("a rule held back because nobody is online fires when an agent comes online
     "Still looking for a lamp?",
   );
   agent.close();
-  await site.close();
 });
 
 test("a scroll-depth rule fires once the visitor scrolls far enough, and not again in the visit", async ({
   page,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
   await setInvitationRules(relay.url, [
     invitationRule("rule-scroll1", { scrollDepth: 90 }, "Found what you were looking for?"),
   ]);
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   await page.setViewportSize({ width: 1000, height: 300 });
   await page.clock.install();
@@ -117,15 +114,13 @@ test("a scroll-depth rule fires once the visitor scrolls far enough, and not aga
   await page.clock.runFor(2_000);
   await expect(widget.invitation).toHaveCount(0);
   agent.close();
-  await site.close();
 });
 
-test("a UTM rule fires only for its campaign", async ({ page, relay }) => {
+test("a UTM rule fires only for its campaign", async ({ page, relay, site }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
   await setInvitationRules(relay.url, [
     invitationRule("rule-utm-001", { utmCampaign: "fall" }, "Fall sale: ask us anything!"),
   ]);
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   await page.clock.install();
   const widget = await watchWidget(page);
@@ -143,18 +138,17 @@ test("a UTM rule fires only for its campaign", async ({ page, relay }) => {
     "Fall sale: ask us anything!",
   );
   agent.close();
-  await site.close();
 });
 
 test("an exit-intent rule fires when the pointer leaves through the top of the page", async ({
   page,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
   await setInvitationRules(relay.url, [
     invitationRule("rule-exit-01", { exitIntent: true }, "Before you go: 10% off today"),
   ]);
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   await page.clock.install();
   const widget = await watchWidget(page);
@@ -169,15 +163,14 @@ test("an exit-intent rule fires when the pointer leaves through the top of the p
     "Before you go: 10% off today",
   );
   agent.close();
-  await site.close();
 });
 
 test("the host page's invitation is a small card on a phone; the reply starts the chat from it", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const context = await browser.newContext({
     viewport: { width: 375, height: 667 },
@@ -211,5 +204,4 @@ test("the host page's invitation is a small card on a phone; the reply starts th
     ]);
   await context.close();
   agent.close();
-  await site.close();
 });

@@ -1,6 +1,5 @@
 import { connectAgent, offlineMessages } from "./agent-client.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import {
   fillOfflineForm,
   logged,
@@ -13,10 +12,10 @@ import {
 test("messages typed while the relay is down are queued, sent on reconnect and shown once", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
   // The shop runs on its own origin, so it keeps serving while the relay is down.
-  const site = await startHostSite(relay.url);
   const before = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   const widget = await watchWidget(page);
@@ -52,14 +51,13 @@ test("messages typed while the relay is down are queued, sent on reconnect and s
   await expect(widget.window).toBeVisible();
   await expect(widget.messages.getByTestId("message-text")).toHaveText(texts);
   after.close();
-  await site.close();
 });
 
 test("an offline form sent while the relay is down says sent only after the relay is back, and is stored once", async ({
   browser,
   relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   const page = await (await browser.newContext()).newPage();
   const widget = await watchWidget(page);
   await page.goto(`${site.url}/demo/index.html`);
@@ -88,14 +86,12 @@ test("an offline form sent while the relay is down says sent only after the rela
   expect(stored).toMatchObject([
     { name: "Ann Lee", email: "ann@example.com", text: "Do you deliver to Lisbon on Saturdays?" },
   ]);
-  await site.close();
 });
 
 test("the offline form shows every field, its errors and Send without scrolling, on a phone and a desktop", async ({
   browser,
-  relay,
+  site,
 }) => {
-  const site = await startHostSite(relay.url);
   for (const viewport of [
     { width: 375, height: 667 },
     { width: 1280, height: 800 },
@@ -115,15 +111,14 @@ test("the offline form shows every field, its errors and Send without scrolling,
     expect(await form.evaluate((element) => element.scrollHeight - element.clientHeight)).toBe(0);
     await widget.page.context().close();
   }
-  await site.close();
 });
 
 test("a site that hides the widget while nobody is online flashes no launcher on the visitor's later pages", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { whenOffline: "hide" });
-  const site = await startHostSite(relay.url);
   const context = await browser.newContext();
   await recordEvents(context);
   // Looks every frame for a launcher on screen: the loader's facade or the widget's own.
@@ -158,5 +153,4 @@ test("a site that hides the widget while nobody is online flashes no launcher on
   await page.reload();
   await expect(widget.host.getByRole("button", { name: "Chat" })).toBeVisible();
   agent.close();
-  await site.close();
 });

@@ -1,7 +1,6 @@
 import { connectAgent } from "./agent-client.ts";
 import { failOnDialog } from "./console-chat.ts";
 import { expect, test } from "./fixtures.ts";
-import { startHostSite } from "./host-site.ts";
 import { NO_PRECHAT, setWidgetSettings, watchWidget } from "./widget-page.ts";
 
 const HOSTILE = [
@@ -17,9 +16,9 @@ const HOSTILE = [
 test("hostile messages from a visitor (and back from an agent) are shown as text, even stored", async ({
   browser,
   relay,
+  site,
 }) => {
   await setWidgetSettings(relay.url, { prechat: NO_PRECHAT });
-  const site = await startHostSite(relay.url);
   const agent = await connectAgent(relay.url);
   const page = await (await browser.newContext()).newPage();
   const { dialogs } = failOnDialog(page);
@@ -59,5 +58,4 @@ test("hostile messages from a visitor (and back from an agent) are shown as text
   await page.waitForTimeout(300);
   expect(dialogs).toEqual([]);
   agent.close();
-  await site.close();
 });
