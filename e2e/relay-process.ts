@@ -7,6 +7,8 @@ import { join } from "node:path";
 export type RelayProcess = {
   url: string;
   port: number;
+  /** Its SQLite file. */
+  dbPath: string;
   /** Kills the process at once (SIGKILL), as a crash would. */
   crash(): Promise<void>;
   /** Starts it again on the same port and database. */
@@ -61,6 +63,7 @@ export async function startRelayProcess(): Promise<RelayProcess> {
     get port() {
       return port;
     },
+    dbPath,
     crash: () => exited("SIGKILL"),
     restart: launch,
     async stop() {
@@ -68,4 +71,22 @@ export async function startRelayProcess(): Promise<RelayProcess> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `dist/relay/main.js` with `env` until it exits by itself (a relay that cannot start), and
+ * returns its exit code and what it wrote to stderr.
+ */
+export function runRelayUntilExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [mainJs], {
+    env: { ...process.env, HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
 }

@@ -13,14 +13,19 @@ import { startRelay } from "./server.ts";
 // This file runs bundled as dist/relay/main.js; the project root is two folders up.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
+const port = Number(process.env.PORT ?? 8787);
+const host = process.env.HOST ?? "127.0.0.1";
 const relay = await startRelay({
-  port: Number(process.env.PORT ?? 8787),
-  host: process.env.HOST ?? "127.0.0.1",
+  port,
+  host,
   dbPath: resolve(process.env.PARLEY_DB ?? join(root, "data/parley.sqlite")),
   publicDir: join(root, "dist/public"),
   demoDir: join(root, "demo"),
   trustProxy: process.env.PARLEY_TRUST_PROXY === "1",
   publicUrl: process.env.PARLEY_PUBLIC_URL || undefined,
+}).catch((error: unknown) => {
+  console.error(`Parley could not start: ${whyNotStarted(error)}`);
+  process.exit(1);
 });
 
 const base = relay.url.replace("127.0.0.1", "localhost");
@@ -38,4 +43,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       () => process.exit(1),
     );
   });
+}
+
+/** What a site owner can act on, instead of a stack trace. */
+function whyNotStarted(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === "EADDRINUSE") {
+    return `${host}:${port} is in use, by another relay or another program. Stop it, or start this one on another port: PORT=${port + 1} npm start`;
+  }
+  if (code === "EACCES")
+    return `not allowed to listen on ${host}:${port}; choose a port above 1023 (PORT)`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -11,6 +11,8 @@ import {
   startTestRelay,
   type TestRelay,
 } from "../../rooms/testing.ts";
+import { DatabaseInUseError } from "./database-lock.ts";
+import { startRelay } from "./server.ts";
 
 let relay: TestRelay;
 beforeAll(async () => {
@@ -151,5 +153,22 @@ describe("rooms for ids that do not exist", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await relay.roomsInMemory()).toBe(before);
+  });
+});
+
+describe("the database file", () => {
+  it("serves one relay at a time: a second refuses to start until the first has stopped", async () => {
+    const second = { port: 0, host: "127.0.0.1", dbPath: relay.dbPath, demo: false };
+    await expect(startRelay(second)).rejects.toThrow(DatabaseInUseError);
+    // The refused relay changed nothing: the first still serves.
+    await (await welcomedVisitor()).close();
+
+    const own = await startTestRelay();
+    const path = own.dbPath;
+    await own.restart();
+    await expect(startRelay({ ...second, dbPath: path })).rejects.toThrow(
+      `Another relay is running on ${path}`,
+    );
+    await own.close();
   });
 });

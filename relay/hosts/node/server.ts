@@ -8,8 +8,9 @@ import { BODY_BYTES, FRAME_BYTES } from "../../../protocol/index.ts";
 import { log } from "../../log.ts";
 import type { PartyName } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
+import { lockDatabase } from "./database-lock.ts";
 import { DEMO } from "./demo-site.ts";
-import { createRooms, type RoomsOptions, type Sockets } from "./rooms-host.ts";
+import { createRooms, type Rooms, type RoomsOptions, type Sockets } from "./rooms-host.ts";
 import { startRoomsThread } from "./rooms-thread.ts";
 import { type Mount, serveStatic } from "./static-files.ts";
 
@@ -71,6 +72,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     );
   }
   const mounts = staticMounts(options);
+  const lock = lockDatabase(options.dbPath);
   // The open sockets by connection id, which is how the rooms name them.
   const sockets = new Map<string, WebSocket>();
   const toSockets: Sockets = {
@@ -99,10 +101,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     unloadIdleVisitorRoomsAfterMs: options.unloadIdleVisitorRoomsAfterMs,
     busyTimeoutMs: options.busyTimeoutMs,
   };
-  const rooms =
-    (options.roomsThread ?? true)
-      ? await startRoomsThread(roomsOptions, toSockets)
-      : createRooms(roomsOptions, toSockets);
+  let rooms: Rooms;
+  try {
+    rooms =
+      (options.roomsThread ?? true)
+        ? await startRoomsThread(roomsOptions, toSockets)
+        : createRooms(roomsOptions, toSockets);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   let closing = false;
 
   const http = createServer((req, res) => {
@@ -222,6 +230,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     });
   } catch (error) {
     await rooms.close();
+    lock.release();
     throw error;
   }
   const port = (http.address() as AddressInfo).port;
@@ -256,6 +265,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       });
       for (const client of wss.clients) client.terminate();
       await rooms.close();
+      lock.release();
     },
   };
 }
