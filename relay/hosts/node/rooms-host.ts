@@ -299,9 +299,13 @@ export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
     );
   }
 
+  // Rooms with an alarm start now, not when it fires: a visitor room that finds its tabs gone
+  // counts the visitor's leaving from the restart (VisitorRoom.onStart).
   for (const alarm of db.alarms()) {
-    const [party] = alarm.roomKey.split("/");
-    if (party && party in parties) scheduleAlarm(alarm.roomKey, alarm.time);
+    const [party, id] = alarm.roomKey.split("/") as [PartyName, string];
+    if (!(party in parties)) continue;
+    room(party, id);
+    scheduleAlarm(alarm.roomKey, alarm.time);
   }
 
   return {
