@@ -59,6 +59,7 @@ const badHost = "The Host header must be a host name or address, with an optiona
 /**
  * Starts the node host: the `/parties/:party/:room` WebSocket routes, the `/api/*` HTTP API,
  * static files for `/demo/`, `/agent/` and the bundles, and rooms kept in one SQLite file.
+ * Rejects with a `DatabaseInUseError` while another relay runs on that file.
  *
  * @example
  * const relay = await startRelay({ port: 0, host: "127.0.0.1", dbPath: "/tmp/parley.sqlite" });
