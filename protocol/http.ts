@@ -27,6 +27,16 @@ export const NewAgentBodySchema = v.object({
   role: v.picklist(["admin", "agent"]),
 });
 
+/**
+ * `POST /api/password`: the signed-in agent changes their own password. Answered with
+ * {@link PasswordChangeResponse}: a new session token, as every other session of the agent ends;
+ * 403 `wrong_password` when `currentPassword` is not right, 429 after too many such failures.
+ */
+export const PasswordChangeBodySchema = v.object({
+  currentPassword: v.pipe(v.string(), v.maxLength(256)),
+  newPassword: password,
+});
+
 /** An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. */
 export const OriginSchema = v.pipe(
   v.string(),
@@ -42,6 +52,9 @@ export const SiteSettingsBodySchema = v.object({
 
 export type LoginBody = v.InferOutput<typeof LoginBodySchema>;
 export type NewAgentBody = v.InferOutput<typeof NewAgentBodySchema>;
+export type PasswordChangeBody = v.InferOutput<typeof PasswordChangeBodySchema>;
+/** What `POST /api/password` answers: the session token to use from now on. */
+export type PasswordChangeResponse = { token: string };
 export type SiteSettingsBody = v.InferOutput<typeof SiteSettingsBodySchema>;
 
 /** The answer to a successful login. `token` goes in `Authorization: Bearer` and `?token=`. */

@@ -3,11 +3,14 @@ import {
   type AgentsResponse,
   BODY_BYTES,
   type LoginResponse,
+  type PasswordChangeResponse,
   type SiteSettingsResponse,
 } from "../../protocol/index.ts";
 import { SIGN_IN_FAILURES_ALLOWED, SIGN_IN_WINDOW_MS } from "../auth/index.ts";
 import {
+  addAgent,
   api,
+  connectAgent,
   connectVisitor,
   DEMO,
   login,
@@ -265,6 +268,69 @@ describe("sign-in throttle", () => {
     expect(refused).toMatchObject({
       status: 429,
       body: { error: "rate_limited", message: expect.stringContaining("15 minutes") },
+    });
+  });
+});
+
+describe("POST /api/password", () => {
+  it("changes the agent's own password given the current one, and ends the agent's other sessions", async () => {
+    const ana = await addAgent(relay, admin.token, "Ana");
+    const other = await login(relay, ana.agent.email, "agent-password");
+    const otherSocket = await connectAgent(relay, other.token);
+    await otherSocket.next("hello");
+    const ownSocket = await connectAgent(relay, ana.token);
+    await ownSocket.next("hello");
+    const change = (body: unknown, token = ana.token) =>
+      api(relay, "POST", "/api/password", { token, body });
+
+    expect(await change({ currentPassword: "not-it", newPassword: "a-new-password" })).toEqual({
+      status: 403,
+      body: { error: "wrong_password", message: "The current password is not right" },
+    });
+    expect(await change({ currentPassword: "agent-password", newPassword: "short" })).toMatchObject(
+      { status: 400, body: { error: "bad_body" } },
+    );
+    const changed = await change({
+      currentPassword: "agent-password",
+      newPassword: "a-new-password",
+    });
+    expect(changed.status).toBe(200);
+    const { token } = changed.body as PasswordChangeResponse;
+
+    // The other session ends at once; this one goes on with the new token.
+    expect(await otherSocket.next("error")).toMatchObject({
+      code: "unauthorized",
+      message: "The password was changed: sign in again",
+    });
+    expect((await otherSocket.closed).code).toBe(1008);
+    expect(ownSocket.ws.readyState).toBe(ownSocket.ws.OPEN);
+    expect((await api(relay, "GET", "/api/site", { token })).status).toBe(200);
+    for (const old of [ana.token, other.token]) {
+      expect(await api(relay, "GET", "/api/site", { token: old })).toEqual({
+        status: 401,
+        body: { error: "unauthorized", message: "The password was changed: sign in again" },
+      });
+    }
+    const signIn = (password: string) =>
+      api(relay, "POST", "/api/login", { body: { email: ana.agent.email, password } });
+    expect((await signIn("agent-password")).status).toBe(401);
+    expect((await signIn("a-new-password")).status).toBe(200);
+    await ownSocket.close();
+  });
+
+  it(`refuses after ${SIGN_IN_FAILURES_ALLOWED} wrong current passwords, even the right one`, async () => {
+    const bo = await addAgent(relay, admin.token, "Bo");
+    const change = (currentPassword: string) =>
+      api(relay, "POST", "/api/password", {
+        token: bo.token,
+        body: { currentPassword, newPassword: "a-new-password" },
+      });
+    for (let i = 0; i < SIGN_IN_FAILURES_ALLOWED; i++) {
+      expect((await change("wrong-password")).status).toBe(403);
+    }
+    expect(await change("agent-password")).toEqual({
+      status: 429,
+      body: { error: "rate_limited", message: "Too many wrong passwords: try again in 15 minutes" },
     });
   });
 });

@@ -4,7 +4,7 @@
  * about agents and sites lives in the site rooms; this room checks the request and forwards it
  * to the caller's.
  *
- * Public routes: `POST /api/login`, `POST /api/logout`, `GET|POST /api/agents`,
+ * Public routes: `POST /api/login`, `POST /api/logout`, `POST /api/password`, `GET|POST /api/agents`,
  * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`.
@@ -18,6 +18,7 @@ import {
   LoginBodySchema,
   NewAgentBodySchema,
   OfflineStatusBodySchema,
+  PasswordChangeBodySchema,
   PointerTokenBodySchema,
   type PointerTokenResponse,
   PointerVerifyBodySchema,
@@ -74,6 +75,10 @@ export class DirectoryRoom implements PartyServer {
   private static readonly routes: Routes<DirectoryRoom> = {
     "/api/login": { POST: (directory, request) => directory.login(request) },
     "/api/logout": { POST: (directory, request) => directory.forward(request, "/logout", "any") },
+    "/api/password": {
+      POST: (directory, request) =>
+        directory.forward(request, "/password", "any", PasswordChangeBodySchema),
+    },
     "/api/agents": {
       GET: (directory, request) => directory.forward(request, "/agents", "any"),
       POST: (directory, request) => directory.addAgent(request),

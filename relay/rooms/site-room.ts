@@ -6,7 +6,7 @@
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  * - `POST /login` {email, password} -> LoginResponse | 401
- * - `POST /logout`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`,
+ * - `POST /logout`, `POST /password`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`,
  *   `POST /identity-secret` (`/api/site/identity-secret`), `GET /canned`, `PUT /canned`,
  *   `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*` routes of the same
  *   names, with the caller's `Authorization: Bearer` token;
@@ -38,6 +38,8 @@ import {
   type OfflineMessageStatusResponse,
   type OfflineMessagesFrame,
   OfflineStatusBodySchema,
+  PasswordChangeBodySchema,
+  type PasswordChangeResponse,
   type RosterFrame,
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
@@ -47,6 +49,7 @@ import {
   type WidgetSettings,
 } from "../../protocol/index.ts";
 import {
+  createSignInAttempts,
   hashPassword,
   newIdentitySecret,
   randomId,
@@ -144,7 +147,12 @@ type StoredSite = {
 /** A site as it may be stored: from before chat, without settings or secret. */
 type StoredSiteAnyVersion = Pick<StoredSite, "id" | "name" | "allowedOrigins"> &
   Partial<StoredSite>;
-type StoredAgent = AgentProfile & { passwordHash: string; createdAt: number };
+type StoredAgent = AgentProfile & {
+  passwordHash: string;
+  createdAt: number;
+  /** When the agent last changed their password: sessions signed in before it have ended. */
+  passwordChangedAt?: number;
+};
 /** A signed-in agent's socket: who, and the session's id and expiry (ms since epoch). */
 type AgentState = { agentId: string; jti: string; exp: number };
 type Session = { agent: StoredAgent; claims: SessionClaims };
@@ -164,6 +172,7 @@ export class SiteRoom implements PartyServer {
     "/bootstrap": { POST: (siteRoom, request) => siteRoom.bootstrap(request) },
     "/login": { POST: (siteRoom, request) => siteRoom.login(request) },
     "/logout": { POST: (siteRoom, request) => siteRoom.logout(request) },
+    "/password": { POST: (siteRoom, request) => siteRoom.changePassword(request) },
     "/agents": {
       GET: (siteRoom, request) => siteRoom.listAgents(request),
       POST: (siteRoom, request) => siteRoom.addAgent(request),
@@ -192,6 +201,8 @@ export class SiteRoom implements PartyServer {
   private readonly agents = new Map<string, StoredAgent>();
   /** Revoked session ids, until their tokens would have expired anyway. */
   private readonly revoked = new Map<string, number>();
+  /** Wrong current passwords by agent id: a stolen session cannot guess its way to the account. */
+  private readonly passwordAttempts = createSignInAttempts();
   private readonly roster: SiteRoster;
   private readonly guards: ConnectionGuards;
   private alarmAt: number | null = null;
@@ -392,6 +403,10 @@ export class SiteRoom implements PartyServer {
     if (this.revoked.has(claims.jti)) return refuse("This session has been signed out");
     const agent = this.agents.get(claims.agentId);
     if (!agent) return refuse("This agent no longer exists");
+    // A token carries its expiry, made from the moment it was signed.
+    if (agent.passwordChangedAt && claims.exp - SESSION_TTL_MS < agent.passwordChangedAt) {
+      return refuse("The password was changed: sign in again");
+    }
     return { ok: true, value: { agent, claims } };
   }
 
@@ -490,6 +505,57 @@ export class SiteRoom implements PartyServer {
     }
     await this.scheduleAlarm();
     return new Response(null, { status: 204 });
+  }
+
+  /**
+   * `POST /password`: the agent's own password, given the current one. Every other session of
+   * the agent ends (its sockets close); the caller gets a new token for this one.
+   */
+  private async changePassword(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "any");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, PasswordChangeBodySchema);
+    if (!body.ok) return body.response;
+    const { agent, claims } = session.value;
+    const wait = this.passwordAttempts.waitFor(agent.id);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60_000);
+      return httpError(
+        429,
+        "rate_limited",
+        `Too many wrong passwords: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+        { "retry-after": String(Math.ceil(wait / 1000)) },
+      );
+    }
+    if (!(await verifyPassword(body.value.currentPassword, agent.passwordHash))) {
+      this.passwordAttempts.failed(agent.id);
+      return httpError(403, "wrong_password", "The current password is not right");
+    }
+    this.passwordAttempts.succeeded(agent.id);
+    const changedAt = Date.now();
+    const changed: StoredAgent = {
+      ...agent,
+      passwordHash: await hashPassword(body.value.newPassword),
+      passwordChangedAt: changedAt,
+    };
+    await this.room.storage.put(keys.agent(agent.id), changed);
+    this.agents.set(agent.id, changed);
+    for (const conn of this.room.getConnections("agent")) {
+      const state = agentStateOf(conn);
+      if (state?.agentId !== agent.id || state.jti === claims.jti) continue;
+      refuseConnection(conn, this.name, {
+        code: "unauthorized",
+        message: "The password was changed: sign in again",
+      });
+    }
+    const token = await signToken(this.room.env.PARLEY_SECRET, {
+      agentId: agent.id,
+      siteId: this.room.id,
+      role: agent.role,
+      exp: changedAt + SESSION_TTL_MS,
+      jti: randomId(),
+    });
+    return json({ token } satisfies PasswordChangeResponse);
   }
 
   private async listAgents(request: Request): Promise<Response> {
