@@ -6,6 +6,8 @@ import type {
   LoginBody,
   LoginResponse,
   NewAgentBody,
+  PasswordChangeBody,
+  PasswordChangeResponse,
   SiteSettingsBody,
   SiteSettingsResponse,
 } from "../../protocol/http.ts";
@@ -21,6 +23,11 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number;
 export type RelayApi = {
   login(body: LoginBody): Promise<ApiResult<LoginResponse>>;
   logout(token: string): Promise<ApiResult<null>>;
+  /** The agent's own password; the answer's token replaces this session's. */
+  changePassword(
+    token: string,
+    body: PasswordChangeBody,
+  ): Promise<ApiResult<PasswordChangeResponse>>;
   listAgents(token: string): Promise<ApiResult<AgentProfile[]>>;
   addAgent(token: string, body: NewAgentBody): Promise<ApiResult<AgentProfile>>;
   getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
@@ -110,6 +117,8 @@ export function createRelayApi({
   return {
     login: (body) => call("POST", "/api/login", { body, read: json<LoginResponse> }),
     logout: (token) => call("POST", "/api/logout", { token, read: async () => null }),
+    changePassword: (token, body) =>
+      call("POST", "/api/password", { token, body, read: json<PasswordChangeResponse> }),
     listAgents: (token) =>
       call("GET", "/api/agents", {
         token,

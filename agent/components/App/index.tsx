@@ -2,6 +2,7 @@ import { useStore } from "@nanostores/preact";
 import { useUnlockSound } from "../../hooks/useUnlockSound.ts";
 import { $session } from "../../stores/session/index.ts";
 import { $view } from "../../stores/view/index.ts";
+import { AccountView } from "../AccountView/index.tsx";
 import { ChatsView } from "../ChatsView/index.tsx";
 import { ConsoleHeader } from "../ConsoleHeader/index.tsx";
 import { LoginPage } from "../LoginPage/index.tsx";
@@ -29,6 +30,8 @@ export function App() {
         <TeamView />
       ) : view === "settings" && admin ? (
         <SettingsView />
+      ) : view === "account" ? (
+        <AccountView session={session} />
       ) : (
         <VisitorsView />
       )}

@@ -12,7 +12,7 @@ import { NotificationsButton } from "../NotificationsButton/index.tsx";
 /**
  * Site name, page switcher (with the number of waiting requests and of unread offline
  * messages), whether the site is outside its business hours, my status, notifications,
- * connection state, who is signed in, and the way out.
+ * connection state, who is signed in (their account page), and the way out.
  */
 export function ConsoleHeader({ session, view }: { session: AgentSession; view: ConsoleView }) {
   const requests = useStore($requestCount);
@@ -72,9 +72,16 @@ export function ConsoleHeader({ session, view }: { session: AgentSession; view: 
       <NotificationsButton />
       <AgentStatusToggle />
       <ConnectionStatus />
-      <span class="agent-name" data-testid="agent-name" title={session.agent.email}>
+      <button
+        type="button"
+        class="quiet agent-name"
+        aria-current={view === "account" ? "page" : undefined}
+        title={`${session.agent.email}: your account`}
+        onClick={() => showView("account")}
+        data-testid="agent-name"
+      >
         {session.agent.name}
-      </span>
+      </button>
       <button type="button" class="quiet" onClick={() => void signOut()} data-testid="logout">
         Sign out
       </button>

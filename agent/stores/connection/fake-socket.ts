@@ -31,7 +31,7 @@ export function connectFakeSocket(): ReturnType<typeof fakeSocket> {
     host: "relay.test",
     secure: false,
     siteId: "site-0001",
-    token: "t",
+    token: () => "t",
     onFrame: () => {},
     openSocket: () => fake.socket,
   });

@@ -3,7 +3,7 @@ import type { AgentServerFrame } from "../../../protocol/agent.ts";
 import { fakeSocket } from "./fake-socket.ts";
 import { $connection, connect, disconnect, sendFrame } from "./index.ts";
 
-const address = { host: "relay.test", secure: false, siteId: "site-0001", token: "t" };
+const address = { host: "relay.test", secure: false, siteId: "site-0001", token: () => "t" };
 
 afterEach(() => disconnect());
 

@@ -21,7 +21,8 @@ export type SocketAddress = {
   /** Whether the page came over https, so the socket must use wss. */
   secure: boolean;
   siteId: string;
-  token: string;
+  /** The session's token, read at every (re)connect: it changes with the agent's password. */
+  token: () => string;
 };
 
 /** Where to connect and what to do with each frame. */
@@ -38,7 +39,7 @@ const openPartySocket = ({ host, secure, siteId, token }: SocketAddress): AgentS
     protocol: secure ? "wss" : "ws",
     party: "site",
     room: siteId,
-    query: { token },
+    query: () => ({ token: token() }),
     maxReconnectionDelay: 5000,
   });
 

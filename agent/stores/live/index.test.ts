@@ -1,17 +1,21 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { AgentServerFrame } from "../../../protocol/agent.ts";
+import { $chats } from "../chats/index.ts";
 import { chatSummary, ME, signInAsMe } from "../chats/testing.ts";
 import { fakeSocket } from "../connection/fake-socket.ts";
+import type { SocketAddress } from "../connection/index.ts";
 import { $openConversation, openChat } from "../conversation/index.ts";
 import { $outbox, sendMessage } from "../outbox/index.ts";
-import { $session } from "../session/index.ts";
+import { $session, renewToken } from "../session/index.ts";
 import { startLive } from "./index.ts";
 
 const sockets: ReturnType<typeof fakeSocket>[] = [];
+const addresses: SocketAddress[] = [];
 startLive({
   host: "relay.test",
   secure: false,
-  openSocket: () => {
+  openSocket: (address) => {
+    addresses.push(address);
     const socket = fakeSocket();
     sockets.push(socket);
     return socket.socket;
@@ -74,5 +78,20 @@ describe("live chat over a dropping socket", () => {
     $session.set(null);
     expect($outbox.get()).toEqual([]);
     expect($openConversation.get()).toBeNull();
+  });
+});
+
+describe("a token the relay renews (the agent changed their password)", () => {
+  it("keeps the socket and what the console holds, and the next reconnect carries it", () => {
+    signInAsMe();
+    const socket = sockets.at(-1);
+    socket?.emit("open");
+    deliver({ type: "chats", full: true, chats: [chatSummary(CHAT, { status: "active" })] });
+    const opened = sockets.length;
+    renewToken("renewed-token");
+    expect(sockets).toHaveLength(opened);
+    expect(socket?.isClosed()).toBe(false);
+    expect(addresses.at(-1)?.token()).toBe("renewed-token");
+    expect([...$chats.get().keys()]).toEqual([CHAT]);
   });
 });

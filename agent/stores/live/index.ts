@@ -1,5 +1,6 @@
 import { computed } from "nanostores";
 import type { AgentServerFrame } from "../../../protocol/agent.ts";
+import { resetAccount } from "../account/index.ts";
 import { resetCanned } from "../canned/index.ts";
 import { $chats, applyChatsFrame, reportChatError, resetChats } from "../chats/index.ts";
 import { $connection, type ConnectOptions, connect, disconnect } from "../connection/index.ts";
@@ -88,9 +89,12 @@ export function routeFrame(frame: AgentServerFrame): void {
   }
 }
 
-/** Site and token of the session: changes on sign-in and sign-out, not on `hello`. */
+/**
+ * Site and agent of the session: changes on sign-in and sign-out, not on `hello` nor when the
+ * relay renews the token (the socket reads the token at each reconnect).
+ */
 const $credentials = computed($session, (session) =>
-  session ? JSON.stringify([session.site.id, session.token]) : null,
+  session ? JSON.stringify([session.site.id, session.agent.id]) : null,
 );
 
 /** Wipes what the last session saw, and loads what this agent left unsent on this device. */
@@ -98,6 +102,7 @@ function resetConsole(agentId: string | null): void {
   resetRoster();
   clearSelection();
   resetTeam();
+  resetAccount();
   resetChats();
   resetConversations();
   resetTyping();
@@ -132,7 +137,12 @@ export function startLive(relay: Pick<ConnectOptions, "host" | "secure" | "openS
     const session = $session.get();
     resetConsole(session?.agent.id ?? null);
     if (session) {
-      connect({ ...relay, siteId: session.site.id, token: session.token, onFrame: routeFrame });
+      connect({
+        ...relay,
+        siteId: session.site.id,
+        token: () => $session.get()?.token ?? "",
+        onFrame: routeFrame,
+      });
     }
   });
   $connection.listen((status) => {

@@ -66,6 +66,12 @@ export async function signOut(): Promise<void> {
   if (session) await relayApi.logout(session.token);
 }
 
+/** The relay signed this session anew (the agent changed their password): keep its token. */
+export function renewToken(token: string): void {
+  const session = $session.get();
+  if (session) setSession({ ...session, token });
+}
+
 /** The relay refused the token (HTTP 401 or an `unauthorized` frame): back to the login page. */
 export function expireSession(): void {
   if (!$session.get()) return;

@@ -1,7 +1,7 @@
 import { atom } from "nanostores";
 
-/** The console's pages once signed in; Team and Settings are for admins. */
-export type ConsoleView = "visitors" | "chats" | "offline" | "team" | "settings";
+/** The console's pages once signed in; Team and Settings are for admins, Account for everyone. */
+export type ConsoleView = "visitors" | "chats" | "offline" | "team" | "settings" | "account";
 
 /** Which page the console shows. */
 export const $view = atom<ConsoleView>("visitors");

@@ -1,0 +1,46 @@
+import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { expect, signInToConsole, test } from "./fixtures.ts";
+
+test("an agent changes their password in Account: their other sessions end, this one goes on, the old password no longer signs in", async ({
+  browser,
+  page,
+  relay,
+}) => {
+  const elsewhere = await (await browser.newContext()).newPage();
+  await signInToConsole(elsewhere, relay.url);
+  await signInToConsole(page, relay.url);
+
+  await page.getByTestId("agent-name").click();
+  const change = async (current: string, next: string, repeat = next) => {
+    await page.getByLabel("Current").fill(current);
+    await page.getByLabel("New", { exact: true }).fill(next);
+    await page.getByLabel("New, again").fill(repeat);
+    await page.getByTestId("password-submit").click();
+  };
+  await change("not-the-password", "a-new-password");
+  await expect(page.getByTestId("password-error")).toHaveText("The current password is not right.");
+  await change(DEMO.password, "a-new-password", "a-new-passwort");
+  await expect(page.getByTestId("password-error")).toHaveText("The new passwords differ.");
+  await change(DEMO.password, "a-new-password");
+  await expect(page.getByTestId("password-changed")).toBeVisible();
+
+  // The other console is signed out; this one stays live, and its next request is accepted.
+  await expect(elsewhere.getByTestId("login-submit")).toBeVisible();
+  await expect(
+    page.locator('[data-testid="connection-status"][data-state="connected"]'),
+  ).toBeVisible();
+  await page.getByTestId("nav-visitors").click();
+  await page.reload();
+  await expect(page.getByTestId("agent-name")).toHaveText(DEMO.name);
+  await expect(
+    page.locator('[data-testid="connection-status"][data-state="connected"]'),
+  ).toBeVisible();
+
+  await page.getByTestId("logout").click();
+  await page.getByTestId("login-email").fill(DEMO.email);
+  await page.getByTestId("login-password").fill(DEMO.password);
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
+  await signInToConsole(page, relay.url, { email: DEMO.email, password: "a-new-password" });
+  await expect(page.getByTestId("agent-name")).toHaveText(DEMO.name);
+});
