@@ -33,7 +33,8 @@ console.log(`Parley relay listening on ${relay.url}
 
   Demo shop      ${base}/demo/
   Agent console  ${base}/agent/
-  Demo login     ${DEMO.email} / ${DEMO.password}
+  Demo login     ${DEMO.email} / ${DEMO.password} (as first created: change it in the console,
+                 your name at the top right)
 `);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
