@@ -22,7 +22,7 @@ test("an agent changes their password in Account: their other sessions end, this
   await change(DEMO.password, "a-new-password", "a-new-passwort");
   await expect(page.getByTestId("password-error")).toHaveText("The new passwords differ.");
   await change(DEMO.password, "a-new-password");
-  await expect(page.getByTestId("password-changed")).toBeVisible();
+  await expect(page.getByTestId("password-saved")).toBeVisible();
 
   // The other console is signed out; this one stays live, and its next request is accepted.
   await expect(elsewhere.getByTestId("login-submit")).toBeVisible();

@@ -3,6 +3,7 @@ import type { JSX } from "preact";
 import { $passwordChange, changePassword } from "../../stores/account/index.ts";
 import type { AgentSession } from "../../stores/session/index.ts";
 import { FormField } from "../FormField/index.tsx";
+import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 /** Every agent's own account: who is signed in, and a form to change the password. */
 export function AccountView({ session }: { session: AgentSession }) {
@@ -60,16 +61,7 @@ export function AccountView({ session }: { session: AgentSession }) {
             maxLength={256}
             data-testid="repeat-password"
           />
-          {state.error && (
-            <p class="form-error" role="alert" data-testid="password-error">
-              {state.error}
-            </p>
-          )}
-          {state.changed && (
-            <p class="form-success" role="status" data-testid="password-changed">
-              Password changed. Other sessions are signed out.
-            </p>
-          )}
+          <SaveOutcome state={state} testId="password" />
           <button
             type="submit"
             class="primary"

@@ -2,18 +2,18 @@ import { atom } from "nanostores";
 import { relayApi } from "../../api/index.ts";
 import { $session, failureMessage, renewToken } from "../session/index.ts";
 
-type PasswordChangeState = { pending: boolean; error: string | null; changed: boolean };
+type PasswordChangeState = { pending: boolean; error: string | null; saved: boolean };
 
 /** The change-password form's state: waiting for the relay, its last error, whether it took. */
 export const $passwordChange = atom<PasswordChangeState>({
   pending: false,
   error: null,
-  changed: false,
+  saved: false,
 });
 
 /** Forgets the last session's form, so the next agent never sees it. */
 export function resetAccount(): void {
-  $passwordChange.set({ pending: false, error: null, changed: false });
+  $passwordChange.set({ pending: false, error: null, saved: false });
 }
 
 /**
@@ -28,18 +28,18 @@ export async function changePassword(
   const session = $session.get();
   if (!session) return false;
   if (newPassword !== repeated) {
-    $passwordChange.set({ pending: false, error: "The new passwords differ.", changed: false });
+    $passwordChange.set({ pending: false, error: "The new passwords differ.", saved: false });
     return false;
   }
-  $passwordChange.set({ pending: true, error: null, changed: false });
+  $passwordChange.set({ pending: true, error: null, saved: false });
   const result = await relayApi.changePassword(session.token, { currentPassword, newPassword });
   if (!result.ok) {
     const error =
       result.status === 403 ? "The current password is not right." : failureMessage(result);
-    $passwordChange.set({ pending: false, error, changed: false });
+    $passwordChange.set({ pending: false, error, saved: false });
     return false;
   }
   renewToken(result.value.token);
-  $passwordChange.set({ pending: false, error: null, changed: true });
+  $passwordChange.set({ pending: false, error: null, saved: true });
   return true;
 }
