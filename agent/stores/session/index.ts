@@ -72,9 +72,19 @@ export function renewToken(token: string): void {
   if (session) setSession({ ...session, token });
 }
 
-/** The relay refused the token (HTTP 401 or an `unauthorized` frame): back to the login page. */
+/**
+ * The relay refused the token (HTTP 401 or an `unauthorized` frame): back to the login page,
+ * unless another tab of this console has renewed the session meanwhile (it changed the agent's
+ * password): then this tab takes the new token from storage.
+ */
 export function expireSession(): void {
-  if (!$session.get()) return;
+  const session = $session.get();
+  if (!session) return;
+  const stored = restoreSession(localStore);
+  if (stored && stored.token !== session.token && stored.agent.id === session.agent.id) {
+    $session.set(stored);
+    return;
+  }
   setSession(null);
   $login.set({ pending: false, error: "Your session has ended. Sign in again." });
 }
