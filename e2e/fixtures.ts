@@ -9,7 +9,22 @@ export { expect } from "@playwright/test";
  * Every test gets its own relay process on a free port with a fresh database, and, when it asks
  * for `site`, the demo shop on its own origin embedding that relay's snippet.
  */
-export const test = base.extend<{ relay: RelayProcess; site: HostSite }>({
+export const test = base.extend<{ relay: RelayProcess; site: HostSite; ownContexts: undefined }>({
+  // Contexts a test opens itself (browser.newContext()) close with it: left open, their pages
+  // kept reconnecting to relays that had stopped, and slowed every later test of the run.
+  ownContexts: [
+    async ({ browser }, use) => {
+      const before = new Set(browser.contexts());
+      await use(undefined);
+      await Promise.all(
+        browser
+          .contexts()
+          .filter((context) => !before.has(context))
+          .map((context) => context.close()),
+      );
+    },
+    { auto: true },
+  ],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies first
   relay: async ({}, use) => {
     const relay = await startRelayProcess();
