@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { AgentProfile } from "./agent.ts";
 import type { BusinessHours } from "./business-hours.ts";
 import { ChatSettingsBodySchema, type WidgetSettings } from "./chat.ts";
-import { text } from "./ids.ts";
+import { IdSchema, text } from "./ids.ts";
 import type { InvitationRule, InvitationStats } from "./invitations.ts";
 import { LABEL_LENGTH } from "./limits.ts";
 
@@ -37,6 +37,14 @@ export const PasswordChangeBodySchema = v.object({
   newPassword: password,
 });
 
+/**
+ * `POST /api/agents/password` (admins only): set another agent's password, for one who forgot
+ * theirs or who must no longer get in. Every session of that agent ends. Answered with 204; 404
+ * `not_found` for an agent the site does not have; 400 for the admin's own id (that is
+ * `POST /api/password`, with the current password).
+ */
+export const AgentPasswordBodySchema = v.object({ agentId: IdSchema, password });
+
 /** An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. */
 export const OriginSchema = v.pipe(
   v.string(),
@@ -53,6 +61,7 @@ export const SiteSettingsBodySchema = v.object({
 export type LoginBody = v.InferOutput<typeof LoginBodySchema>;
 export type NewAgentBody = v.InferOutput<typeof NewAgentBodySchema>;
 export type PasswordChangeBody = v.InferOutput<typeof PasswordChangeBodySchema>;
+export type AgentPasswordBody = v.InferOutput<typeof AgentPasswordBodySchema>;
 /** What `POST /api/password` answers: the session token to use from now on. */
 export type PasswordChangeResponse = { token: string };
 export type SiteSettingsBody = v.InferOutput<typeof SiteSettingsBodySchema>;

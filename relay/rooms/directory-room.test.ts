@@ -334,3 +334,32 @@ describe("POST /api/password", () => {
     });
   });
 });
+
+describe("POST /api/agents/password", () => {
+  it("lets an admin set another agent's password, which ends every session of that agent", async () => {
+    const cy = await addAgent(relay, admin.token, "Cy");
+    const socket = await connectAgent(relay, cy.token);
+    await socket.next("hello");
+    const set = (body: unknown, token = admin.token) =>
+      api(relay, "POST", "/api/agents/password", { token, body });
+
+    expect((await set({ agentId: cy.agent.id, password: "set-by-admin" }, cy.token)).status).toBe(
+      403,
+    );
+    expect(await set({ agentId: admin.agent.id, password: "set-by-admin" })).toMatchObject({
+      status: 400,
+      body: { message: "Change your own password with the current one (Account)" },
+    });
+    expect(await set({ agentId: "no-such-agent", password: "set-by-admin" })).toMatchObject({
+      status: 404,
+    });
+    expect((await set({ agentId: cy.agent.id, password: "set-by-admin" })).status).toBe(204);
+
+    expect(await socket.next("error")).toMatchObject({ code: "unauthorized" });
+    expect((await socket.closed).code).toBe(1008);
+    expect((await api(relay, "GET", "/api/site", { token: cy.token })).status).toBe(401);
+    expect((await login(relay, cy.agent.email, "set-by-admin")).agent.id).toBe(cy.agent.id);
+    // The admin's own session goes on.
+    expect((await api(relay, "GET", "/api/site", { token: admin.token })).status).toBe(200);
+  });
+});

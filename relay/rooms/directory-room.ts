@@ -5,6 +5,7 @@
  * to the caller's.
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `POST /api/password`, `GET|POST /api/agents`,
+ * `POST /api/agents/password`,
  * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`.
@@ -13,6 +14,7 @@
  */
 import * as v from "valibot";
 import {
+  AgentPasswordBodySchema,
   CannedResponsesBodySchema,
   IdSchema,
   LoginBodySchema,
@@ -82,6 +84,10 @@ export class DirectoryRoom implements PartyServer {
     "/api/agents": {
       GET: (directory, request) => directory.forward(request, "/agents", "any"),
       POST: (directory, request) => directory.addAgent(request),
+    },
+    "/api/agents/password": {
+      POST: (directory, request) =>
+        directory.forward(request, "/agents/password", "admin", AgentPasswordBodySchema),
     },
     "/api/site": {
       GET: (directory, request) => directory.forward(request, "/site", "any"),

@@ -6,7 +6,8 @@
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  * - `POST /login` {email, password} -> LoginResponse | 401
- * - `POST /logout`, `POST /password`, `GET /agents`, `POST /agents`, `GET /site`, `PUT /site`,
+ * - `POST /logout`, `POST /password`, `GET /agents`, `POST /agents`, `POST /agents/password`,
+ *   `GET /site`, `PUT /site`,
  *   `POST /identity-secret` (`/api/site/identity-secret`), `GET /canned`, `PUT /canned`,
  *   `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*` routes of the same
  *   names, with the caller's `Authorization: Bearer` token;
@@ -23,6 +24,7 @@
 import * as v from "valibot";
 import {
   AgentClientFrameSchema,
+  AgentPasswordBodySchema,
   type AgentProfile,
   type AgentsResponse,
   type CannedResponse,
@@ -173,6 +175,7 @@ export class SiteRoom implements PartyServer {
     "/login": { POST: (siteRoom, request) => siteRoom.login(request) },
     "/logout": { POST: (siteRoom, request) => siteRoom.logout(request) },
     "/password": { POST: (siteRoom, request) => siteRoom.changePassword(request) },
+    "/agents/password": { POST: (siteRoom, request) => siteRoom.setAgentPassword(request) },
     "/agents": {
       GET: (siteRoom, request) => siteRoom.listAgents(request),
       POST: (siteRoom, request) => siteRoom.addAgent(request),
@@ -532,22 +535,7 @@ export class SiteRoom implements PartyServer {
       return httpError(403, "wrong_password", "The current password is not right");
     }
     this.passwordAttempts.succeeded(agent.id);
-    const changedAt = Date.now();
-    const changed: StoredAgent = {
-      ...agent,
-      passwordHash: await hashPassword(body.value.newPassword),
-      passwordChangedAt: changedAt,
-    };
-    await this.room.storage.put(keys.agent(agent.id), changed);
-    this.agents.set(agent.id, changed);
-    for (const conn of this.room.getConnections("agent")) {
-      const state = agentStateOf(conn);
-      if (state?.agentId !== agent.id || state.jti === claims.jti) continue;
-      refuseConnection(conn, this.name, {
-        code: "unauthorized",
-        message: "The password was changed: sign in again",
-      });
-    }
+    const changedAt = await this.storePassword(agent, body.value.newPassword, claims.jti);
     const token = await signToken(this.room.env.PARLEY_SECRET, {
       agentId: agent.id,
       siteId: this.room.id,
@@ -556,6 +544,50 @@ export class SiteRoom implements PartyServer {
       jti: randomId(),
     });
     return json({ token } satisfies PasswordChangeResponse);
+  }
+
+  /** `POST /agents/password` (admins): another agent's password; all their sessions end. */
+  private async setAgentPassword(request: Request): Promise<Response> {
+    const session = await this.authorize(request, "admin");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, AgentPasswordBodySchema);
+    if (!body.ok) return body.response;
+    const { agentId, password } = body.value;
+    if (agentId === session.value.agent.id) {
+      return httpError(400, "bad_body", "Change your own password with the current one (Account)");
+    }
+    const agent = this.agents.get(agentId);
+    if (!agent) return httpError(404, "not_found", "The site has no such agent");
+    await this.storePassword(agent, password);
+    return new Response(null, { status: 204 });
+  }
+
+  /**
+   * Stores the agent's new password and ends their sessions signed in before it, but `keep`
+   * (the caller's own); returns when it changed.
+   */
+  private async storePassword(
+    agent: StoredAgent,
+    password: string,
+    keep?: string,
+  ): Promise<number> {
+    const changedAt = Date.now();
+    const changed: StoredAgent = {
+      ...agent,
+      passwordHash: await hashPassword(password),
+      passwordChangedAt: changedAt,
+    };
+    await this.room.storage.put(keys.agent(agent.id), changed);
+    this.agents.set(agent.id, changed);
+    for (const conn of this.room.getConnections("agent")) {
+      const state = agentStateOf(conn);
+      if (state?.agentId !== agent.id || state.jti === keep) continue;
+      refuseConnection(conn, this.name, {
+        code: "unauthorized",
+        message: "The password was changed: sign in again",
+      });
+    }
+    return changedAt;
   }
 
   private async listAgents(request: Request): Promise<Response> {
