@@ -44,3 +44,30 @@ test("an agent changes their password in Account: their other sessions end, this
   await signInToConsole(page, relay.url, { email: DEMO.email, password: "a-new-password" });
   await expect(page.getByTestId("agent-name")).toHaveText(DEMO.name);
 });
+
+test("an admin adds an agent in Team, then sets their password: the agent's open console signs out, the new password signs in", async ({
+  browser,
+  page,
+  relay,
+}) => {
+  await signInToConsole(page, relay.url);
+  await page.getByTestId("nav-team").click();
+  await page.getByTestId("new-agent-email").fill("ana@parley.test");
+  await page.getByTestId("new-agent-name").fill("Ana");
+  await page.getByTestId("new-agent-password").fill("first-password");
+  await page.getByTestId("new-agent-submit").click();
+  await expect(page.getByTestId("new-agent-added")).toHaveText("Added Ana.");
+  await expect(page.getByTestId("team-agent")).toHaveCount(2);
+
+  const ana = await (await browser.newContext()).newPage();
+  await signInToConsole(ana, relay.url, { email: "ana@parley.test", password: "first-password" });
+
+  await page.getByTestId("agent-password-agent").selectOption({ label: "Ana (ana@parley.test)" });
+  await page.getByTestId("agent-password-new").fill("set-by-admin");
+  await page.getByTestId("agent-password-submit").click();
+  await expect(page.getByTestId("agent-password-saved")).toBeVisible();
+
+  await expect(ana.getByTestId("login-submit")).toBeVisible();
+  await signInToConsole(ana, relay.url, { email: "ana@parley.test", password: "set-by-admin" });
+  await expect(ana.getByTestId("agent-name")).toHaveText("Ana");
+});

@@ -1,6 +1,7 @@
 import type { AgentProfile } from "../../protocol/agent.ts";
 import type { CannedResponse, ChatFile } from "../../protocol/chat.ts";
 import type {
+  AgentPasswordBody,
   AgentsResponse,
   HttpError,
   LoginBody,
@@ -30,6 +31,8 @@ export type RelayApi = {
   ): Promise<ApiResult<PasswordChangeResponse>>;
   listAgents(token: string): Promise<ApiResult<AgentProfile[]>>;
   addAgent(token: string, body: NewAgentBody): Promise<ApiResult<AgentProfile>>;
+  /** Another agent's password (admins); every session of that agent ends. */
+  setAgentPassword(token: string, body: AgentPasswordBody): Promise<ApiResult<null>>;
   getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   updateSite(token: string, body: SiteSettingsBody): Promise<ApiResult<SiteSettingsResponse>>;
   /** A new identity secret (admins); the previous one keeps verifying for a day. */
@@ -126,6 +129,8 @@ export function createRelayApi({
       }),
     addAgent: (token, body) =>
       call("POST", "/api/agents", { token, body, read: json<AgentProfile> }),
+    setAgentPassword: (token, body) =>
+      call("POST", "/api/agents/password", { token, body, read: async () => null }),
     getSite: (token) => call("GET", "/api/site", { token, read: json<SiteSettingsResponse> }),
     updateSite: (token, body) =>
       call("PUT", "/api/site", { token, body, read: json<SiteSettingsResponse> }),

@@ -2,13 +2,25 @@ import { useStore } from "@nanostores/preact";
 import type { JSX } from "preact";
 import { useEffect } from "preact/hooks";
 import { LABEL_LENGTH } from "../../../protocol/limits.ts";
-import { $newAgent, $team, addAgent, loadTeam } from "../../stores/team/index.ts";
+import { $agentId } from "../../stores/session/index.ts";
+import {
+  $agentPassword,
+  $newAgent,
+  $team,
+  addAgent,
+  loadTeam,
+  setAgentPassword,
+} from "../../stores/team/index.ts";
 import { FormField } from "../FormField/index.tsx";
+import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
-/** Admins only: the site's agents, and a form to add one. */
+/** Admins only: the site's agents, a form to add one, and one to set another's password. */
 export function TeamView() {
   const team = useStore($team);
   const newAgent = useStore($newAgent);
+  const agentPassword = useStore($agentPassword);
+  const me = useStore($agentId);
+  const others = team.agents.filter((agent) => agent.id !== me);
   useEffect(() => {
     void loadTeam();
   }, []);
@@ -24,6 +36,17 @@ export function TeamView() {
       role: data.get("role") === "admin" ? "admin" : "agent",
     });
     if (added) form.reset();
+  };
+
+  const onSetPassword = async (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const saved = await setAgentPassword(
+      String(data.get("agent") ?? ""),
+      String(data.get("password") ?? ""),
+    );
+    if (saved) form.reset();
   };
 
   return (
@@ -108,6 +131,45 @@ export function TeamView() {
           </button>
         </form>
       </section>
+      {others.length > 0 && (
+        <section class="card" aria-labelledby="agent-password-title">
+          <h2 id="agent-password-title">Set an agent's password</h2>
+          <p class="muted">
+            For an agent who forgot theirs, or who must no longer get in: every session of theirs
+            ends at once.
+          </p>
+          <form class="password-form" onSubmit={onSetPassword}>
+            <label for="agent-password-agent">Agent</label>
+            <select id="agent-password-agent" name="agent" data-testid="agent-password-agent">
+              {others.map((agent) => (
+                <option key={agent.id} value={agent.id}>
+                  {agent.name} ({agent.email})
+                </option>
+              ))}
+            </select>
+            <FormField
+              id="agent-password-new"
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={8}
+              maxLength={256}
+              data-testid="agent-password-new"
+            />
+            <SaveOutcome state={agentPassword} testId="agent-password" />
+            <button
+              type="submit"
+              class="primary"
+              disabled={agentPassword.pending}
+              data-testid="agent-password-submit"
+            >
+              {agentPassword.pending ? "Setting…" : "Set password"}
+            </button>
+          </form>
+        </section>
+      )}
     </main>
   );
 }

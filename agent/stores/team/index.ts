@@ -6,6 +6,7 @@ import { $session, failureMessage } from "../session/index.ts";
 
 type TeamState = { agents: AgentProfile[]; loading: boolean; error: string | null };
 type NewAgentState = { pending: boolean; error: string | null; added: string | null };
+type AgentPasswordState = { pending: boolean; error: string | null; saved: boolean };
 
 /** The site's agents, as the Team view lists them. */
 export const $team = atom<TeamState>({ agents: [], loading: false, error: null });
@@ -13,10 +14,32 @@ export const $team = atom<TeamState>({ agents: [], loading: false, error: null }
 /** The add-agent form's state: waiting for the relay, its last error, the last agent added. */
 export const $newAgent = atom<NewAgentState>({ pending: false, error: null, added: null });
 
+/** The set-a-password form's state: waiting for the relay, its last error, whether it took. */
+export const $agentPassword = atom<AgentPasswordState>({
+  pending: false,
+  error: null,
+  saved: false,
+});
+
 /** Forgets the last session's team, so the next agent never sees it. */
 export function resetTeam(): void {
   $team.set({ agents: [], loading: false, error: null });
   $newAgent.set({ pending: false, error: null, added: null });
+  $agentPassword.set({ pending: false, error: null, saved: false });
+}
+
+/** Sets another agent's password (admins only), ending their sessions; true when it took. */
+export async function setAgentPassword(agentId: string, password: string): Promise<boolean> {
+  const session = $session.get();
+  if (!session) return false;
+  $agentPassword.set({ pending: true, error: null, saved: false });
+  const result = await relayApi.setAgentPassword(session.token, { agentId, password });
+  $agentPassword.set({
+    pending: false,
+    error: result.ok ? null : failureMessage(result),
+    saved: result.ok,
+  });
+  return result.ok;
 }
 
 /** Loads the site's agents (admins only). */
