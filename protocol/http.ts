@@ -7,10 +7,12 @@ import type { InvitationRule, InvitationStats } from "./invitations.ts";
 import { LABEL_LENGTH } from "./limits.ts";
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254));
+/** How long a password that is being set may be, in characters. */
+export const PASSWORD_LENGTH = { min: 8, max: 256 };
 const password = v.pipe(
   v.string(),
-  v.minLength(8, "a password has at least 8 characters"),
-  v.maxLength(256),
+  v.minLength(PASSWORD_LENGTH.min, `a password has at least ${PASSWORD_LENGTH.min} characters`),
+  v.maxLength(PASSWORD_LENGTH.max),
 );
 
 /** `POST /api/login`: answered with {@link LoginResponse} or 401. */

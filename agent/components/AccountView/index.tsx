@@ -3,6 +3,7 @@ import type { JSX } from "preact";
 import { $passwordChange, changePassword } from "../../stores/account/index.ts";
 import type { AgentSession } from "../../stores/session/index.ts";
 import { FormField } from "../FormField/index.tsx";
+import { NewPasswordField } from "../NewPasswordField/index.tsx";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 /** Every agent's own account: who is signed in, and a form to change the password. */
@@ -39,26 +40,11 @@ export function AccountView({ session }: { session: AgentSession }) {
             required
             data-testid="current-password"
           />
-          <FormField
-            id="new-password"
-            label="New"
-            name="new"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            maxLength={256}
-            data-testid="new-password"
-          />
-          <FormField
+          <NewPasswordField id="new-password" label="New" name="new" data-testid="new-password" />
+          <NewPasswordField
             id="repeat-password"
             label="New, again"
             name="repeat"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            maxLength={256}
             data-testid="repeat-password"
           />
           <SaveOutcome state={state} testId="password" />

@@ -12,6 +12,7 @@ import {
   setAgentPassword,
 } from "../../stores/team/index.ts";
 import { FormField } from "../FormField/index.tsx";
+import { NewPasswordField } from "../NewPasswordField/index.tsx";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
 /** Admins only: the site's agents, a form to add one, and one to set another's password. */
@@ -96,14 +97,10 @@ export function TeamView() {
             maxLength={LABEL_LENGTH}
             data-testid="new-agent-name"
           />
-          <FormField
+          <NewPasswordField
             id="new-agent-password"
             label="Password"
             name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
             data-testid="new-agent-password"
           />
           <label for="new-agent-role">Role</label>
@@ -147,15 +144,10 @@ export function TeamView() {
                 </option>
               ))}
             </select>
-            <FormField
+            <NewPasswordField
               id="agent-password-new"
               label="Password"
               name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={8}
-              maxLength={256}
               data-testid="agent-password-new"
             />
             <SaveOutcome state={agentPassword} testId="agent-password" />
