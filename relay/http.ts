@@ -31,6 +31,21 @@ export function httpError(
   return json({ error, message } satisfies HttpError, status, headers);
 }
 
+/**
+ * 429 for a caller that failed too often: `what` says what (the minutes to wait follow), and
+ * `Retry-After` gives the seconds.
+ * @example return tooManyFailures("Too many wrong passwords", attempts.waitFor(agentId))
+ */
+export function tooManyFailures(what: string, waitMs: number): Response {
+  const minutes = Math.ceil(waitMs / 60_000);
+  return httpError(
+    429,
+    "rate_limited",
+    `${what}: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+    { "retry-after": String(Math.ceil(waitMs / 1000)) },
+  );
+}
+
 /** 405 with the methods the route takes. */
 function methodNotAllowed(allowed: string[]): Response {
   return httpError(405, "method_not_allowed", `Use ${allowed.join(" or ")}`, {

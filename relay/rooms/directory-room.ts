@@ -46,6 +46,7 @@ import {
   readCappedBody,
   readJsonBody,
   route,
+  tooManyFailures,
 } from "../http.ts";
 import type { PartyServer, RoomContext } from "../party.ts";
 import { serveUpload, storeUpload, uploadFileName } from "../uploads.ts";
@@ -152,15 +153,7 @@ export class DirectoryRoom implements PartyServer {
     if (!body.ok) return body.response;
     const { email, password } = body.value;
     const wait = this.signInAttempts.waitFor(email);
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
-      return httpError(
-        429,
-        "rate_limited",
-        `Too many failed sign-ins for this email: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
-        { "retry-after": String(Math.ceil(wait / 1000)) },
-      );
-    }
+    if (wait > 0) return tooManyFailures("Too many failed sign-ins for this email", wait);
     const siteId = await this.room.storage.get<string>(emailKey(email));
     // An unknown email costs the same hashing as a known one, so its answer takes as long.
     const answer = siteId

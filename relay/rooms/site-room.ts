@@ -74,6 +74,7 @@ import {
   type Routes,
   readJsonBody,
   route,
+  tooManyFailures,
 } from "../http.ts";
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
@@ -482,15 +483,8 @@ export class SiteRoom implements PartyServer {
       : await verifyNoPassword(password);
     // A bare 401: the directory counts the failure and answers the client.
     if (!agent || !valid || !this.site) return new Response(null, { status: 401 });
-    const token = await signToken(this.room.env.PARLEY_SECRET, {
-      agentId: agent.id,
-      siteId: this.room.id,
-      role: agent.role,
-      exp: Date.now() + SESSION_TTL_MS,
-      jti: randomId(),
-    });
     return json({
-      token,
+      token: await this.sessionToken(agent),
       agent: profileOf(agent),
       site: { id: this.site.id, name: this.site.name },
     } satisfies LoginResponse);
@@ -521,29 +515,26 @@ export class SiteRoom implements PartyServer {
     if (!body.ok) return body.response;
     const { agent, claims } = session.value;
     const wait = this.passwordAttempts.waitFor(agent.id);
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
-      return httpError(
-        429,
-        "rate_limited",
-        `Too many wrong passwords: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
-        { "retry-after": String(Math.ceil(wait / 1000)) },
-      );
-    }
+    if (wait > 0) return tooManyFailures("Too many wrong passwords", wait);
     if (!(await verifyPassword(body.value.currentPassword, agent.passwordHash))) {
       this.passwordAttempts.failed(agent.id);
       return httpError(403, "wrong_password", "The current password is not right");
     }
     this.passwordAttempts.succeeded(agent.id);
-    const changedAt = await this.storePassword(agent, body.value.newPassword, claims.jti);
-    const token = await signToken(this.room.env.PARLEY_SECRET, {
+    await this.storePassword(agent, body.value.newPassword, claims.jti);
+    // Signed after the change, so the sessions it ended do not include this one.
+    return json({ token: await this.sessionToken(agent) } satisfies PasswordChangeResponse);
+  }
+
+  /** A new session for the agent, signed now. */
+  private sessionToken(agent: StoredAgent): Promise<string> {
+    return signToken(this.room.env.PARLEY_SECRET, {
       agentId: agent.id,
       siteId: this.room.id,
       role: agent.role,
-      exp: changedAt + SESSION_TTL_MS,
+      exp: Date.now() + SESSION_TTL_MS,
       jti: randomId(),
     });
-    return json({ token } satisfies PasswordChangeResponse);
   }
 
   /** `POST /agents/password` (admins): another agent's password; all their sessions end. */
@@ -564,18 +555,13 @@ export class SiteRoom implements PartyServer {
 
   /**
    * Stores the agent's new password and ends their sessions signed in before it, but `keep`
-   * (the caller's own); returns when it changed.
+   * (the caller's own).
    */
-  private async storePassword(
-    agent: StoredAgent,
-    password: string,
-    keep?: string,
-  ): Promise<number> {
-    const changedAt = Date.now();
+  private async storePassword(agent: StoredAgent, password: string, keep?: string): Promise<void> {
     const changed: StoredAgent = {
       ...agent,
       passwordHash: await hashPassword(password),
-      passwordChangedAt: changedAt,
+      passwordChangedAt: Date.now(),
     };
     await this.room.storage.put(keys.agent(agent.id), changed);
     this.agents.set(agent.id, changed);
@@ -587,7 +573,6 @@ export class SiteRoom implements PartyServer {
         message: "The password was changed: sign in again",
       });
     }
-    return changedAt;
   }
 
   private async listAgents(request: Request): Promise<Response> {
