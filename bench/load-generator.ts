@@ -8,7 +8,13 @@
  * read the target's memory after the ramp. Generator → parent: `{type:"ramped"}`, then
  * `{type:"result", result}`.
  */
-import { performance } from "node:perf_hooks";
+import {
+  constants,
+  type NodeGCPerformanceDetail,
+  type PerformanceEntry,
+  PerformanceObserver,
+  performance,
+} from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 import { loginDemoAgent } from "../e2e/agent-client.ts";
@@ -47,6 +53,11 @@ export type LoadResult = {
   scheduleLagMs: number;
   /** The generator's own CPU time per event sent, µs, from the first send to the end of the drain. */
   generatorCpuPerEventUs: number;
+  /**
+   * Full collections of the generator's own heap over the same span. Each stalls the generator
+   * and, while it marks, takes the cores from the target: its figures would show the pause.
+   */
+  generatorFullCollections: number;
 };
 
 type Link = { send(text: string): void; close(): void };
@@ -143,6 +154,25 @@ async function inBatches<T>(count: number, open: (n: number) => Promise<T>): Pro
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Counts this process's full collections (mark-compact) from now until `stop()`. */
+function countFullCollections(): { stop(): number } {
+  let full = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // A "gc" entry carries its kind in `detail`, which the types leave off PerformanceEntry.
+      const { detail } = entry as PerformanceEntry & { detail: NodeGCPerformanceDetail };
+      if (detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full++;
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return {
+    stop() {
+      observer.disconnect();
+      return full;
+    },
+  };
 }
 
 /** Runs one load step against a started relay. */
@@ -279,6 +309,7 @@ export async function generateLoad(config: LoadConfig, ready: () => Promise<void
   let scheduleLagMs = 0;
   const start = performance.now();
   const cpuAtStart = process.cpuUsage();
+  const fullCollections = countFullCollections();
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const elapsed = performance.now() - start;
@@ -297,6 +328,7 @@ export async function generateLoad(config: LoadConfig, ready: () => Promise<void
   const sendMs = performance.now() - start;
   await delay(config.drainMs);
   const cpu = process.cpuUsage(cpuAtStart);
+  const generatorFullCollections = fullCollections.stop();
 
   let observed = 0;
   let lost = 0;
@@ -331,6 +363,7 @@ export async function generateLoad(config: LoadConfig, ready: () => Promise<void
     rampMs,
     scheduleLagMs,
     generatorCpuPerEventUs: (cpu.user + cpu.system) / total,
+    generatorFullCollections,
   };
   return result;
 }
