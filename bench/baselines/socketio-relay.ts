@@ -2,8 +2,9 @@
  * Baseline (a): what a team would write instead of Parley's relay. A minimal Socket.IO server
  * that stores each visitor event in SQLite (better-sqlite3, WAL, one synchronous INSERT per
  * event as it arrives, no batching) and forwards it to every agent, then acknowledges the
- * visitor. No validation, no rooms, no roster. Prints `listening on http://127.0.0.1:PORT`.
- * The database file is `BASELINE_DB`.
+ * visitor. No validation, no rooms, no roster. Its commits are as durable as Parley's
+ * (`synchronous = NORMAL`: they survive the process, not the machine), not synced one by one.
+ * Prints `listening on http://127.0.0.1:PORT`. The database file is `BASELINE_DB`.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,7 @@ type VisitorEvent = { id: string; kind: string; at: number };
 
 const db = new Database(process.env.BASELINE_DB ?? ":memory:");
 db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
 db.exec(
   "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, visitor_id TEXT, kind TEXT, at INTEGER, body TEXT)",
 );
