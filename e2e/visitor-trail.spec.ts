@@ -51,6 +51,9 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
     title("About"),
     title("Cart"),
   ]);
+  // The page the visitor is on counts its engaged time on, as the visit's does, between the
+  // heartbeats that do not fetch the trail again.
+  await expect(trail.getByTestId("pageview-engaged").last()).toHaveText(/^[1-9]\d*s engaged$/);
 
   // Closing the last tab makes the visitor gone, after a grace period for page loads.
   await visitor.context().close();

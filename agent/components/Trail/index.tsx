@@ -1,7 +1,11 @@
 import { useStore } from "@nanostores/preact";
 import { useMemo } from "preact/hooks";
+import type { TrailVisit } from "../../../protocol/agent.ts";
 import { formatDayTime, formatDuration, formatTime, sourceLabel } from "../../format/index.ts";
-import { $trail, timelineOf } from "../../stores/trail/index.ts";
+import { $now } from "../../stores/clock/index.ts";
+import { shownEngagedMs } from "../../stores/roster/index.ts";
+import { $selectedVisitor } from "../../stores/selection/index.ts";
+import { $trail, currentPageEngagedMs, timelineOf } from "../../stores/trail/index.ts";
 import { UrlText } from "../UrlText/index.tsx";
 
 /** The selected visitor's trail: each visit with its page views, oldest first. */
@@ -54,7 +58,12 @@ export function Trail() {
                     <UrlText url={pageview.url} testId="pageview-url" />
                     <div class="pageview-times">
                       <span data-testid="pageview-engaged">
-                        {formatDuration(pageview.engagedMs)} engaged
+                        {pageview === visit.pageviews.at(-1) ? (
+                          <LatestPageEngaged visit={visit} settledMs={pageview.engagedMs} />
+                        ) : (
+                          formatDuration(pageview.engagedMs)
+                        )}{" "}
+                        engaged
                       </span>
                       {pageview.wallMs !== null && (
                         <span data-testid="pageview-wall">
@@ -71,4 +80,15 @@ export function Trail() {
       </ol>
     </section>
   );
+}
+
+/**
+ * A visit's latest page view's engaged time: on the visitor's current page it counts on with
+ * the visit's engaged time in the profile above, rather than waiting for the next trail.
+ */
+function LatestPageEngaged({ visit, settledMs }: { visit: TrailVisit; settledMs: number }) {
+  const entry = useStore($selectedVisitor);
+  const now = useStore($now);
+  const visitMs = entry ? shownEngagedMs(entry, now) : 0;
+  return <>{formatDuration(currentPageEngagedMs(visit, entry, visitMs) ?? settledMs)}</>;
 }

@@ -4,7 +4,7 @@ import { connectFakeSocket } from "../connection/fake-socket.ts";
 import { disconnect } from "../connection/index.ts";
 import { applyRosterFrame, resetRoster } from "../roster/index.ts";
 import { clearSelection, selectVisitor } from "../selection/index.ts";
-import { $trail, failTrail, receiveTrail, timelineOf } from "./index.ts";
+import { $trail, currentPageEngagedMs, failTrail, receiveTrail, timelineOf } from "./index.ts";
 
 function entry(id: string, pageviews: number): RosterEntry {
   return {
@@ -129,5 +129,22 @@ describe("timelineOf", () => {
       [60_000, null],
       [null],
     ]);
+  });
+
+  it("counts the visit's engaged time since the trail was read on the current page", () => {
+    const views = [
+      { id: "p1", at: 1_000, url: "", title: "Home", engagedMs: 4_000 },
+      { id: "p2", at: 6_000, url: "", title: "Products", engagedMs: 1_000 },
+    ];
+    const visit = { id: "visit-0001", pageviews: views };
+    const live = entry("visitor-a", 2);
+    // The profile shows 12 s for the visit; the trail was read at 5 s (4 + 1).
+    expect(currentPageEngagedMs(visit, live, 12_000)).toBe(8_000);
+    // The list is behind the trail for a moment: the page keeps what the trail says.
+    expect(currentPageEngagedMs(visit, live, 3_000)).toBe(1_000);
+    // Another visit, or a trail that has not caught up with a new page view: settled figures.
+    expect(currentPageEngagedMs({ ...visit, id: "visit-0000" }, live, 12_000)).toBeNull();
+    expect(currentPageEngagedMs(visit, entry("visitor-a", 3), 12_000)).toBeNull();
+    expect(currentPageEngagedMs(visit, null, 12_000)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { atom, computed, onMount } from "nanostores";
-import type { Trail, TrailPageView, TrailVisit } from "../../../protocol/agent.ts";
+import type { RosterEntry, Trail, TrailPageView, TrailVisit } from "../../../protocol/agent.ts";
 import { $connection, sendFrame } from "../connection/index.ts";
 import { $selectedVisitor } from "../selection/index.ts";
 
@@ -82,4 +82,25 @@ export function timelineOf(trail: Trail): TimelineVisit[] {
       return { ...pageview, wallMs: next ? Math.max(0, next.at - pageview.at) : null };
     }),
   }));
+}
+
+/**
+ * Engaged time on the visitor's current page, given what the live list shows for the visit
+ * (`visitEngagedMs`, see `shownEngagedMs`): a visit's engaged time is the sum of its page views',
+ * and the trail is read again on a new page view, not on each heartbeat, so what the visit
+ * gained since the trail was read was spent on its latest page. Null when `visit` is not the
+ * visitor's current visit as the trail holds it (its latest page view is then settled).
+ *
+ * @example currentPageEngagedMs(visit, $selectedVisitor.get(), shownEngagedMs(entry, now))
+ */
+export function currentPageEngagedMs(
+  visit: Pick<TrailVisit, "id" | "pageviews">,
+  entry: Pick<RosterEntry, "visit"> | null,
+  visitEngagedMs: number,
+): number | null {
+  const latest = visit.pageviews.at(-1);
+  const live = entry?.visit;
+  if (!latest || live?.id !== visit.id || live.pageviews !== visit.pageviews.length) return null;
+  const read = visit.pageviews.reduce((sum, pageview) => sum + pageview.engagedMs, 0);
+  return latest.engagedMs + Math.max(0, visitEngagedMs - read);
 }
