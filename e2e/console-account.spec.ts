@@ -1,5 +1,19 @@
+import type { Page } from "@playwright/test";
 import { DEMO } from "../relay/hosts/node/demo-site.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
+
+/** An admin's console adds an agent in Team (and stays there). */
+async function addAgentInTeam(
+  page: Page,
+  agent: { email: string; name: string; password: string },
+): Promise<void> {
+  await page.getByTestId("nav-team").click();
+  await page.getByTestId("new-agent-email").fill(agent.email);
+  await page.getByTestId("new-agent-name").fill(agent.name);
+  await page.getByTestId("new-agent-password").fill(agent.password);
+  await page.getByTestId("new-agent-submit").click();
+  await expect(page.getByTestId("new-agent-added")).toHaveText(`Added ${agent.name}.`);
+}
 
 test("an agent changes their password in Account: their other sessions end, this one goes on, the old password no longer signs in", async ({
   browser,
@@ -51,12 +65,7 @@ test("an admin adds an agent in Team, then sets their password: the agent's open
   relay,
 }) => {
   await signInToConsole(page, relay.url);
-  await page.getByTestId("nav-team").click();
-  await page.getByTestId("new-agent-email").fill("ana@parley.test");
-  await page.getByTestId("new-agent-name").fill("Ana");
-  await page.getByTestId("new-agent-password").fill("first-password");
-  await page.getByTestId("new-agent-submit").click();
-  await expect(page.getByTestId("new-agent-added")).toHaveText("Added Ana.");
+  await addAgentInTeam(page, { email: "ana@parley.test", name: "Ana", password: "first-password" });
   await expect(page.getByTestId("team-agent")).toHaveCount(2);
 
   const ana = await (await browser.newContext()).newPage();
@@ -70,4 +79,34 @@ test("an admin adds an agent in Team, then sets their password: the agent's open
   await expect(ana.getByTestId("login-submit")).toBeVisible();
   await signInToConsole(ana, relay.url, { email: "ana@parley.test", password: "set-by-admin" });
   await expect(ana.getByTestId("agent-name")).toHaveText("Ana");
+});
+
+test("an admin makes an agent an admin in Team and back: the agent's open console follows without signing in again", async ({
+  browser,
+  page,
+  relay,
+}) => {
+  await signInToConsole(page, relay.url);
+  await addAgentInTeam(page, { email: "bo@parley.test", name: "Bo", password: "bo-password" });
+
+  const bo = await (await browser.newContext()).newPage();
+  await signInToConsole(bo, relay.url, { email: "bo@parley.test", password: "bo-password" });
+  await expect(bo.getByTestId("nav-team")).toHaveCount(0);
+
+  const role = page.getByLabel("Role of Bo");
+  await role.selectOption("admin");
+  await expect(bo.getByTestId("nav-team")).toBeVisible();
+  // Bo's token was signed when Bo was an agent: the relay goes by the role stored now.
+  await bo.getByTestId("nav-team").click();
+  await expect(bo.getByTestId("team-agent")).toHaveCount(2);
+  await expect(bo.getByLabel("Role of Demo Admin")).toHaveValue("admin");
+
+  await role.selectOption("agent");
+  await expect(bo.getByTestId("nav-team")).toHaveCount(0);
+  await expect(bo.getByTestId("visitor-list")).toBeVisible();
+  // Reloaded, the Team page lists what the relay stored.
+  await page.reload();
+  await page.getByTestId("nav-team").click();
+  await expect(page.getByLabel("Role of Bo")).toHaveValue("agent");
+  await expect(page.getByTestId("team-error")).toHaveCount(0);
 });

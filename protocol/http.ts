@@ -22,11 +22,13 @@ export const LoginBodySchema = v.object({ email, password: v.pipe(v.string(), v.
  * `POST /api/agents` (admins only): add an agent to the caller's site. Answered with the new
  * agent's `AgentProfile` (201), or 409 `email_taken` when the email has an account on any site.
  */
+const role = v.picklist(["admin", "agent"]);
+
 export const NewAgentBodySchema = v.object({
   email,
   name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LABEL_LENGTH)),
   password,
-  role: v.picklist(["admin", "agent"]),
+  role,
 });
 
 /**
@@ -47,6 +49,14 @@ export const PasswordChangeBodySchema = v.object({
  */
 export const AgentPasswordBodySchema = v.object({ agentId: IdSchema, password });
 
+/**
+ * `POST /api/agents/role` (admins only): make another agent an admin, or an admin an agent. It
+ * takes effect at once, on requests and in the agent's open consoles; no one signs out. Answered
+ * with the agent's profile; 404 `not_found` for an agent the site does not have; 400 for the
+ * admin's own id (another admin changes it, so a site always keeps one).
+ */
+export const AgentRoleBodySchema = v.object({ agentId: IdSchema, role });
+
 /** An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. */
 export const OriginSchema = v.pipe(
   v.string(),
@@ -64,6 +74,7 @@ export type LoginBody = v.InferOutput<typeof LoginBodySchema>;
 export type NewAgentBody = v.InferOutput<typeof NewAgentBodySchema>;
 export type PasswordChangeBody = v.InferOutput<typeof PasswordChangeBodySchema>;
 export type AgentPasswordBody = v.InferOutput<typeof AgentPasswordBodySchema>;
+export type AgentRoleBody = v.InferOutput<typeof AgentRoleBodySchema>;
 /** What `POST /api/password` answers: the session token to use from now on. */
 export type PasswordChangeResponse = { token: string };
 export type SiteSettingsBody = v.InferOutput<typeof SiteSettingsBodySchema>;

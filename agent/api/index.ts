@@ -2,6 +2,7 @@ import type { AgentProfile } from "../../protocol/agent.ts";
 import type { CannedResponse, ChatFile } from "../../protocol/chat.ts";
 import type {
   AgentPasswordBody,
+  AgentRoleBody,
   AgentsResponse,
   HttpError,
   LoginBody,
@@ -33,6 +34,7 @@ export type RelayApi = {
   addAgent(token: string, body: NewAgentBody): Promise<ApiResult<AgentProfile>>;
   /** Another agent's password (admins); every session of that agent ends. */
   setAgentPassword(token: string, body: AgentPasswordBody): Promise<ApiResult<null>>;
+  setAgentRole(token: string, body: AgentRoleBody): Promise<ApiResult<AgentProfile>>;
   getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   updateSite(token: string, body: SiteSettingsBody): Promise<ApiResult<SiteSettingsResponse>>;
   /** A new identity secret (admins); the previous one keeps verifying for a day. */
@@ -131,6 +133,8 @@ export function createRelayApi({
       call("POST", "/api/agents", { token, body, read: json<AgentProfile> }),
     setAgentPassword: (token, body) =>
       call("POST", "/api/agents/password", { token, body, read: async () => null }),
+    setAgentRole: (token, body) =>
+      call("POST", "/api/agents/role", { token, body, read: json<AgentProfile> }),
     getSite: (token) => call("GET", "/api/site", { token, read: json<SiteSettingsResponse> }),
     updateSite: (token, body) =>
       call("PUT", "/api/site", { token, body, read: json<SiteSettingsResponse> }),

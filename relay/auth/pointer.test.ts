@@ -33,7 +33,6 @@ describe("pointer tokens", () => {
     expect(await verifyToken(secret, pointer.token, now)).toMatchObject({ ok: false });
     const session = await signToken(secret, {
       ...claims,
-      role: "admin",
       exp: now + 60_000,
       jti: randomId(),
     });

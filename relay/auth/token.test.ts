@@ -7,7 +7,6 @@ const now = 1_700_000_000_000;
 const claims: SessionClaims = {
   agentId: "agent-1",
   siteId: "demo",
-  role: "admin",
   exp: now + 60_000,
   jti: randomId(),
 };
@@ -33,10 +32,10 @@ describe("session tokens", () => {
   });
 
   it("refuses changed claims", async () => {
-    const token = await signToken(secret, { ...claims, role: "agent" });
+    const token = await signToken(secret, { ...claims, siteId: "demo" });
     const [, signature] = token.split(".");
-    const promoted = toBase64Url(utf8(JSON.stringify({ ...claims, role: "admin" })));
-    expect(await verifyToken(secret, `${promoted}.${signature}`, now)).toEqual({
+    const moved = toBase64Url(utf8(JSON.stringify({ ...claims, siteId: "another-site" })));
+    expect(await verifyToken(secret, `${moved}.${signature}`, now)).toEqual({
       ok: false,
       problem: "bad_signature",
     });

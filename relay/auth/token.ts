@@ -1,15 +1,16 @@
 import * as v from "valibot";
-import type { AgentRole } from "../../protocol/index.ts";
 import { fromBase64Url, hmacKey, toBase64Url, utf8 } from "./bytes.ts";
 
 /** How long an agent session lasts: a working week, so the console survives the weekend. */
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** What an agent session token asserts. `exp` is in ms since the epoch, like every relay time. */
+/**
+ * What an agent session token asserts. `exp` is in ms since the epoch, like every relay time.
+ * Not the agent's role: an admin may change it during the session, so the site room reads it.
+ */
 export type SessionClaims = {
   agentId: string;
   siteId: string;
-  role: AgentRole;
   exp: number;
   /** Unique token id: logout revokes it. */
   jti: string;
@@ -18,7 +19,6 @@ export type SessionClaims = {
 const ClaimsSchema = v.object({
   agentId: v.string(),
   siteId: v.string(),
-  role: v.picklist(["admin", "agent"]),
   exp: v.number(),
   jti: v.string(),
 });
@@ -46,7 +46,7 @@ export async function signClaims(secret: string, claims: object, purpose = ""): 
 
 /**
  * Signs session claims.
- * @example const token = await signToken(env.PARLEY_SECRET, { agentId, siteId, role, exp, jti: randomId() })
+ * @example const token = await signToken(env.PARLEY_SECRET, { agentId, siteId, exp, jti: randomId() })
  */
 export function signToken(secret: string, claims: SessionClaims): Promise<string> {
   return signClaims(secret, claims);

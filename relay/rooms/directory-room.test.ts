@@ -363,3 +363,44 @@ describe("POST /api/agents/password", () => {
     expect((await api(relay, "GET", "/api/site", { token: admin.token })).status).toBe(200);
   });
 });
+
+describe("POST /api/agents/role", () => {
+  it("makes an agent an admin and back at once, on requests and in their open console", async () => {
+    const di = await addAgent(relay, admin.token, "Di");
+    const socket = await connectAgent(relay, di.token);
+    await socket.next("hello");
+    const setRole = (body: unknown, token = admin.token) =>
+      api(relay, "POST", "/api/agents/role", { token, body });
+    const addEva = () =>
+      api(relay, "POST", "/api/agents", {
+        token: di.token,
+        body: { email: "eva@parley.test", name: "Eva", password: "eva-password", role: "agent" },
+      });
+
+    expect((await setRole({ agentId: admin.agent.id, role: "admin" }, di.token)).status).toBe(403);
+    expect(await addEva()).toMatchObject({ status: 403 });
+    expect(await setRole({ agentId: admin.agent.id, role: "agent" })).toMatchObject({
+      status: 400,
+      body: { message: "Another admin changes your role: a site keeps an admin" },
+    });
+    expect((await setRole({ agentId: "no-such-agent", role: "admin" })).status).toBe(404);
+    expect((await setRole({ agentId: di.agent.id, role: "owner" })).status).toBe(400);
+
+    expect(await setRole({ agentId: di.agent.id, role: "admin" })).toMatchObject({
+      status: 200,
+      body: { id: di.agent.id, role: "admin" },
+    });
+    expect(await socket.next("hello")).toMatchObject({ agent: { id: di.agent.id, role: "admin" } });
+    // The token Di signed in with says "agent"; the site's stored role is what counts.
+    expect(await addEva()).toMatchObject({ status: 201, body: { name: "Eva" } });
+
+    expect((await setRole({ agentId: di.agent.id, role: "agent" })).status).toBe(200);
+    expect(await socket.next("hello")).toMatchObject({ agent: { role: "agent" } });
+    expect(
+      (await api(relay, "PUT", "/api/canned", { token: di.token, body: { canned: [] } })).status,
+    ).toBe(403);
+    // Nobody signed out.
+    expect((await api(relay, "GET", "/api/site", { token: di.token })).status).toBe(200);
+    socket.close();
+  });
+});

@@ -5,7 +5,7 @@
  * to the caller's.
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `POST /api/password`, `GET|POST /api/agents`,
- * `POST /api/agents/password`,
+ * `POST /api/agents/password`, `POST /api/agents/role`,
  * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`.
@@ -15,6 +15,8 @@
 import * as v from "valibot";
 import {
   AgentPasswordBodySchema,
+  type AgentRole,
+  AgentRoleBodySchema,
   CannedResponsesBodySchema,
   IdSchema,
   LoginBodySchema,
@@ -50,7 +52,12 @@ import {
 } from "../http.ts";
 import type { PartyServer, RoomContext } from "../party.ts";
 import { serveUpload, storeUpload, uploadFileName } from "../uploads.ts";
-import { type BootstrapBody, BootstrapBodySchema, SiteIdSchema } from "./site-room.ts";
+import {
+  type BootstrapBody,
+  BootstrapBodySchema,
+  type SessionCheck,
+  SiteIdSchema,
+} from "./site-room.ts";
 
 export type { BootstrapBody };
 
@@ -77,38 +84,39 @@ const uploadTooLarge = (headers: HeadersInit) =>
 export class DirectoryRoom implements PartyServer {
   private static readonly routes: Routes<DirectoryRoom> = {
     "/api/login": { POST: (directory, request) => directory.login(request) },
-    "/api/logout": { POST: (directory, request) => directory.forward(request, "/logout", "any") },
+    "/api/logout": { POST: (directory, request) => directory.forward(request, "/logout") },
     "/api/password": {
       POST: (directory, request) =>
-        directory.forward(request, "/password", "any", PasswordChangeBodySchema),
+        directory.forward(request, "/password", PasswordChangeBodySchema),
     },
     "/api/agents": {
-      GET: (directory, request) => directory.forward(request, "/agents", "any"),
+      GET: (directory, request) => directory.forward(request, "/agents"),
       POST: (directory, request) => directory.addAgent(request),
     },
     "/api/agents/password": {
       POST: (directory, request) =>
-        directory.forward(request, "/agents/password", "admin", AgentPasswordBodySchema),
+        directory.forward(request, "/agents/password", AgentPasswordBodySchema),
+    },
+    "/api/agents/role": {
+      POST: (directory, request) => directory.forward(request, "/agents/role", AgentRoleBodySchema),
     },
     "/api/site": {
-      GET: (directory, request) => directory.forward(request, "/site", "any"),
-      PUT: (directory, request) =>
-        directory.forward(request, "/site", "admin", SiteSettingsBodySchema),
+      GET: (directory, request) => directory.forward(request, "/site"),
+      PUT: (directory, request) => directory.forward(request, "/site", SiteSettingsBodySchema),
     },
     "/api/site/identity-secret": {
-      POST: (directory, request) => directory.forward(request, "/identity-secret", "admin"),
+      POST: (directory, request) => directory.forward(request, "/identity-secret"),
     },
     "/api/canned": {
-      GET: (directory, request) => directory.forward(request, "/canned", "any"),
-      PUT: (directory, request) =>
-        directory.forward(request, "/canned", "admin", CannedResponsesBodySchema),
+      GET: (directory, request) => directory.forward(request, "/canned"),
+      PUT: (directory, request) => directory.forward(request, "/canned", CannedResponsesBodySchema),
     },
     "/api/offline-messages": {
-      GET: (directory, request) => directory.forward(request, "/offline-messages", "any"),
+      GET: (directory, request) => directory.forward(request, "/offline-messages"),
     },
     "/api/offline-messages/status": {
       POST: (directory, request) =>
-        directory.forward(request, "/offline-messages/status", "any", OfflineStatusBodySchema),
+        directory.forward(request, "/offline-messages/status", OfflineStatusBodySchema),
     },
     "/api/uploads": {
       POST: (directory, request) => directory.upload(request),
@@ -168,12 +176,12 @@ export class DirectoryRoom implements PartyServer {
   }
 
   /**
-   * Checks the token's signature, expiry and role here, so a forged or expired token never
-   * reaches a site room; the site room then checks revocation and the agent's current role.
+   * Checks the token's signature and expiry here, so a forged or expired token never reaches a
+   * site room; the site room then checks revocation and the agent's current role (a token's
+   * role is the one at sign-in, and an admin may have changed it since).
    */
   private async authenticate(
     request: Request,
-    role: "admin" | "any",
   ): Promise<
     { ok: true; claims: SessionClaims; token: string } | { ok: false; response: Response }
   > {
@@ -185,20 +193,20 @@ export class DirectoryRoom implements PartyServer {
     if (!token) return unauthorized("Sign in first: send Authorization: Bearer <token>");
     const verified = await verifyToken(this.room.env.PARLEY_SECRET, token);
     if (!verified.ok) return unauthorized(TOKEN_PROBLEM_MESSAGES[verified.problem]);
-    if (role === "admin" && verified.claims.role !== "admin") {
-      return { ok: false, response: httpError(403, "forbidden", "Only admins can do this") };
-    }
     return { ok: true, claims: verified.claims, token };
   }
 
   /**
-   * Authenticates, and has the site room check what a signature cannot: revocation, and that
-   * the agent exists.
+   * Authenticates, and has the site room check what a signature cannot: revocation, that the
+   * agent exists, and their current role.
    */
   private async authenticateSession(
     request: Request,
-  ): Promise<{ ok: true; claims: SessionClaims } | { ok: false; response: Response }> {
-    const auth = await this.authenticate(request, "any");
+  ): Promise<
+    | { ok: true; claims: SessionClaims; token: string; role: AgentRole }
+    | { ok: false; response: Response }
+  > {
+    const auth = await this.authenticate(request);
     if (!auth.ok) return auth;
     const session = await this.room.fetchRoom(
       "site",
@@ -206,7 +214,8 @@ export class DirectoryRoom implements PartyServer {
       internalRequest("GET", "/session", undefined, { authorization: `Bearer ${auth.token}` }),
     );
     if (!session.ok) return { ok: false, response: session };
-    return { ok: true, claims: auth.claims };
+    const { role } = (await session.json()) as SessionCheck;
+    return { ok: true, claims: auth.claims, token: auth.token, role };
   }
 
   /** `POST /api/pointer` {chatId}: a pointer token for the agent to hand to the picker. */
@@ -252,10 +261,9 @@ export class DirectoryRoom implements PartyServer {
   private async forward(
     request: Request,
     path: string,
-    role: "admin" | "any",
     schema?: v.GenericSchema,
   ): Promise<Response> {
-    const auth = await this.authenticate(request, role);
+    const auth = await this.authenticate(request);
     if (!auth.ok) return auth.response;
     let body: unknown;
     if (schema) {
@@ -270,10 +278,14 @@ export class DirectoryRoom implements PartyServer {
     );
   }
 
-  /** Reserves the email across sites first, so two sites cannot both take it. */
+  /**
+   * Reserves the email across sites first, so two sites cannot both take it; only for a current
+   * admin, so that no one else learns which emails are taken.
+   */
   private async addAgent(request: Request): Promise<Response> {
-    const auth = await this.authenticate(request, "admin");
+    const auth = await this.authenticateSession(request);
     if (!auth.ok) return auth.response;
+    if (auth.role !== "admin") return httpError(403, "forbidden", "Only admins can do this");
     const body = await readJsonBody(request, NewAgentBodySchema);
     if (!body.ok) return body.response;
     const { siteId } = auth.claims;

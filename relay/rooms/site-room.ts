@@ -7,11 +7,11 @@
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  * - `POST /login` {email, password} -> LoginResponse | 401
  * - `POST /logout`, `POST /password`, `GET /agents`, `POST /agents`, `POST /agents/password`,
- *   `GET /site`, `PUT /site`,
+ *   `POST /agents/role`, `GET /site`, `PUT /site`,
  *   `POST /identity-secret` (`/api/site/identity-secret`), `GET /canned`, `PUT /canned`,
  *   `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*` routes of the same
  *   names, with the caller's `Authorization: Bearer` token;
- *   `GET /session` -> `{agentId}` checks one
+ *   `GET /session` -> {@link SessionCheck} checks one
  * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
  *   typing preview and read mark (see chat/desk.ts)
  * - `POST /offline-messages` {message}: an offline-form submission, stored once
@@ -26,6 +26,8 @@ import {
   AgentClientFrameSchema,
   AgentPasswordBodySchema,
   type AgentProfile,
+  type AgentRole,
+  AgentRoleBodySchema,
   type AgentsResponse,
   type CannedResponse,
   CannedResponsesBodySchema,
@@ -150,6 +152,9 @@ type StoredSite = {
 /** A site as it may be stored: from before chat, without settings or secret. */
 type StoredSiteAnyVersion = Pick<StoredSite, "id" | "name" | "allowedOrigins"> &
   Partial<StoredSite>;
+/** What `GET /session` answers for a session the site room accepts: whose, and their role now. */
+export type SessionCheck = { agentId: string; role: AgentRole };
+
 type StoredAgent = AgentProfile & {
   passwordHash: string;
   createdAt: number;
@@ -177,6 +182,7 @@ export class SiteRoom implements PartyServer {
     "/logout": { POST: (siteRoom, request) => siteRoom.logout(request) },
     "/password": { POST: (siteRoom, request) => siteRoom.changePassword(request) },
     "/agents/password": { POST: (siteRoom, request) => siteRoom.setAgentPassword(request) },
+    "/agents/role": { POST: (siteRoom, request) => siteRoom.setAgentRole(request) },
     "/agents": {
       GET: (siteRoom, request) => siteRoom.listAgents(request),
       POST: (siteRoom, request) => siteRoom.addAgent(request),
@@ -297,12 +303,7 @@ export class SiteRoom implements PartyServer {
     if (!session.ok) return refuseConnection(conn, this.name, session);
     const { agent, claims } = session.value;
     conn.setState({ agentId: agent.id, jti: claims.jti, exp: claims.exp } satisfies AgentState);
-    const site = this.requireSite();
-    sendFrame(conn, {
-      type: "hello",
-      agent: profileOf(agent),
-      site: { id: site.id, name: site.name },
-    } satisfies HelloFrame);
+    sendFrame(conn, this.helloFor(agent));
     sendFrame(conn, {
       type: "roster",
       full: true,
@@ -531,26 +532,76 @@ export class SiteRoom implements PartyServer {
     return signToken(this.room.env.PARLEY_SECRET, {
       agentId: agent.id,
       siteId: this.room.id,
-      role: agent.role,
       exp: Date.now() + SESSION_TTL_MS,
       jti: randomId(),
     });
   }
 
+  /**
+   * An admin's request about another agent of the site: the body, and the agent it names; or
+   * the answer refusing it (401/403, a bad body, 400 `ownIdMessage` for the admin's own id, 404).
+   */
+  private async anotherAgent<S extends v.GenericSchema<unknown, { agentId: string }>>(
+    request: Request,
+    schema: S,
+    ownIdMessage: string,
+  ): Promise<
+    { ok: true; agent: StoredAgent; body: v.InferOutput<S> } | { ok: false; response: Response }
+  > {
+    const session = await this.authorize(request, "admin");
+    if (!session.ok) return session;
+    const body = await readJsonBody(request, schema);
+    if (!body.ok) return body;
+    if (body.value.agentId === session.value.agent.id) {
+      return { ok: false, response: httpError(400, "bad_body", ownIdMessage) };
+    }
+    const agent = this.agents.get(body.value.agentId);
+    if (!agent) {
+      return { ok: false, response: httpError(404, "not_found", "The site has no such agent") };
+    }
+    return { ok: true, agent, body: body.value };
+  }
+
   /** `POST /agents/password` (admins): another agent's password; all their sessions end. */
   private async setAgentPassword(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "admin");
-    if (!session.ok) return session.response;
-    const body = await readJsonBody(request, AgentPasswordBodySchema);
-    if (!body.ok) return body.response;
-    const { agentId, password } = body.value;
-    if (agentId === session.value.agent.id) {
-      return httpError(400, "bad_body", "Change your own password with the current one (Account)");
-    }
-    const agent = this.agents.get(agentId);
-    if (!agent) return httpError(404, "not_found", "The site has no such agent");
-    await this.storePassword(agent, password);
+    const asked = await this.anotherAgent(
+      request,
+      AgentPasswordBodySchema,
+      "Change your own password with the current one (Account)",
+    );
+    if (!asked.ok) return asked.response;
+    await this.storePassword(asked.agent, asked.body.password);
     return new Response(null, { status: 204 });
+  }
+
+  /**
+   * `POST /agents/role` (admins): makes another agent an admin or an agent. Requests are checked
+   * against the stored role, so it holds at once; the agent's open consoles get a new `hello`.
+   */
+  private async setAgentRole(request: Request): Promise<Response> {
+    const asked = await this.anotherAgent(
+      request,
+      AgentRoleBodySchema,
+      "Another admin changes your role: a site keeps an admin",
+    );
+    if (!asked.ok) return asked.response;
+    const { agent, body } = asked;
+    if (agent.role === body.role) return json(profileOf(agent));
+    const changed: StoredAgent = { ...agent, role: body.role };
+    await this.room.storage.put(keys.agent(agent.id), changed);
+    this.agents.set(agent.id, changed);
+    this.desk.agentsChanged();
+    const hello = this.helloFor(changed);
+    for (const conn of this.room.getConnections("agent")) {
+      if (agentStateOf(conn)?.agentId === agent.id) sendFrame(conn, hello);
+    }
+    return json(profileOf(changed));
+  }
+
+  /** The frame that tells a console who its agent is now, and on which site. */
+  private helloFor(agent: StoredAgent): HelloFrame {
+    const site = this.requireSite();
+    return { type: "hello", agent: profileOf(agent), site: { id: site.id, name: site.name } };
   }
 
   /**
@@ -735,7 +786,8 @@ export class SiteRoom implements PartyServer {
   private async checkSessionRoute(request: Request): Promise<Response> {
     const session = await this.authorize(request, "any");
     if (!session.ok) return session.response;
-    return json({ agentId: session.value.agent.id });
+    const { id, role } = session.value.agent;
+    return json({ agentId: id, role } satisfies SessionCheck);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { useStore } from "@nanostores/preact";
 import type { JSX } from "preact";
 import { useEffect } from "preact/hooks";
+import type { AgentRole } from "../../../protocol/agent.ts";
 import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { $agentId } from "../../stores/session/index.ts";
 import {
@@ -10,12 +11,18 @@ import {
   addAgent,
   loadTeam,
   setAgentPassword,
+  setAgentRole,
 } from "../../stores/team/index.ts";
 import { FormField } from "../FormField/index.tsx";
 import { NewPasswordField } from "../NewPasswordField/index.tsx";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
-/** Admins only: the site's agents, a form to add one, and one to set another's password. */
+const roleName = (role: AgentRole) => (role === "admin" ? "Admin" : "Agent");
+
+/**
+ * Admins only: the site's agents, each other agent's role to change, a form to add one, and one
+ * to set another's password.
+ */
 export function TeamView() {
   const team = useStore($team);
   const newAgent = useStore($newAgent);
@@ -72,7 +79,26 @@ export function TeamView() {
               <tr key={agent.id} data-testid="team-agent">
                 <td>{agent.name}</td>
                 <td>{agent.email}</td>
-                <td>{agent.role === "admin" ? "Admin" : "Agent"}</td>
+                <td>
+                  {agent.id === me ? (
+                    roleName(agent.role)
+                  ) : (
+                    <select
+                      aria-label={`Role of ${agent.name}`}
+                      value={agent.role}
+                      data-testid="team-agent-role"
+                      onChange={(event) =>
+                        void setAgentRole(
+                          agent.id,
+                          event.currentTarget.value === "admin" ? "admin" : "agent",
+                        )
+                      }
+                    >
+                      <option value="agent">{roleName("agent")}</option>
+                      <option value="admin">{roleName("admin")}</option>
+                    </select>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -105,8 +131,8 @@ export function TeamView() {
           />
           <label for="new-agent-role">Role</label>
           <select id="new-agent-role" name="role" data-testid="new-agent-role">
-            <option value="agent">Agent</option>
-            <option value="admin">Admin</option>
+            <option value="agent">{roleName("agent")}</option>
+            <option value="admin">{roleName("admin")}</option>
           </select>
           {newAgent.error && (
             <p class="form-error" role="alert" data-testid="new-agent-error">

@@ -1,5 +1,5 @@
 import { atom } from "nanostores";
-import type { AgentProfile } from "../../../protocol/agent.ts";
+import type { AgentProfile, AgentRole } from "../../../protocol/agent.ts";
 import type { NewAgentBody } from "../../../protocol/http.ts";
 import { relayApi } from "../../api/index.ts";
 import { $session, failureMessage } from "../session/index.ts";
@@ -40,6 +40,23 @@ export async function setAgentPassword(agentId: string, password: string): Promi
     saved: result.ok,
   });
   return result.ok;
+}
+
+/**
+ * Makes another agent an admin or an agent (admins only); the list shows the relay's answer,
+ * and the relay's refusal in the Team view's error.
+ */
+export async function setAgentRole(agentId: string, role: AgentRole): Promise<void> {
+  const session = $session.get();
+  if (!session) return;
+  const result = await relayApi.setAgentRole(session.token, { agentId, role });
+  const team = $team.get();
+  if (!result.ok) {
+    $team.set({ ...team, error: failureMessage(result) });
+    return;
+  }
+  const agents = team.agents.map((agent) => (agent.id === agentId ? result.value : agent));
+  $team.set({ ...team, agents, error: null });
 }
 
 /** Loads the site's agents (admins only). */
