@@ -110,3 +110,29 @@ test("an admin makes an agent an admin in Team and back: the agent's open consol
   await expect(page.getByLabel("Role of Bo")).toHaveValue("agent");
   await expect(page.getByTestId("team-error")).toHaveCount(0);
 });
+
+test("an admin removes an agent in Team, confirmed first: the agent's open console signs out and their password no longer signs in", async ({
+  browser,
+  page,
+  relay,
+}) => {
+  await signInToConsole(page, relay.url);
+  await addAgentInTeam(page, { email: "cy@parley.test", name: "Cy", password: "cy-password" });
+  const cy = await (await browser.newContext()).newPage();
+  await signInToConsole(cy, relay.url, { email: "cy@parley.test", password: "cy-password" });
+
+  await page.getByTestId("remove-agent-agent").selectOption({ label: "Cy (cy@parley.test)" });
+  await page.getByTestId("remove-agent-submit").click();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("team-agent")).toHaveCount(2);
+  await page.getByTestId("remove-agent-submit").click();
+  await page.getByTestId("remove-agent-confirm").click();
+  await expect(page.getByTestId("remove-agent-removed")).toHaveText("Removed Cy.");
+  await expect(page.getByTestId("team-agent")).toHaveCount(1);
+
+  await expect(cy.getByTestId("login-submit")).toBeVisible();
+  await cy.getByTestId("login-email").fill("cy@parley.test");
+  await cy.getByTestId("login-password").fill("cy-password");
+  await cy.getByTestId("login-submit").click();
+  await expect(cy.getByTestId("login-error")).toHaveText("Wrong email or password.");
+});

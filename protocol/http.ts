@@ -57,6 +57,14 @@ export const AgentPasswordBodySchema = v.object({ agentId: IdSchema, password })
  */
 export const AgentRoleBodySchema = v.object({ agentId: IdSchema, role });
 
+/**
+ * `POST /api/agents/remove` (admins only): another agent leaves the site. Their open chats go to
+ * their colleagues in them, or back to the queue; invitation rules sent in their name are sent
+ * as the site; every session of theirs ends, and their email can be given an account again.
+ * Answered with the removed agent's profile; 404 `not_found`; 400 for the admin's own id.
+ */
+export const AgentRemoveBodySchema = v.object({ agentId: IdSchema });
+
 /** An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. */
 export const OriginSchema = v.pipe(
   v.string(),
@@ -75,6 +83,7 @@ export type NewAgentBody = v.InferOutput<typeof NewAgentBodySchema>;
 export type PasswordChangeBody = v.InferOutput<typeof PasswordChangeBodySchema>;
 export type AgentPasswordBody = v.InferOutput<typeof AgentPasswordBodySchema>;
 export type AgentRoleBody = v.InferOutput<typeof AgentRoleBodySchema>;
+export type AgentRemoveBody = v.InferOutput<typeof AgentRemoveBodySchema>;
 /** What `POST /api/password` answers: the session token to use from now on. */
 export type PasswordChangeResponse = { token: string };
 export type SiteSettingsBody = v.InferOutput<typeof SiteSettingsBodySchema>;

@@ -2,6 +2,7 @@ import type { AgentProfile } from "../../protocol/agent.ts";
 import type { CannedResponse, ChatFile } from "../../protocol/chat.ts";
 import type {
   AgentPasswordBody,
+  AgentRemoveBody,
   AgentRoleBody,
   AgentsResponse,
   HttpError,
@@ -35,6 +36,8 @@ export type RelayApi = {
   /** Another agent's password (admins); every session of that agent ends. */
   setAgentPassword(token: string, body: AgentPasswordBody): Promise<ApiResult<null>>;
   setAgentRole(token: string, body: AgentRoleBody): Promise<ApiResult<AgentProfile>>;
+  /** Removes another agent from the site (admins); answers with whom it removed. */
+  removeAgent(token: string, body: AgentRemoveBody): Promise<ApiResult<AgentProfile>>;
   getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   updateSite(token: string, body: SiteSettingsBody): Promise<ApiResult<SiteSettingsResponse>>;
   /** A new identity secret (admins); the previous one keeps verifying for a day. */
@@ -135,6 +138,8 @@ export function createRelayApi({
       call("POST", "/api/agents/password", { token, body, read: async () => null }),
     setAgentRole: (token, body) =>
       call("POST", "/api/agents/role", { token, body, read: json<AgentProfile> }),
+    removeAgent: (token, body) =>
+      call("POST", "/api/agents/remove", { token, body, read: json<AgentProfile> }),
     getSite: (token) => call("GET", "/api/site", { token, read: json<SiteSettingsResponse> }),
     updateSite: (token, body) =>
       call("PUT", "/api/site", { token, body, read: json<SiteSettingsResponse> }),

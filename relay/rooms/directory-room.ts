@@ -5,7 +5,7 @@
  * to the caller's.
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `POST /api/password`, `GET|POST /api/agents`,
- * `POST /api/agents/password`, `POST /api/agents/role`,
+ * `POST /api/agents/password`, `POST /api/agents/role`, `POST /api/agents/remove`,
  * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`.
@@ -15,6 +15,8 @@
 import * as v from "valibot";
 import {
   AgentPasswordBodySchema,
+  type AgentProfile,
+  AgentRemoveBodySchema,
   type AgentRole,
   AgentRoleBodySchema,
   CannedResponsesBodySchema,
@@ -97,6 +99,7 @@ export class DirectoryRoom implements PartyServer {
       POST: (directory, request) =>
         directory.forward(request, "/agents/password", AgentPasswordBodySchema),
     },
+    "/api/agents/remove": { POST: (directory, request) => directory.removeAgent(request) },
     "/api/agents/role": {
       POST: (directory, request) => directory.forward(request, "/agents/role", AgentRoleBodySchema),
     },
@@ -310,6 +313,15 @@ export class DirectoryRoom implements PartyServer {
       });
     if (!response.ok) await this.room.storage.delete(key);
     return response;
+  }
+
+  /** The site room removes the agent; then their email no longer names an account. */
+  private async removeAgent(request: Request): Promise<Response> {
+    const response = await this.forward(request, "/agents/remove", AgentRemoveBodySchema);
+    if (!response.ok) return response;
+    const removed = (await response.json()) as AgentProfile;
+    await this.room.storage.delete(emailKey(removed.email));
+    return json(removed);
   }
 
   /** A site room tells its allowed origins (on start and whenever they change). */

@@ -7,7 +7,7 @@
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  * - `POST /login` {email, password} -> LoginResponse | 401
  * - `POST /logout`, `POST /password`, `GET /agents`, `POST /agents`, `POST /agents/password`,
- *   `POST /agents/role`, `GET /site`, `PUT /site`,
+ *   `POST /agents/role`, `POST /agents/remove`, `GET /site`, `PUT /site`,
  *   `POST /identity-secret` (`/api/site/identity-secret`), `GET /canned`, `PUT /canned`,
  *   `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*` routes of the same
  *   names, with the caller's `Authorization: Bearer` token;
@@ -26,6 +26,7 @@ import {
   AgentClientFrameSchema,
   AgentPasswordBodySchema,
   type AgentProfile,
+  AgentRemoveBodySchema,
   type AgentRole,
   AgentRoleBodySchema,
   type AgentsResponse,
@@ -183,6 +184,7 @@ export class SiteRoom implements PartyServer {
     "/password": { POST: (siteRoom, request) => siteRoom.changePassword(request) },
     "/agents/password": { POST: (siteRoom, request) => siteRoom.setAgentPassword(request) },
     "/agents/role": { POST: (siteRoom, request) => siteRoom.setAgentRole(request) },
+    "/agents/remove": { POST: (siteRoom, request) => siteRoom.removeAgent(request) },
     "/agents": {
       GET: (siteRoom, request) => siteRoom.listAgents(request),
       POST: (siteRoom, request) => siteRoom.addAgent(request),
@@ -596,6 +598,43 @@ export class SiteRoom implements PartyServer {
       if (agentStateOf(conn)?.agentId === agent.id) sendFrame(conn, hello);
     }
     return json(profileOf(changed));
+  }
+
+  /**
+   * `POST /agents/remove` (admins): another agent leaves the site. Their open chats let go of
+   * them, rules that sent invitations in their name send them as the site, and their sockets
+   * close; their account is deleted, so their tokens are refused. The directory then frees
+   * their email.
+   */
+  private async removeAgent(request: Request): Promise<Response> {
+    const asked = await this.anotherAgent(
+      request,
+      AgentRemoveBodySchema,
+      "Another admin removes you: a site keeps an admin",
+    );
+    if (!asked.ok) return asked.response;
+    const { agent } = asked;
+    await this.desk.agentRemoved(agent.id);
+    const site = this.requireSite();
+    if (site.invitations.some((rule) => rule.senderId === agent.id)) {
+      const invitations = site.invitations.map((rule) =>
+        rule.senderId === agent.id ? { ...rule, senderId: null } : rule,
+      );
+      const next: StoredSite = { ...site, invitations };
+      await this.room.storage.put(keys.site, next);
+      this.site = next;
+    }
+    await this.room.storage.delete(keys.agent(agent.id));
+    this.agents.delete(agent.id);
+    for (const conn of this.room.getConnections("agent")) {
+      if (agentStateOf(conn)?.agentId !== agent.id) continue;
+      refuseConnection(conn, this.name, {
+        code: "unauthorized",
+        message: "You were removed from this site",
+      });
+    }
+    this.desk.agentsChanged();
+    return json(profileOf(agent));
   }
 
   /** The frame that tells a console who its agent is now, and on which site. */

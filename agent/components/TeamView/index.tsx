@@ -1,15 +1,17 @@
 import { useStore } from "@nanostores/preact";
 import type { JSX } from "preact";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { AgentRole } from "../../../protocol/agent.ts";
 import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { $agentId } from "../../stores/session/index.ts";
 import {
   $agentPassword,
+  $agentRemoval,
   $newAgent,
   $team,
   addAgent,
   loadTeam,
+  removeAgent,
   setAgentPassword,
   setAgentRole,
 } from "../../stores/team/index.ts";
@@ -20,14 +22,17 @@ import { SaveOutcome } from "../SaveOutcome/index.tsx";
 const roleName = (role: AgentRole) => (role === "admin" ? "Admin" : "Agent");
 
 /**
- * Admins only: the site's agents, each other agent's role to change, a form to add one, and one
- * to set another's password.
+ * Admins only: the site's agents, each other agent's role to change, a form to add one, one to
+ * set another's password, and one to remove another (confirmed first).
  */
 export function TeamView() {
   const team = useStore($team);
   const newAgent = useStore($newAgent);
   const agentPassword = useStore($agentPassword);
+  const agentRemoval = useStore($agentRemoval);
   const me = useStore($agentId);
+  /** The agent the admin chose to remove, asked to confirm before it happens. */
+  const [removing, setRemoving] = useState<{ id: string; name: string } | null>(null);
   const others = team.agents.filter((agent) => agent.id !== me);
   useEffect(() => {
     void loadTeam();
@@ -55,6 +60,13 @@ export function TeamView() {
       String(data.get("password") ?? ""),
     );
     if (saved) form.reset();
+  };
+
+  const onRemove = (event: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const id = String(new FormData(event.currentTarget).get("agent") ?? "");
+    const agent = others.find((other) => other.id === id);
+    if (agent) setRemoving({ id: agent.id, name: agent.name });
   };
 
   return (
@@ -185,6 +197,71 @@ export function TeamView() {
             >
               {agentPassword.pending ? "Setting…" : "Set password"}
             </button>
+          </form>
+        </section>
+      )}
+      {(others.length > 0 || agentRemoval.removed) && (
+        <section class="card" aria-labelledby="remove-agent-title">
+          <h2 id="remove-agent-title">Remove an agent</h2>
+          <p class="muted">
+            For an agent who left: their open chats go to the colleagues in them, or back to the
+            queue; invitations sent in their name are sent as the site; they are signed out
+            everywhere, and their email can be given a new account.
+          </p>
+          <form class="password-form" onSubmit={onRemove}>
+            {others.length > 0 && (
+              <>
+                <label for="remove-agent-agent">Agent</label>
+                <select
+                  id="remove-agent-agent"
+                  name="agent"
+                  data-testid="remove-agent-agent"
+                  onChange={() => setRemoving(null)}
+                >
+                  {others.map((agent) => (
+                    <option key={agent.id} value={agent.id}>
+                      {agent.name} ({agent.email})
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
+            {agentRemoval.error && (
+              <p class="form-error" role="alert" data-testid="remove-agent-error">
+                {agentRemoval.error}
+              </p>
+            )}
+            {agentRemoval.removed && !removing && (
+              <p class="form-success" role="status" data-testid="remove-agent-removed">
+                Removed {agentRemoval.removed}.
+              </p>
+            )}
+            {removing ? (
+              <fieldset class="confirm-row">
+                <legend class="visually-hidden">Remove {removing.name}?</legend>
+                <button
+                  type="button"
+                  class="danger"
+                  disabled={agentRemoval.pending}
+                  data-testid="remove-agent-confirm"
+                  onClick={async () => {
+                    await removeAgent(removing.id);
+                    setRemoving(null);
+                  }}
+                >
+                  {agentRemoval.pending ? "Removing…" : `Remove ${removing.name}`}
+                </button>
+                <button type="button" onClick={() => setRemoving(null)}>
+                  Cancel
+                </button>
+              </fieldset>
+            ) : (
+              others.length > 0 && (
+                <button type="submit" data-testid="remove-agent-submit">
+                  Remove…
+                </button>
+              )
+            )}
           </form>
         </section>
       )}

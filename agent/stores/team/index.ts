@@ -7,6 +7,7 @@ import { $session, failureMessage } from "../session/index.ts";
 type TeamState = { agents: AgentProfile[]; loading: boolean; error: string | null };
 type NewAgentState = { pending: boolean; error: string | null; added: string | null };
 type AgentPasswordState = { pending: boolean; error: string | null; saved: boolean };
+type AgentRemovalState = { pending: boolean; error: string | null; removed: string | null };
 
 /** The site's agents, as the Team view lists them. */
 export const $team = atom<TeamState>({ agents: [], loading: false, error: null });
@@ -21,11 +22,19 @@ export const $agentPassword = atom<AgentPasswordState>({
   saved: false,
 });
 
+/** The remove-an-agent form's state: waiting for the relay, its last error, who was removed. */
+export const $agentRemoval = atom<AgentRemovalState>({
+  pending: false,
+  error: null,
+  removed: null,
+});
+
 /** Forgets the last session's team, so the next agent never sees it. */
 export function resetTeam(): void {
   $team.set({ agents: [], loading: false, error: null });
   $newAgent.set({ pending: false, error: null, added: null });
   $agentPassword.set({ pending: false, error: null, saved: false });
+  $agentRemoval.set({ pending: false, error: null, removed: null });
 }
 
 /** Sets another agent's password (admins only), ending their sessions; true when it took. */
@@ -83,5 +92,24 @@ export async function addAgent(body: NewAgentBody): Promise<boolean> {
   }
   $newAgent.set({ pending: false, error: null, added: result.value.name });
   $team.set({ ...$team.get(), agents: [...$team.get().agents, result.value] });
+  return true;
+}
+
+/**
+ * Removes another agent from the site (admins only): their open chats go to colleagues or back
+ * to the queue, and their sessions end. True when it took.
+ */
+export async function removeAgent(agentId: string): Promise<boolean> {
+  const session = $session.get();
+  if (!session) return false;
+  $agentRemoval.set({ pending: true, error: null, removed: null });
+  const result = await relayApi.removeAgent(session.token, { agentId });
+  if (!result.ok) {
+    $agentRemoval.set({ pending: false, error: failureMessage(result), removed: null });
+    return false;
+  }
+  $agentRemoval.set({ pending: false, error: null, removed: result.value.name });
+  const team = $team.get();
+  $team.set({ ...team, agents: team.agents.filter((agent) => agent.id !== agentId) });
   return true;
 }

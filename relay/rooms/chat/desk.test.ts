@@ -539,6 +539,49 @@ describe("agent presence", () => {
   });
 });
 
+describe("an agent removed from the site", () => {
+  it("lets go of them: their chat goes back to the queue, their console closes, their email is free", async () => {
+    const [ana, ben] = await agentsOnline("Ana", "Ben");
+    const { tab, chatId } = await visitorTab();
+    await say(tab, "Hello?");
+    ana.socket.send({ type: "chat:accept", chatId });
+    await nextChat(ben.socket, chatId, (chat) => chat.assigneeId === ana.id);
+    const remove = (agentId: string, token = admin.token) =>
+      api(relay, "POST", "/api/agents/remove", { token, body: { agentId } });
+
+    expect((await remove(ana.id, ben.token)).status).toBe(403);
+    expect(await remove(admin.agent.id)).toMatchObject({ status: 400 });
+    expect((await remove("no-such-agent")).status).toBe(404);
+    const removed = await remove(ana.id);
+    expect(removed).toMatchObject({ status: 200, body: { id: ana.id, name: "Ana" } });
+
+    expect(await nextChat(ben.socket, chatId, (chat) => chat.status === "requested")).toMatchObject(
+      { assigneeId: null, participants: [] },
+    );
+    expect(await nextWhere(tab, "chat:state", (f) => f.status === "requested")).toMatchObject({
+      agents: [],
+    });
+    expect(
+      messageOf(
+        await nextWhere(tab, "chat:message", (f) => messageOf(f).text === "Ana left the chat"),
+      ),
+    ).toMatchObject({ author: { kind: "system" } });
+    expect(await ana.socket.next("error")).toMatchObject({ code: "unauthorized" });
+    expect((await ana.socket.closed).code).toBe(1008);
+    expect((await api(relay, "GET", "/api/site", { token: ana.token })).status).toBe(401);
+    const { email } = removed.body as { email: string };
+    expect(
+      (await api(relay, "POST", "/api/login", { body: { email, password: "agent-password" } }))
+        .status,
+    ).toBe(401);
+    const again = await api(relay, "POST", "/api/agents", {
+      token: admin.token,
+      body: { email, name: "Ana", password: "another-password", role: "agent" },
+    });
+    expect(again.status).toBe(201);
+  });
+});
+
 describe("closed chats", () => {
   const closed = (chat: ChatSummary) => chat.status === "resolved" || chat.status === "missed";
   const closedOf = (chats: ChatSummary[]) => chats.filter(closed);

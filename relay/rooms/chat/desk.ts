@@ -50,6 +50,7 @@ import {
   type Routing,
   receiveVisitorMessages,
   recordMessages,
+  removeAgent,
   resolve,
   send,
   summaryFor,
@@ -302,6 +303,16 @@ export function createChatDesk(host: DeskHost) {
     const frame = agentsFrame();
     for (const [conn] of agentConnections()) sendFrame(conn, frame);
     availabilityChanged();
+  }
+
+  /** The agent has no socket left (or no account): no new chats, no live frames. */
+  function goOffline(agentId: string): void {
+    presence.delete(agentId);
+    for (const [chatId, set] of watchers) {
+      // Else the map would keep an empty set for every chat ever opened.
+      if (set.delete(agentId) && set.size === 0) watchers.delete(chatId);
+    }
+    presenceChanged();
   }
 
   /** Tells present visitors when chats become available or stop being so. */
@@ -639,12 +650,28 @@ export function createChatDesk(host: DeskHost) {
       for (const [other, id] of agentConnections()) {
         if (id === agentId && other.id !== conn.id) return;
       }
-      presence.delete(agentId);
-      for (const [chatId, set] of watchers) {
-        // Else the map would keep an empty set for every chat ever opened.
-        if (set.delete(agentId) && set.size === 0) watchers.delete(chatId);
-      }
-      presenceChanged();
+      goOffline(agentId);
+    },
+
+    /**
+     * An agent is being removed from the site: they go offline here, and every open chat lets go
+     * of them (see `removeAgent` in queue.ts). Call while the account still exists, so that the
+     * conversation names them; a chat that cannot be changed now is logged and left.
+     */
+    async agentRemoved(agentId: string): Promise<void> {
+      goOffline(agentId);
+      const open = [...chats.values()].filter(isOpen);
+      await Promise.all(
+        open.map((chat) =>
+          withChat(chat.id, async () => {
+            const before = chats.get(chat.id);
+            const step = before && removeAgent(before, agentId, context());
+            if (before && step?.ok) await carryOut(before, step);
+          }).catch((error: unknown) =>
+            log.error("letting go of a removed agent failed", { chat: chat.id, error }),
+          ),
+        ),
+      );
     },
 
     /** An account was added or changed: colleagues' pickers list it. */

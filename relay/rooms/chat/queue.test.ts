@@ -17,6 +17,7 @@ import {
   REQUEST_ROUND_MS,
   receiveVisitorMessages,
   recordMessages,
+  removeAgent,
   resolve,
   send,
   summaryFor,
@@ -323,6 +324,46 @@ describe("transfers and invitations", () => {
     expect(joined.chat).toMatchObject({ assigneeId: "ana", participants: ["ana", "cy"] });
     expect(joined.system).toEqual(["Cy joined the chat"]);
     expect(invite(joined.chat, "ana", "cy", ctx())).toMatchObject({ ok: false });
+  });
+});
+
+describe("an agent removed from the site", () => {
+  const without = (id: string, fields: Partial<QueueContext> = {}) =>
+    ctx({ available: ["ana", "ben", "cy"].filter((other) => other !== id), ...fields });
+
+  it("puts a chat they had alone back in the queue, told to the visitor", () => {
+    const step = ok(removeAgent(activeWith("ana"), "ana", without("ana")));
+    expect(step.chat).toMatchObject({ status: "requested", assigneeId: null, participants: [] });
+    expect(step.chat.round).toBe(1);
+    expect(step.stateChanged).toBe(true);
+    expect(step.system).toEqual(["Ana left the chat"]);
+    expect(step.notices).toEqual([
+      { to: ["ben", "cy"], kind: "request", sound: false, text: "Hello?" },
+    ]);
+  });
+
+  it("in auto routing, hands such a chat to the agent whose turn it is", () => {
+    const step = ok(removeAgent(activeWith("ana"), "ana", without("ana", { routing: "auto" })));
+    expect(step.chat).toMatchObject({ status: "active", assigneeId: "ben", participants: ["ben"] });
+    expect(step.system).toEqual(["Ana left the chat", "Ben joined the chat"]);
+  });
+
+  it("leaves a shared chat with the colleagues in it, the first one its assignee", () => {
+    const shared = ok(join(ok(invite(activeWith("ana"), "ana", "cy", ctx())).chat, "cy", ctx()));
+    const assigneeGone = ok(removeAgent(shared.chat, "ana", without("ana")));
+    expect(assigneeGone.chat).toMatchObject({ assigneeId: "cy", participants: ["cy"] });
+    expect(assigneeGone.system).toEqual(["Ana left the chat"]);
+    const inviteeGone = ok(removeAgent(shared.chat, "cy", without("cy")));
+    expect(inviteeGone.chat).toMatchObject({ assigneeId: "ana", participants: ["ana"] });
+  });
+
+  it("withdraws an offer to them, and leaves chats without them alone", () => {
+    const offered = ok(transfer(activeWith("ana"), "ana", "ben", undefined, ctx())).chat;
+    const step = ok(removeAgent(offered, "ben", without("ben")));
+    expect(step.chat).toMatchObject({ assigneeId: "ana", offer: null });
+    expect(step.stateChanged).toBe(false);
+    expect(removeAgent(activeWith("cy"), "ben", without("ben"))).toBeNull();
+    expect(removeAgent(ok(resolve(activeWith("ben"), "ben", ctx())).chat, "ben", ctx())).toBeNull();
   });
 });
 

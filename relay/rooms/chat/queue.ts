@@ -449,6 +449,39 @@ export function decline(chat: QueuedChat, agentId: string, ctx: QueueContext): T
   return done({ ...chat, offer: null, updatedAt: ctx.now });
 }
 
+/**
+ * The agent was removed from the site: an open chat lets go of them. Their colleagues in the
+ * chat keep it (the first becomes the assignee); a chat they had alone goes back to the queue as
+ * a new request; an offer to or from them is withdrawn. Null when the chat does not involve them.
+ */
+export function removeAgent(
+  chat: QueuedChat,
+  agentId: string,
+  ctx: QueueContext,
+): Transition | null {
+  if (!isOpen(chat)) return null;
+  const offered = chat.offer?.to === agentId || chat.offer?.from === agentId;
+  if (!offered && !chat.participants.includes(agentId)) return null;
+  const left = { ...chat, offer: offered ? null : chat.offer, updatedAt: ctx.now };
+  if (!chat.participants.includes(agentId)) return done(left);
+  const system = [`${ctx.nameOf(agentId)} left the chat`];
+  const others = chat.participants.filter((id) => id !== agentId);
+  const [next] = others;
+  if (chat.assigneeId !== agentId) {
+    return done({ ...left, participants: others }, { stateChanged: true, system });
+  }
+  if (next) {
+    return done(
+      { ...left, assigneeId: next, participants: others, roundEndsAt: null },
+      { stateChanged: true, system },
+    );
+  }
+  const requeued = request(left, 1, ctx, chat.lastMessage?.text ?? "");
+  return requeued.ok
+    ? { ...requeued, stateChanged: true, system: [...system, ...requeued.system] }
+    : requeued;
+}
+
 /** `chat:read`: `agentId` has read up to `seq` (never past the last message, never backwards). */
 export function markRead(chat: QueuedChat, agentId: string, seq: number): QueuedChat {
   const read = Math.min(seq, chat.lastSeq);
