@@ -614,16 +614,7 @@ export class SiteRoom implements PartyServer {
     );
     if (!asked.ok) return asked.response;
     const { agent } = asked;
-    await this.desk.agentRemoved(agent.id);
-    const site = this.requireSite();
-    if (site.invitations.some((rule) => rule.senderId === agent.id)) {
-      const invitations = site.invitations.map((rule) =>
-        rule.senderId === agent.id ? { ...rule, senderId: null } : rule,
-      );
-      const next: StoredSite = { ...site, invitations };
-      await this.room.storage.put(keys.site, next);
-      this.site = next;
-    }
+    // Gone first, so that no session of theirs acts on a chat while the chats let go of them.
     await this.room.storage.delete(keys.agent(agent.id));
     this.agents.delete(agent.id);
     for (const conn of this.room.getConnections("agent")) {
@@ -634,6 +625,16 @@ export class SiteRoom implements PartyServer {
       });
     }
     this.desk.agentsChanged();
+    await this.desk.agentRemoved(agent);
+    const site = this.requireSite();
+    if (site.invitations.some((rule) => rule.senderId === agent.id)) {
+      const invitations = site.invitations.map((rule) =>
+        rule.senderId === agent.id ? { ...rule, senderId: null } : rule,
+      );
+      const next: StoredSite = { ...site, invitations };
+      await this.room.storage.put(keys.site, next);
+      this.site = next;
+    }
     return json(profileOf(agent));
   }
 

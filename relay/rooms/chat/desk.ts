@@ -654,18 +654,22 @@ export function createChatDesk(host: DeskHost) {
     },
 
     /**
-     * An agent is being removed from the site: they go offline here, and every open chat lets go
-     * of them (see `removeAgent` in queue.ts). Call while the account still exists, so that the
-     * conversation names them; a chat that cannot be changed now is logged and left.
+     * An agent was removed from the site: they go offline here, and every open chat lets go of
+     * them (see `removeAgent` in queue.ts), naming them by `agent.name` since their account is
+     * gone. A chat that cannot be changed now is logged and left.
      */
-    async agentRemoved(agentId: string): Promise<void> {
-      goOffline(agentId);
+    async agentRemoved(agent: { id: string; name: string }): Promise<void> {
+      goOffline(agent.id);
+      const named = (): QueueContext => {
+        const ctx = context();
+        return { ...ctx, nameOf: (id) => (id === agent.id ? agent.name : ctx.nameOf(id)) };
+      };
       const open = [...chats.values()].filter(isOpen);
       await Promise.all(
         open.map((chat) =>
           withChat(chat.id, async () => {
             const before = chats.get(chat.id);
-            const step = before && removeAgent(before, agentId, context());
+            const step = before && removeAgent(before, agent.id, named());
             if (before && step?.ok) await carryOut(before, step);
           }).catch((error: unknown) =>
             log.error("letting go of a removed agent failed", { chat: chat.id, error }),
