@@ -180,8 +180,8 @@ export class DirectoryRoom implements PartyServer {
 
   /**
    * Checks the token's signature and expiry here, so a forged or expired token never reaches a
-   * site room; the site room then checks revocation and the agent's current role (a token's
-   * role is the one at sign-in, and an admin may have changed it since).
+   * site room; the site room then checks revocation and the agent's role (a token names the
+   * agent, not their role: an admin may change it during the session).
    */
   private async authenticate(
     request: Request,
