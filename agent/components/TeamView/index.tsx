@@ -1,7 +1,7 @@
 import { useStore } from "@nanostores/preact";
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { AgentRole } from "../../../protocol/agent.ts";
+import type { AgentProfile, AgentRole } from "../../../protocol/agent.ts";
 import { LABEL_LENGTH } from "../../../protocol/limits.ts";
 import { $agentId } from "../../stores/session/index.ts";
 import {
@@ -174,14 +174,7 @@ export function TeamView() {
             ends at once.
           </p>
           <form class="password-form" onSubmit={onSetPassword}>
-            <label for="agent-password-agent">Agent</label>
-            <select id="agent-password-agent" name="agent" data-testid="agent-password-agent">
-              {others.map((agent) => (
-                <option key={agent.id} value={agent.id}>
-                  {agent.name} ({agent.email})
-                </option>
-              ))}
-            </select>
+            <AgentSelect id="agent-password-agent" agents={others} />
             <NewPasswordField
               id="agent-password-new"
               label="Password"
@@ -210,21 +203,11 @@ export function TeamView() {
           </p>
           <form class="password-form" onSubmit={onRemove}>
             {others.length > 0 && (
-              <>
-                <label for="remove-agent-agent">Agent</label>
-                <select
-                  id="remove-agent-agent"
-                  name="agent"
-                  data-testid="remove-agent-agent"
-                  onChange={() => setRemoving(null)}
-                >
-                  {others.map((agent) => (
-                    <option key={agent.id} value={agent.id}>
-                      {agent.name} ({agent.email})
-                    </option>
-                  ))}
-                </select>
-              </>
+              <AgentSelect
+                id="remove-agent-agent"
+                agents={others}
+                onChange={() => setRemoving(null)}
+              />
             )}
             {agentRemoval.error && (
               <p class="form-error" role="alert" data-testid="remove-agent-error">
@@ -266,5 +249,29 @@ export function TeamView() {
         </section>
       )}
     </main>
+  );
+}
+
+/** A labelled select (`name="agent"`, test id `id`) of agents by name and email. */
+function AgentSelect({
+  id,
+  agents,
+  onChange,
+}: {
+  id: string;
+  agents: AgentProfile[];
+  onChange?: () => void;
+}) {
+  return (
+    <>
+      <label for={id}>Agent</label>
+      <select id={id} name="agent" data-testid={id} onChange={onChange}>
+        {agents.map((agent) => (
+          <option key={agent.id} value={agent.id}>
+            {agent.name} ({agent.email})
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
