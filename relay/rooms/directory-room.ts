@@ -54,12 +54,8 @@ import {
 } from "../http.ts";
 import type { PartyServer, RoomContext } from "../party.ts";
 import { serveUpload, storeUpload, uploadFileName } from "../uploads.ts";
-import {
-  type BootstrapBody,
-  BootstrapBodySchema,
-  type SessionCheck,
-  SiteIdSchema,
-} from "./site-room.ts";
+import type { SessionCheck } from "./site-agents.ts";
+import { type BootstrapBody, BootstrapBodySchema, SiteIdSchema } from "./site-room.ts";
 
 export type { BootstrapBody };
 

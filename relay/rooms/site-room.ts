@@ -1,17 +1,15 @@
 /**
- * One room per site: the site's settings, its agents and their sessions, visitor numbers, the
- * live roster (site-roster.ts), and the chat queue (chat/desk.ts). Agents connect here;
- * visitor rooms report to it.
+ * One room per site: the site's settings, its agent accounts and their sessions
+ * (site-agents.ts), visitor numbers, the live roster (site-roster.ts), and the chat queue
+ * (chat/desk.ts). Agents connect here; visitor rooms report to it.
  *
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
- * - `POST /login` {email, password} -> LoginResponse | 401
- * - `POST /logout`, `POST /password`, `GET /agents`, `POST /agents`, `POST /agents/password`,
- *   `POST /agents/role`, `POST /agents/remove`, `GET /site`, `PUT /site`,
- *   `POST /identity-secret` (`/api/site/identity-secret`), `GET /canned`, `PUT /canned`,
- *   `GET /offline-messages`, `POST /offline-messages/status`: the `/api/*` routes of the same
- *   names, with the caller's `Authorization: Bearer` token;
- *   `GET /session` -> {@link SessionCheck} checks one
+ * - the accounts' routes: `POST /login`, `POST /logout`, `POST /password`, `/agents...`,
+ *   `GET /session` (see site-agents.ts)
+ * - `GET /site`, `PUT /site`, `POST /identity-secret` (`/api/site/identity-secret`),
+ *   `GET /canned`, `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`: the
+ *   `/api/*` routes of the same names, with the caller's `Authorization: Bearer` token
  * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
  *   typing preview and read mark (see chat/desk.ts)
  * - `POST /offline-messages` {message}: an offline-form submission, stored once
@@ -24,27 +22,16 @@
 import * as v from "valibot";
 import {
   AgentClientFrameSchema,
-  AgentPasswordBodySchema,
-  type AgentProfile,
-  AgentRemoveBodySchema,
-  type AgentRole,
-  AgentRoleBodySchema,
-  type AgentsResponse,
   type CannedResponse,
   CannedResponsesBodySchema,
   type CannedResponsesResponse,
-  type HelloFrame,
   type HoursFrame,
   type InvitationStats,
-  LoginBodySchema,
-  type LoginResponse,
   NewAgentBodySchema,
   type OfflineMessage,
   type OfflineMessageStatusResponse,
   type OfflineMessagesFrame,
   OfflineStatusBodySchema,
-  PasswordChangeBodySchema,
-  type PasswordChangeResponse,
   type RosterFrame,
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
@@ -53,23 +40,9 @@ import {
   type VisitorInviteFrame,
   type WidgetSettings,
 } from "../../protocol/index.ts";
-import {
-  createSignInAttempts,
-  hashPassword,
-  newIdentitySecret,
-  randomId,
-  SESSION_TTL_MS,
-  type SessionClaims,
-  signToken,
-  TOKEN_PROBLEM_MESSAGES,
-  verifyNoPassword,
-  verifyPassword,
-  verifyToken,
-  verifyUserHash,
-} from "../auth/index.ts";
+import { newIdentitySecret, TOKEN_PROBLEM_MESSAGES, verifyUserHash } from "../auth/index.ts";
 import { ConnectionGuards, type Refusal, refuseConnection, sendFrame } from "../guard.ts";
 import {
-  bearerToken,
   httpError,
   INTERNAL_BODY_BYTES,
   internalRequest,
@@ -77,7 +50,6 @@ import {
   type Routes,
   readJsonBody,
   route,
-  tooManyFailures,
 } from "../http.ts";
 import { log } from "../log.ts";
 import type { Connection, ConnectionContext, Json, PartyServer, RoomContext } from "../party.ts";
@@ -92,6 +64,13 @@ import {
   duplicateShortcut,
   updateChatSettings,
 } from "./chat/settings.ts";
+import {
+  type AgentAccounts,
+  type AgentState,
+  agentStateOf,
+  createAgentAccounts,
+  type StoredAgent,
+} from "./site-agents.ts";
 import { createSiteRoster, type RosterCall, type SiteRoster } from "./site-roster.ts";
 
 /** Site ids: shorter than client-made ids (the demo site is "demo"), same characters. */
@@ -153,25 +132,11 @@ type StoredSite = {
 /** A site as it may be stored: from before chat, without settings or secret. */
 type StoredSiteAnyVersion = Pick<StoredSite, "id" | "name" | "allowedOrigins"> &
   Partial<StoredSite>;
-/** What `GET /session` answers for a session the site room accepts: whose, and their role now. */
-export type SessionCheck = { agentId: string; role: AgentRole };
-
-type StoredAgent = AgentProfile & {
-  passwordHash: string;
-  createdAt: number;
-  /** When the agent last changed their password: sessions signed in before it have ended. */
-  passwordChangedAt?: number;
-};
-/** A signed-in agent's socket: who, and the session's id and expiry (ms since epoch). */
-type AgentState = { agentId: string; jti: string; exp: number };
-type Session = { agent: StoredAgent; claims: SessionClaims };
 
 const keys = {
   site: "site",
   counter: "counter",
-  agent: (id: string) => `agent:${id}`,
   visitor: (id: string) => `visitor:${id}`,
-  revoked: (jti: string) => `revoked:${jti}`,
   canned: "canned",
   invitationStats: "invitation-stats",
 };
@@ -179,16 +144,6 @@ const keys = {
 export class SiteRoom implements PartyServer {
   private static readonly ownRoutes: Routes<SiteRoom> = {
     "/bootstrap": { POST: (siteRoom, request) => siteRoom.bootstrap(request) },
-    "/login": { POST: (siteRoom, request) => siteRoom.login(request) },
-    "/logout": { POST: (siteRoom, request) => siteRoom.logout(request) },
-    "/password": { POST: (siteRoom, request) => siteRoom.changePassword(request) },
-    "/agents/password": { POST: (siteRoom, request) => siteRoom.setAgentPassword(request) },
-    "/agents/role": { POST: (siteRoom, request) => siteRoom.setAgentRole(request) },
-    "/agents/remove": { POST: (siteRoom, request) => siteRoom.removeAgent(request) },
-    "/agents": {
-      GET: (siteRoom, request) => siteRoom.listAgents(request),
-      POST: (siteRoom, request) => siteRoom.addAgent(request),
-    },
     "/site": {
       GET: (siteRoom, request) => siteRoom.getSite(request),
       PUT: (siteRoom, request) => siteRoom.updateSite(request),
@@ -204,17 +159,12 @@ export class SiteRoom implements PartyServer {
     "/offline-messages/status": {
       POST: (siteRoom, request) => siteRoom.markOfflineMessage(request),
     },
-    "/session": { GET: (siteRoom, request) => siteRoom.checkSessionRoute(request) },
     "/identity/verify": { POST: (siteRoom, request) => siteRoom.verifyIdentity(request) },
     "/identity-secret": { POST: (siteRoom, request) => siteRoom.rotateIdentitySecret(request) },
     "/invitations/count": { POST: (siteRoom, request) => siteRoom.countInvitations(request) },
   };
   private site: StoredSite | undefined;
-  private readonly agents = new Map<string, StoredAgent>();
-  /** Revoked session ids, until their tokens would have expired anyway. */
-  private readonly revoked = new Map<string, number>();
-  /** Wrong current passwords by agent id: a stolen session cannot guess its way to the account. */
-  private readonly passwordAttempts = createSignInAttempts();
+  private readonly accounts: AgentAccounts;
   private readonly roster: SiteRoster;
   private readonly guards: ConnectionGuards;
   private alarmAt: number | null = null;
@@ -223,7 +173,7 @@ export class SiteRoom implements PartyServer {
   /** Visitors numbered so far (stored under "counter"); see {@link SiteRoom.visitorNumber}. */
   private visitorsNumbered = 0;
   private readonly name: string;
-  /** Its own routes and the desk's, whose handlers are made per desk. */
+  /** Its own routes, the accounts' and the desk's, whose handlers are made per room. */
   private readonly routes: Routes<SiteRoom>;
   private readonly desk: ChatDesk;
   private readonly inbox: OfflineInbox;
@@ -235,7 +185,7 @@ export class SiteRoom implements PartyServer {
     this.guards = new ConnectionGuards(this.name);
     this.desk = createChatDesk({
       room,
-      agents: () => [...this.agents.values()].sort((a, b) => a.createdAt - b.createdAt),
+      agents: () => this.accounts.all(),
       routing: () => this.site?.routing ?? DEFAULT_ROUTING,
       agentOf: (conn) => agentStateOf(conn)?.agentId ?? null,
       rosterEntry: (visitorId) => this.roster.get(visitorId),
@@ -257,7 +207,14 @@ export class SiteRoom implements PartyServer {
       storage: room.storage,
       tellAgents: (frame: OfflineMessagesFrame) => this.tellAgents(frame),
     });
-    this.routes = { ...SiteRoom.ownRoutes, ...this.desk.routes };
+    this.accounts = createAgentAccounts({
+      room,
+      site: () => this.site,
+      changed: () => this.desk.agentsChanged(),
+      removed: (agent) => this.agentRemoved(agent),
+      revoked: () => this.scheduleAlarm(),
+    });
+    this.routes = { ...SiteRoom.ownRoutes, ...this.accounts.routes, ...this.desk.routes };
   }
 
   /** No site has this id: the host need not keep the room. */
@@ -267,19 +224,16 @@ export class SiteRoom implements PartyServer {
 
   async onStart(): Promise<void> {
     const storage = this.room.storage;
-    const [site, agents, revoked, alarmAt, invitationStats, visitorsNumbered] = await Promise.all([
+    const [site, alarmAt, invitationStats, visitorsNumbered] = await Promise.all([
       storage.get<StoredSiteAnyVersion>(keys.site),
-      storage.list<StoredAgent>({ prefix: "agent:" }),
-      storage.list<number>({ prefix: "revoked:" }),
       storage.getAlarm(),
       storage.get<InvitationStats>(keys.invitationStats),
       storage.get<number>(keys.counter),
       this.roster.load(),
+      this.accounts.load(),
     ]);
     this.invitationStats = invitationStats ?? {};
     this.visitorsNumbered = visitorsNumbered ?? 0;
-    for (const agent of agents.values()) this.agents.set(agent.id, agent);
-    for (const [key, exp] of revoked) this.revoked.set(key.slice("revoked:".length), exp);
     this.alarmAt = alarmAt;
     await Promise.all([this.desk.load(), this.inbox.load()]);
     if (site) {
@@ -301,11 +255,11 @@ export class SiteRoom implements PartyServer {
 
   async onConnect(conn: Connection, ctx: ConnectionContext): Promise<void> {
     const token = new URL(ctx.request.url).searchParams.get("token");
-    const session = await this.checkSession(token);
+    const session = await this.accounts.checkSession(token);
     if (!session.ok) return refuseConnection(conn, this.name, session);
     const { agent, claims } = session.value;
     conn.setState({ agentId: agent.id, jti: claims.jti, exp: claims.exp } satisfies AgentState);
-    sendFrame(conn, this.helloFor(agent));
+    sendFrame(conn, this.accounts.helloFor(agent));
     sendFrame(conn, {
       type: "roster",
       full: true,
@@ -370,11 +324,7 @@ export class SiteRoom implements PartyServer {
     for (const conn of this.room.getConnections("agent")) {
       if ((agentStateOf(conn)?.exp ?? Number.POSITIVE_INFINITY) <= now) endSession(conn, this.name);
     }
-    const expiredSessions = [...this.revoked].filter(([, exp]) => exp <= now).map(([jti]) => jti);
-    if (expiredSessions.length > 0) {
-      await this.room.storage.deleteMany(expiredSessions.map(keys.revoked));
-      for (const jti of expiredSessions) this.revoked.delete(jti);
-    }
+    await this.accounts.forgetExpiredRevocations(now);
     await this.scheduleAlarm();
   }
 
@@ -391,45 +341,6 @@ export class SiteRoom implements PartyServer {
       this.tellAgents({ type: "hours", open });
     }
     this.desk.availabilityChanged();
-  }
-
-  /** Token checks shared by agent sockets and HTTP routes. */
-  private async checkSession(
-    token: string | null,
-  ): Promise<{ ok: true; value: Session } | ({ ok: false } & Refusal)> {
-    const refuse = (message: string) => ({
-      ok: false as const,
-      code: "unauthorized" as const,
-      message,
-    });
-    if (!token) return refuse("Sign in first: no session token");
-    const verified = await verifyToken(this.room.env.PARLEY_SECRET, token);
-    if (!verified.ok) return refuse(TOKEN_PROBLEM_MESSAGES[verified.problem]);
-    const { claims } = verified;
-    if (claims.siteId !== this.room.id) return refuse("This session is for another site");
-    if (this.revoked.has(claims.jti)) return refuse("This session has been signed out");
-    const agent = this.agents.get(claims.agentId);
-    if (!agent) return refuse("This agent no longer exists");
-    // A token carries its expiry, made from the moment it was signed.
-    if (agent.passwordChangedAt && claims.exp - SESSION_TTL_MS < agent.passwordChangedAt) {
-      return refuse("The password was changed: sign in again");
-    }
-    return { ok: true, value: { agent, claims } };
-  }
-
-  /** The caller's session from `Authorization: Bearer`, or the 401/403 to answer. */
-  private async authorize(
-    request: Request,
-    role: "admin" | "any",
-  ): Promise<{ ok: true; value: Session } | { ok: false; response: Response }> {
-    const session = await this.checkSession(bearerToken(request));
-    if (!session.ok) {
-      return { ok: false, response: httpError(401, session.code, session.message) };
-    }
-    if (role === "admin" && session.value.agent.role !== "admin") {
-      return { ok: false, response: httpError(403, "forbidden", "Only admins can do this") };
-    }
-    return session;
   }
 
   private requireSite(): StoredSite {
@@ -454,252 +365,37 @@ export class SiteRoom implements PartyServer {
       }
       return json({ created: false });
     }
-    const agent: StoredAgent = {
-      id: randomId(),
-      email: admin.email,
-      name: admin.name,
-      role: "admin",
-      passwordHash: await hashPassword(admin.password),
-      createdAt: Date.now(),
-    };
     const created = completeSite({
       id: site.id,
       name: site.name,
       allowedOrigins: site.allowedOrigins,
     });
-    await this.room.storage.putMany({ [keys.site]: created, [keys.agent(agent.id)]: agent });
+    await this.accounts.createFirstAdmin(admin, { [keys.site]: created });
     this.site = created;
-    this.agents.set(agent.id, agent);
     await this.publishOrigins();
     log.info("site created", { site: site.id, admin: admin.email });
     return json({ created: true });
   }
 
-  /** Checks a password for the directory, which throttles sign-ins (see DirectoryRoom.login). */
-  private async login(request: Request): Promise<Response> {
-    const body = await readJsonBody(request, LoginBodySchema);
-    if (!body.ok) return body.response;
-    const { email, password } = body.value;
-    const agent = [...this.agents.values()].find((candidate) => candidate.email === email);
-    const valid = agent
-      ? await verifyPassword(password, agent.passwordHash)
-      : await verifyNoPassword(password);
-    // A bare 401: the directory counts the failure and answers the client.
-    if (!agent || !valid || !this.site) return new Response(null, { status: 401 });
-    return json({
-      token: await this.sessionToken(agent),
-      agent: profileOf(agent),
-      site: { id: this.site.id, name: this.site.name },
-    } satisfies LoginResponse);
-  }
-
-  private async logout(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
-    if (!session.ok) return session.response;
-    const { jti, exp } = session.value.claims;
-    await this.room.storage.put(keys.revoked(jti), exp);
-    this.revoked.set(jti, exp);
-    for (const conn of this.room.getConnections("agent")) {
-      if (agentStateOf(conn)?.jti !== jti) continue;
-      refuseConnection(conn, this.name, { code: "unauthorized", message: "Signed out" });
-    }
-    await this.scheduleAlarm();
-    return new Response(null, { status: 204 });
-  }
-
   /**
-   * `POST /password`: the agent's own password, given the current one. Every other session of
-   * the agent ends (its sockets close); the caller gets a new token for this one.
+   * An agent's account and sockets are gone: their open chats let go of them, and rules that
+   * sent invitations in their name send them as the site.
    */
-  private async changePassword(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
-    if (!session.ok) return session.response;
-    const body = await readJsonBody(request, PasswordChangeBodySchema);
-    if (!body.ok) return body.response;
-    const { agent, claims } = session.value;
-    const wait = this.passwordAttempts.waitFor(agent.id);
-    if (wait > 0) return tooManyFailures("Too many wrong passwords", wait);
-    if (!(await verifyPassword(body.value.currentPassword, agent.passwordHash))) {
-      this.passwordAttempts.failed(agent.id);
-      return httpError(403, "wrong_password", "The current password is not right");
-    }
-    this.passwordAttempts.succeeded(agent.id);
-    await this.storePassword(agent, body.value.newPassword, claims.jti);
-    // Signed after the change, so the sessions it ended do not include this one.
-    return json({ token: await this.sessionToken(agent) } satisfies PasswordChangeResponse);
-  }
-
-  /** A new session for the agent, signed now. */
-  private sessionToken(agent: StoredAgent): Promise<string> {
-    return signToken(this.room.env.PARLEY_SECRET, {
-      agentId: agent.id,
-      siteId: this.room.id,
-      exp: Date.now() + SESSION_TTL_MS,
-      jti: randomId(),
-    });
-  }
-
-  /**
-   * An admin's request about another agent of the site: the body, and the agent it names; or
-   * the answer refusing it (401/403, a bad body, 400 `ownIdMessage` for the admin's own id, 404).
-   */
-  private async anotherAgent<S extends v.GenericSchema<unknown, { agentId: string }>>(
-    request: Request,
-    schema: S,
-    ownIdMessage: string,
-  ): Promise<
-    { ok: true; agent: StoredAgent; body: v.InferOutput<S> } | { ok: false; response: Response }
-  > {
-    const session = await this.authorize(request, "admin");
-    if (!session.ok) return session;
-    const body = await readJsonBody(request, schema);
-    if (!body.ok) return body;
-    if (body.value.agentId === session.value.agent.id) {
-      return { ok: false, response: httpError(400, "bad_body", ownIdMessage) };
-    }
-    const agent = this.agents.get(body.value.agentId);
-    if (!agent) {
-      return { ok: false, response: httpError(404, "not_found", "The site has no such agent") };
-    }
-    return { ok: true, agent, body: body.value };
-  }
-
-  /** `POST /agents/password` (admins): another agent's password; all their sessions end. */
-  private async setAgentPassword(request: Request): Promise<Response> {
-    const asked = await this.anotherAgent(
-      request,
-      AgentPasswordBodySchema,
-      "Change your own password with the current one (Account)",
-    );
-    if (!asked.ok) return asked.response;
-    await this.storePassword(asked.agent, asked.body.password);
-    return new Response(null, { status: 204 });
-  }
-
-  /**
-   * `POST /agents/role` (admins): makes another agent an admin or an agent. Requests are checked
-   * against the stored role, so it holds at once; the agent's open consoles get a new `hello`.
-   */
-  private async setAgentRole(request: Request): Promise<Response> {
-    const asked = await this.anotherAgent(
-      request,
-      AgentRoleBodySchema,
-      "Another admin changes your role: a site keeps an admin",
-    );
-    if (!asked.ok) return asked.response;
-    const { agent, body } = asked;
-    if (agent.role === body.role) return json(profileOf(agent));
-    const changed: StoredAgent = { ...agent, role: body.role };
-    await this.room.storage.put(keys.agent(agent.id), changed);
-    this.agents.set(agent.id, changed);
-    this.desk.agentsChanged();
-    const hello = this.helloFor(changed);
-    for (const conn of this.room.getConnections("agent")) {
-      if (agentStateOf(conn)?.agentId === agent.id) sendFrame(conn, hello);
-    }
-    return json(profileOf(changed));
-  }
-
-  /**
-   * `POST /agents/remove` (admins): another agent leaves the site. Their open chats let go of
-   * them, rules that sent invitations in their name send them as the site, and their sockets
-   * close; their account is deleted, so their tokens are refused. The directory then frees
-   * their email.
-   */
-  private async removeAgent(request: Request): Promise<Response> {
-    const asked = await this.anotherAgent(
-      request,
-      AgentRemoveBodySchema,
-      "Another admin removes you: a site keeps an admin",
-    );
-    if (!asked.ok) return asked.response;
-    const { agent } = asked;
-    // Gone first, so that no session of theirs acts on a chat while the chats let go of them.
-    await this.room.storage.delete(keys.agent(agent.id));
-    this.agents.delete(agent.id);
-    for (const conn of this.room.getConnections("agent")) {
-      if (agentStateOf(conn)?.agentId !== agent.id) continue;
-      refuseConnection(conn, this.name, {
-        code: "unauthorized",
-        message: "You were removed from this site",
-      });
-    }
+  private async agentRemoved(agent: StoredAgent): Promise<void> {
     this.desk.agentsChanged();
     await this.desk.agentRemoved(agent);
     const site = this.requireSite();
-    if (site.invitations.some((rule) => rule.senderId === agent.id)) {
-      const invitations = site.invitations.map((rule) =>
-        rule.senderId === agent.id ? { ...rule, senderId: null } : rule,
-      );
-      const next: StoredSite = { ...site, invitations };
-      await this.room.storage.put(keys.site, next);
-      this.site = next;
-    }
-    return json(profileOf(agent));
-  }
-
-  /** The frame that tells a console who its agent is now, and on which site. */
-  private helloFor(agent: StoredAgent): HelloFrame {
-    const site = this.requireSite();
-    return { type: "hello", agent: profileOf(agent), site: { id: site.id, name: site.name } };
-  }
-
-  /**
-   * Stores the agent's new password and ends their sessions signed in before it, but `keep`
-   * (the caller's own).
-   */
-  private async storePassword(agent: StoredAgent, password: string, keep?: string): Promise<void> {
-    const changed: StoredAgent = {
-      ...agent,
-      passwordHash: await hashPassword(password),
-      passwordChangedAt: Date.now(),
-    };
-    await this.room.storage.put(keys.agent(agent.id), changed);
-    this.agents.set(agent.id, changed);
-    for (const conn of this.room.getConnections("agent")) {
-      const state = agentStateOf(conn);
-      if (state?.agentId !== agent.id || state.jti === keep) continue;
-      refuseConnection(conn, this.name, {
-        code: "unauthorized",
-        message: "The password was changed: sign in again",
-      });
-    }
-  }
-
-  private async listAgents(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
-    if (!session.ok) return session.response;
-    const agents = [...this.agents.values()]
-      .sort((a, b) => a.createdAt - b.createdAt)
-      .map(profileOf);
-    return json({ agents } satisfies AgentsResponse);
-  }
-
-  private async addAgent(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "admin");
-    if (!session.ok) return session.response;
-    const body = await readJsonBody(request, NewAgentBodySchema);
-    if (!body.ok) return body.response;
-    const { email, name, password, role } = body.value;
-    if ([...this.agents.values()].some((agent) => agent.email === email)) {
-      return httpError(409, "email_taken", "An agent with this email already exists");
-    }
-    const agent: StoredAgent = {
-      id: randomId(),
-      email,
-      name,
-      role,
-      passwordHash: await hashPassword(password),
-      createdAt: Date.now(),
-    };
-    await this.room.storage.put(keys.agent(agent.id), agent);
-    this.agents.set(agent.id, agent);
-    this.desk.agentsChanged();
-    return json(profileOf(agent), 201);
+    if (!site.invitations.some((rule) => rule.senderId === agent.id)) return;
+    const invitations = site.invitations.map((rule) =>
+      rule.senderId === agent.id ? { ...rule, senderId: null } : rule,
+    );
+    const next: StoredSite = { ...site, invitations };
+    await this.room.storage.put(keys.site, next);
+    this.site = next;
   }
 
   private async getSite(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
+    const session = await this.accounts.authorize(request, "any");
     if (!session.ok) return session.response;
     return json(this.settingsResponse(this.requireSite(), session.value.agent));
   }
@@ -725,13 +421,13 @@ export class SiteRoom implements PartyServer {
   }
 
   private async updateSite(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "admin");
+    const session = await this.accounts.authorize(request, "admin");
     if (!session.ok) return session.response;
     const body = await readJsonBody(request, SiteSettingsBodySchema);
     if (!body.ok) return body.response;
     const site = this.requireSite();
     const stranger = body.value.invitations?.find(
-      (rule) => rule.senderId && !this.agents.has(rule.senderId),
+      (rule) => rule.senderId && !this.accounts.get(rule.senderId),
     );
     if (stranger) {
       return httpError(400, "bad_body", `Rule "${stranger.name}": no such agent as sender`);
@@ -772,14 +468,14 @@ export class SiteRoom implements PartyServer {
   }
 
   private async getCanned(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
+    const session = await this.accounts.authorize(request, "any");
     if (!session.ok) return session.response;
     const canned = (await this.room.storage.get<CannedResponse[]>(keys.canned)) ?? [];
     return json({ canned } satisfies CannedResponsesResponse);
   }
 
   private async putCanned(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "admin");
+    const session = await this.accounts.authorize(request, "admin");
     if (!session.ok) return session.response;
     const body = await readJsonBody(request, CannedResponsesBodySchema);
     if (!body.ok) return body.response;
@@ -793,13 +489,13 @@ export class SiteRoom implements PartyServer {
   }
 
   private async listOfflineMessages(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
+    const session = await this.accounts.authorize(request, "any");
     if (!session.ok) return session.response;
     return json(await this.inbox.list());
   }
 
   private async markOfflineMessage(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
+    const session = await this.accounts.authorize(request, "any");
     if (!session.ok) return session.response;
     const body = await readJsonBody(request, OfflineStatusBodySchema);
     if (!body.ok) return body.response;
@@ -820,14 +516,6 @@ export class SiteRoom implements PartyServer {
     };
     await this.inbox.store(message);
     return new Response(null, { status: 204 });
-  }
-
-  /** For routes of other rooms that take agents (uploads): whose token this is. */
-  private async checkSessionRoute(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "any");
-    if (!session.ok) return session.response;
-    const { id, role } = session.value.agent;
-    return json({ agentId: id, role } satisfies SessionCheck);
   }
 
   /**
@@ -851,7 +539,7 @@ export class SiteRoom implements PartyServer {
    * verifying for PREVIOUS_IDENTITY_SECRET_MS, then no more.
    */
   private async rotateIdentitySecret(request: Request): Promise<Response> {
-    const session = await this.authorize(request, "admin");
+    const session = await this.accounts.authorize(request, "admin");
     if (!session.ok) return session.response;
     const site = this.requireSite();
     // In the order the room stores sites in, so that a restart finds nothing to complete.
@@ -883,7 +571,7 @@ export class SiteRoom implements PartyServer {
       number: await this.visitorNumber(visitorId),
       settings: this.site.widget,
       available: this.desk.available(),
-      invitations: visitorRules(this.site.invitations, (id) => this.agents.get(id)?.name),
+      invitations: visitorRules(this.site.invitations, (id) => this.accounts.get(id)?.name),
     };
   }
 
@@ -913,7 +601,7 @@ export class SiteRoom implements PartyServer {
    * the sender; `ack` once sent, `not_found` when the visitor has no open tab.
    */
   private async invite(conn: Connection, agentId: string, frame: VisitorInviteFrame) {
-    const sender = this.agents.get(agentId)?.name ?? null;
+    const sender = this.accounts.get(agentId)?.name ?? null;
     const response = await this.room.fetchRoom(
       "visitor",
       frame.visitorId,
@@ -976,7 +664,7 @@ export class SiteRoom implements PartyServer {
   private async scheduleAlarm(): Promise<void> {
     let next = Number.POSITIVE_INFINITY;
     next = Math.min(next, this.roster.nextPruning() ?? Number.POSITIVE_INFINITY);
-    for (const exp of this.revoked.values()) next = Math.min(next, exp);
+    next = Math.min(next, this.accounts.nextRevocationExpiry());
     // A socket lives no longer than its session (one that has just ended is closing already).
     const now = Date.now();
     for (const conn of this.room.getConnections("agent")) {
@@ -1021,13 +709,4 @@ function completeSite(site: StoredSiteAnyVersion): StoredSite {
 function previousSecretInForce(site: StoredSite): StoredSite["previousIdentitySecret"] {
   const previous = site.previousIdentitySecret;
   return previous && previous.until > Date.now() ? previous : undefined;
-}
-
-function profileOf(agent: StoredAgent): AgentProfile {
-  return { id: agent.id, email: agent.email, name: agent.name, role: agent.role };
-}
-
-function agentStateOf(conn: Connection): AgentState | null {
-  const state = conn.state as AgentState | null;
-  return state && typeof state.jti === "string" ? state : null;
 }
