@@ -108,6 +108,7 @@ const builds: Record<string, UserConfig> = {
       rollupOptions: {
         input: {
           main: "relay/hosts/node/main.ts",
+          site: "relay/hosts/node/site-command.ts",
           "rooms-worker": "relay/hosts/node/rooms-worker.ts",
         },
         output: { entryFileNames: "[name].js", chunkFileNames: "[name].js" },

@@ -38,3 +38,33 @@ test("on a tall window the Settings cards keep together at the top", async ({ pa
   // The view's own gap between rows, not the window's spare height.
   for (const gap of gaps) expect(gap).toBeLessThanOrEqual(16);
 });
+
+test("an admin renames the site and lists its origins in Settings; the header follows at once", async ({
+  page,
+  relay,
+}) => {
+  await signInToConsole(page, relay.url);
+  await page.getByTestId("nav-settings").click();
+  const form = page.getByTestId("site-form");
+  const origins = form.getByTestId("site-origins");
+  await expect(origins).toHaveValue(/http:\/\/127\.0\.0\.1:\d+/);
+  const before = await origins.inputValue();
+
+  await origins.fill(`${before}\nshop.example`);
+  await form.getByTestId("site-save").click();
+  await expect(page.getByTestId("site-error")).toHaveText(
+    `Allowed origins, line ${before.split("\n").length + 1}: an origin is scheme://host[:port] with no path`,
+  );
+
+  await form.getByTestId("site-name-field").fill("Corner Shop");
+  // The slash a browser's address bar shows after the host is not part of an origin.
+  await origins.fill(`${before}\n\nhttps://Shop.example/`);
+  await form.getByTestId("site-save").click();
+  await expect(page.getByTestId("site-saved")).toBeVisible();
+  await expect(page.getByTestId("site-name")).toHaveText("Corner Shop");
+
+  await page.reload();
+  await page.getByTestId("nav-settings").click();
+  await expect(page.getByTestId("site-origins")).toHaveValue(`${before}\nhttps://shop.example`);
+  await expect(page.getByTestId("site-name")).toHaveText("Corner Shop");
+});

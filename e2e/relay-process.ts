@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** A relay running as its own process, as `npm start` runs it, that a test can kill. */
 export type RelayProcess = {
@@ -19,16 +19,27 @@ export type RelayProcess = {
 
 const mainJs = join(import.meta.dirname, "../dist/relay/main.js");
 
-/** Starts `dist/relay/main.js` on a free port of 127.0.0.1 with a fresh database. */
-export async function startRelayProcess(): Promise<RelayProcess> {
-  const dir = mkdtempSync(join(tmpdir(), "parley-e2e-"));
-  const dbPath = join(dir, "relay.sqlite");
+/**
+ * Starts `dist/relay/main.js` on a free port of 127.0.0.1 with a fresh database, or `dbPath`
+ * (its folder is removed on stop), and `env` besides.
+ */
+export async function startRelayProcess(
+  options: { dbPath?: string; env?: Record<string, string> } = {},
+): Promise<RelayProcess> {
+  const dir = options.dbPath ? dirname(options.dbPath) : mkdtempSync(join(tmpdir(), "parley-e2e-"));
+  const dbPath = options.dbPath ?? join(dir, "relay.sqlite");
   let child: ChildProcess;
   let port = 0;
 
   async function launch(): Promise<void> {
     child = spawn(process.execPath, [mainJs], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PARLEY_DB: dbPath },
+      env: {
+        ...process.env,
+        ...options.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PARLEY_DB: dbPath,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     port = await new Promise<number>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hoursFieldLabel, nameRefusedField, ruleFieldLabel } from "./index.ts";
+import { hoursFieldLabel, nameRefusedField, ruleFieldLabel, siteFieldLabel } from "./index.ts";
 
 describe("nameRefusedField", () => {
   it("names business hours' fields as the form labels them", () => {
@@ -36,6 +36,20 @@ describe("nameRefusedField", () => {
     expect(nameRefusedField("invitations: a site has at most 20 rules", ruleFieldLabel)).toBe(
       "Invitation rules: a site has at most 20 rules",
     );
+  });
+
+  it("names the site's name, and an allowed origin by its line", () => {
+    const problem = "an origin is scheme://host[:port] with no path";
+    expect(nameRefusedField(`allowedOrigins.1: ${problem}`, siteFieldLabel)).toBe(
+      `Allowed origins, line 2: ${problem}`,
+    );
+    expect(nameRefusedField("allowedOrigins: at most 100", siteFieldLabel)).toBe(
+      "Allowed origins: at most 100",
+    );
+    expect(nameRefusedField("name: a name is 1 to 80 characters", siteFieldLabel)).toBe(
+      "Site name: a name is 1 to 80 characters",
+    );
+    expect(nameRefusedField("widget.color: x", siteFieldLabel)).toBe("widget.color: x");
   });
 
   it("never shows a path: an unknown field of the form is named by the form's part", () => {

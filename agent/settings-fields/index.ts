@@ -50,6 +50,16 @@ export const hoursFieldLabel: FieldLabeler = ([group, field, day]) => {
   return (field === "days" && labelIn(DAY_NAMES, day)) || "Business hours";
 };
 
+/**
+ * The site form's fields: "Site name", or the line of an allowed origin.
+ * @example siteFieldLabel(["allowedOrigins", "1"]) // "Allowed origins, line 2"
+ */
+export const siteFieldLabel: FieldLabeler = ([field, index]) => {
+  if (field === "name") return "Site name";
+  if (field !== "allowedOrigins") return null;
+  return index === undefined ? "Allowed origins" : `Allowed origins, line ${Number(index) + 1}`;
+};
+
 /** An invitation rule's own fields, as the rules editor labels them. */
 export const RULE_FIELD_LABELS: Readonly<
   Record<Exclude<keyof InvitationRule, "id" | "conditions">, string>

@@ -193,6 +193,8 @@ describe("agents and site settings", () => {
     });
 
     const shop = "https://shop.example";
+    const agentConsole = await connectAgent(relay, admin.token);
+    await agentConsole.next("hello");
     const refused = await connectVisitor(relay, newVisitor(), { origin: shop });
     expect(await refused.next("error")).toMatchObject({ code: "origin_not_allowed" });
 
@@ -201,6 +203,11 @@ describe("agents and site settings", () => {
       body: { name: "Renamed Shop", allowedOrigins: [...site.allowedOrigins, shop] },
     });
     expect(updated).toMatchObject({ status: 200, body: { name: "Renamed Shop" } });
+    // An open console shows the new name at once.
+    expect(await agentConsole.next("hello")).toMatchObject({
+      site: { id: DEMO.siteId, name: "Renamed Shop" },
+    });
+    await agentConsole.close();
     const tab = await connectVisitor(relay, newVisitor(), { origin: shop });
     expect(await tab.next("welcome")).toMatchObject({ type: "welcome" });
     await tab.close();

@@ -433,12 +433,21 @@ export class DirectoryRoom implements PartyServer {
     const owner = await this.room.storage.transaction(async (txn) => {
       const existing = await txn.get<string>(key);
       if (existing === undefined) await txn.put(key, site.id);
-      return existing ?? site.id;
+      return existing;
     });
-    if (owner !== site.id) {
+    if (owner !== undefined && owner !== site.id) {
       return httpError(409, "email_taken", `${admin.email} already has an account on another site`);
     }
-    return this.room.fetchRoom("site", site.id, internalRequest("POST", "/bootstrap", body.value));
+    const response = await this.room.fetchRoom(
+      "site",
+      site.id,
+      internalRequest("POST", "/bootstrap", body.value),
+    );
+    // The email was reserved for an admin the site did not create: it is free again.
+    if (owner === undefined && !(response.ok && (await response.clone().json()).created)) {
+      await this.room.storage.delete(key);
+    }
+    return response;
   }
 }
 

@@ -5,6 +5,7 @@
  *
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
+ *   (a site that exists gets the origins it lacks, or, `onlyIfNew`, 409)
  * - the accounts' routes: `POST /login`, `POST /logout`, `POST /password`, `/agents...`,
  *   `GET /session` (see site-agents.ts)
  * - `GET /site`, `PUT /site`, `POST /identity-secret` (`/api/site/identity-secret`),
@@ -87,6 +88,8 @@ export const BootstrapBodySchema = v.object({
     allowedOrigins: SiteSettingsBodySchema.entries.allowedOrigins.wrapped,
   }),
   admin: v.pick(NewAgentBodySchema, ["email", "name", "password"]),
+  /** Refuse (409) when the site exists, rather than add the origins it lacks. */
+  onlyIfNew: v.optional(v.boolean()),
 });
 export type BootstrapBody = v.InferOutput<typeof BootstrapBodySchema>;
 
@@ -353,6 +356,9 @@ export class SiteRoom implements PartyServer {
     if (!body.ok) return body.response;
     const { site, admin } = body.value;
     if (site.id !== this.room.id) return httpError(400, "bad_body", "site.id is not this site");
+    if (this.site && body.value.onlyIfNew) {
+      return httpError(409, "site_exists", `The site "${site.id}" exists already`);
+    }
     if (this.site) {
       const missing = site.allowedOrigins.filter(
         (origin) => !this.site?.allowedOrigins.includes(origin),
@@ -442,6 +448,13 @@ export class SiteRoom implements PartyServer {
     };
     await this.room.storage.put(keys.site, next);
     this.site = next;
+    // Consoles show the site's name: each gets its `hello` again.
+    if (next.name !== site.name) {
+      for (const conn of this.room.getConnections("agent")) {
+        const agent = this.accounts.get(agentStateOf(conn)?.agentId ?? "");
+        if (agent) sendFrame(conn, this.accounts.helloFor(agent));
+      }
+    }
     if (body.value.allowedOrigins) await this.publishOrigins();
     if (body.value.businessHours) {
       this.hoursMayHaveChanged();

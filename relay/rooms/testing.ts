@@ -234,7 +234,7 @@ export async function nextChat(
 
 /** Signs in over HTTP; throws unless it succeeds. */
 export async function login(
-  relay: TestRelay,
+  relay: Pick<TestRelay, "url">,
   email: string = DEMO.email,
   password: string = DEMO.password,
 ): Promise<LoginResponse> {
@@ -245,7 +245,7 @@ export async function login(
 
 /** An HTTP call to the relay's API with a JSON body (or a raw string) and an optional token. */
 export async function api(
-  relay: TestRelay,
+  relay: Pick<TestRelay, "url">,
   method: string,
   path: string,
   options: { body?: unknown; token?: string } = {},
@@ -330,7 +330,7 @@ export function newVisitor() {
 
 /** Opens a visitor tab of the demo site from the relay's own origin (or `origin`). */
 export function connectVisitor(
-  relay: TestRelay,
+  relay: Pick<TestRelay, "url" | "wsUrl">,
   visitor: { id: string; secret: string },
   options: { origin?: string; site?: string } = {},
 ): Promise<TestSocket> {

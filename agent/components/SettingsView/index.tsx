@@ -7,10 +7,11 @@ import { BusinessHoursForm } from "../BusinessHoursForm/index.tsx";
 import { CannedEditor } from "../CannedEditor/index.tsx";
 import { IdentitySecretForm } from "../IdentitySecretForm/index.tsx";
 import { InvitationRulesEditor } from "../InvitationRulesEditor/index.tsx";
+import { SiteForm } from "../SiteForm/index.tsx";
 import { WidgetSettingsForm } from "../WidgetSettingsForm/index.tsx";
 
 /**
- * Admins only: routing and the widget, business hours, invitation rules, canned responses, and
+ * Admins only: the site's name and allowed origins, routing and the widget, business hours, invitation rules, canned responses, and
  * the identity secret.
  */
 export function SettingsView() {
@@ -24,6 +25,20 @@ export function SettingsView() {
   }, []);
   return (
     <main class="settings-view">
+      {site.settings && (
+        <section class="card" aria-labelledby="site-title">
+          <h2 id="site-title">Site</h2>
+          <p class="muted">
+            The widget connects only from pages served from these origins (scheme, host and port,
+            such as https://shop.example).
+          </p>
+          <SiteForm
+            key={JSON.stringify([site.settings.name, site.settings.allowedOrigins])}
+            settings={site.settings}
+            state={site}
+          />
+        </section>
+      )}
       <section class="card" aria-labelledby="widget-settings-title">
         <h2 id="widget-settings-title">Chat and widget</h2>
         {site.settings ? (

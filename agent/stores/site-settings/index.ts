@@ -4,7 +4,7 @@ import { type ApiResult, relayApi } from "../../api/index.ts";
 import { $session, failureMessage } from "../session/index.ts";
 
 /** The Settings page's forms that save site settings, each showing its own outcome. */
-export type SettingsForm = "widget" | "hours" | "rules" | "identity";
+export type SettingsForm = "site" | "widget" | "hours" | "rules" | "identity";
 
 /**
  * The Settings page's state: the site's settings once loaded, and the last save's outcome

@@ -3,26 +3,26 @@
  *
  * Settings (environment): PORT (8787), HOST (127.0.0.1), PARLEY_DB (./data/parley.sqlite),
  * PARLEY_TRUST_PROXY=1 to take client IPs from X-Forwarded-For behind your own proxy,
- * PARLEY_PUBLIC_URL (https://relay.example) for the links the relay makes.
+ * PARLEY_PUBLIC_URL (https://relay.example) for the links the relay makes, PARLEY_DEMO=off to
+ * leave out the demo site (your own sites: `npm run site`).
  */
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DEMO } from "./demo-site.ts";
+import { databasePath, projectRoot as root } from "./paths.ts";
 import { startRelay } from "./server.ts";
-
-// This file runs bundled as dist/relay/main.js; the project root is two folders up.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 const port = Number(process.env.PORT ?? 8787);
 const host = process.env.HOST ?? "127.0.0.1";
+const demo = process.env.PARLEY_DEMO !== "off";
 const relay = await startRelay({
   port,
   host,
-  dbPath: resolve(process.env.PARLEY_DB ?? join(root, "data/parley.sqlite")),
+  dbPath: databasePath(),
   publicDir: join(root, "dist/public"),
   demoDir: join(root, "demo"),
   trustProxy: process.env.PARLEY_TRUST_PROXY === "1",
   publicUrl: process.env.PARLEY_PUBLIC_URL || undefined,
+  demo,
 }).catch((error: unknown) => {
   console.error(`Parley could not start: ${whyNotStarted(error)}`);
   process.exit(1);
@@ -30,12 +30,17 @@ const relay = await startRelay({
 
 const base = relay.url.replace("127.0.0.1", "localhost");
 console.log(`Parley relay listening on ${relay.url}
-
-  Demo shop      ${base}/demo/
+`);
+console.log(
+  demo
+    ? `  Demo shop      ${base}/demo/
   Agent console  ${base}/agent/
   Demo login     ${DEMO.email} / ${DEMO.password} (as first created: change it in the console,
                  your name at the top right)
-`);
+`
+    : `  Agent console  ${base}/agent/
+`,
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
