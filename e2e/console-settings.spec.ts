@@ -68,3 +68,17 @@ test("an admin renames the site and lists its origins in Settings; the header fo
   await expect(page.getByTestId("site-origins")).toHaveValue(`${before}\nhttps://shop.example`);
   await expect(page.getByTestId("site-name")).toHaveText("Corner Shop");
 });
+
+test("Settings show the site's snippet, from the relay the console is on, and copy it", async ({
+  page,
+  relay,
+}) => {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signInToConsole(page, relay.url);
+  await page.getByTestId("nav-settings").click();
+  const snippet = `<script async src="${relay.url}/loader.js" data-site="demo"></script>`;
+  await expect(page.getByTestId("site-snippet")).toHaveValue(snippet);
+  await page.getByTestId("site-snippet-copy").click();
+  await expect(page.getByTestId("site-snippet-copied")).toHaveText("Copied.");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);
+});

@@ -44,7 +44,9 @@ test("a site owner creates their site with `npm run site`, starts the relay with
     { env: { ...process.env, PARLEY_DB: dbPath } },
   );
   const password = /owner@shop\.example \/ (\S+)/.exec(stdout)?.[1] ?? "";
-  expect(stdout).toContain('data-site="shop"');
+  expect(stdout).toContain(
+    '<script async src="https://RELAY_HOST/loader.js" data-site="shop"></script>',
+  );
 
   const relay = await startRelayProcess({ dbPath, env: { PARLEY_DEMO: "off" } });
   try {

@@ -7,5 +7,6 @@ export * from "./invitations.ts";
 export * from "./limits.ts";
 export * from "./pointer.ts";
 export * from "./pointer-handshake.ts";
+export * from "./snippet.ts";
 export * from "./source.ts";
 export * from "./visitor.ts";

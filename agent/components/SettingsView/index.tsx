@@ -8,10 +8,11 @@ import { CannedEditor } from "../CannedEditor/index.tsx";
 import { IdentitySecretForm } from "../IdentitySecretForm/index.tsx";
 import { InvitationRulesEditor } from "../InvitationRulesEditor/index.tsx";
 import { SiteForm } from "../SiteForm/index.tsx";
+import { SiteSnippet } from "../SiteSnippet/index.tsx";
 import { WidgetSettingsForm } from "../WidgetSettingsForm/index.tsx";
 
 /**
- * Admins only: the site's name and allowed origins, routing and the widget, business hours, invitation rules, canned responses, and
+ * Admins only: the site's name, allowed origins and snippet, routing and the widget, business hours, invitation rules, canned responses, and
  * the identity secret.
  */
 export function SettingsView() {
@@ -37,6 +38,7 @@ export function SettingsView() {
             settings={site.settings}
             state={site}
           />
+          <SiteSnippet siteId={site.settings.id} />
         </section>
       )}
       <section class="card" aria-labelledby="widget-settings-title">

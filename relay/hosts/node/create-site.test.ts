@@ -98,11 +98,11 @@ describe("creating a site", () => {
 });
 
 describe("npm run site", () => {
-  const command = (args: string[]) =>
+  const command = (args: string[], env: Record<string, string> = {}) =>
     promisify(execFile)(
       process.execPath,
       ["--import", "tsx", join(import.meta.dirname, "site-command.ts"), ...args],
-      { env: { ...process.env, PARLEY_DB: dbPath } },
+      { env: { ...process.env, ...env, PARLEY_DB: dbPath } },
     );
   const args = [
     ...["--id", "shop", "--name", "Corner Shop", "--email", "owner@shop.example"],
@@ -110,9 +110,12 @@ describe("npm run site", () => {
   ];
 
   it("prints the admin's password and the snippet, and exits 1 with the reason when it cannot", async () => {
-    const { stdout } = await command(args);
+    const { stdout } = await command(args, { PARLEY_PUBLIC_URL: "https://relay.example/" });
     expect(stdout).toContain('Created the site "shop" (Corner Shop)');
-    expect(stdout).toContain('<script async src="https://RELAY_HOST/loader.js" data-site="shop">');
+    // The relay's public origin when it is set, else a placeholder.
+    expect(stdout).toContain(
+      '<script async src="https://relay.example/loader.js" data-site="shop">',
+    );
     const password = /owner@shop\.example \/ (\S+)/.exec(stdout)?.[1] ?? "";
     await withRelay(async (relay) => {
       expect((await login(relay, "owner@shop.example", password)).agent.name).toBe("Admin");

@@ -4,6 +4,7 @@
  * stopped, and prints the admin's password and the site's snippet.
  */
 import { parseArgs } from "node:util";
+import { snippet } from "../../../protocol/snippet.ts";
 import { configureLog } from "../../log.ts";
 import { createSite, SiteNotCreatedError } from "./create-site.ts";
 import { databasePath } from "./paths.ts";
@@ -38,6 +39,8 @@ try {
       .map(([option]) => `--${option}`);
     throw new SiteNotCreatedError(`${missing.join(", ")} missing\n\n${usage}`);
   }
+  // The relay's public origin when it is set; else a placeholder for the site owner to fill.
+  const relayOrigin = process.env.PARLEY_PUBLIC_URL?.replace(/\/$/, "") || "https://RELAY_HOST";
   const { password } = await createSite(databasePath(), {
     id,
     name,
@@ -48,7 +51,7 @@ try {
 
   Admin login  ${email} / ${password}
                (shown only now: change it in the console, your name at the top right)
-  Snippet      <script async src="https://RELAY_HOST/loader.js" data-site="${id}"></script>
+  Snippet      ${snippet(id, relayOrigin)}
 
 Start the relay (npm start) and sign in to the agent console at /agent/.`);
 } catch (error) {
