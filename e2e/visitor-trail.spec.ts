@@ -18,6 +18,8 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   await expect(row.getByTestId("visitor-source")).toContainText("newsletter");
   await expect(row.getByTestId("visitor-source")).toContainText("fall");
   await expect(row.getByTestId("visitor-status")).toHaveAttribute("data-status", "online");
+  await row.click();
+  await expect(agent.getByTestId("profile-visit")).toContainText("· 1 page ·");
 
   await visitor
     .getByRole("navigation", { name: "Main" })
@@ -31,7 +33,7 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   await expect(row.getByTestId("visitor-page-title")).toHaveText(title("About"));
   await expect(row.getByTestId("visitor-pageviews")).toContainText("3");
 
-  await row.click();
+  await expect(agent.getByTestId("profile-visit")).toContainText("· 3 pages ·");
   const trail = agent.getByTestId("trail");
   await expect(trail.getByTestId("pageview-title")).toHaveText([
     title("Home"),

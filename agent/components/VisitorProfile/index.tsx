@@ -49,9 +49,9 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
         {visit && (
           <>
             <dt>This visit</dt>
-            <dd>
-              Started {formatDayTime(visit.startedAt)} · {visit.pageviews} pages ·{" "}
-              <EngagedTime entry={visitor} /> engaged
+            <dd data-testid="profile-visit">
+              Started {formatDayTime(visit.startedAt)} · {visit.pageviews}{" "}
+              {visit.pageviews === 1 ? "page" : "pages"} · <EngagedTime entry={visitor} /> engaged
             </dd>
           </>
         )}
