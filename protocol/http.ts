@@ -65,10 +65,16 @@ export const AgentRoleBodySchema = v.object({ agentId: IdSchema, role });
  */
 export const AgentRemoveBodySchema = v.object({ agentId: IdSchema });
 
-/** An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. */
+/**
+ * An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. Taken as an
+ * address bar shows it too (`https://Shop.example/`): trimmed, lowercased, without the slash.
+ */
 export const OriginSchema = v.pipe(
   v.string(),
-  v.regex(/^https?:\/\/[^/\s?#]+$/, "an origin is scheme://host[:port] with no path"),
+  v.trim(),
+  v.toLowerCase(),
+  v.regex(/^https?:\/\/[^/\s?#]+\/?$/, "an origin is scheme://host[:port] with no path"),
+  v.transform((origin) => origin.replace(/\/$/, "")),
 );
 
 /** `PUT /api/site` (admins only): change the site's settings. */

@@ -443,7 +443,7 @@ export class SiteRoom implements PartyServer {
       ...updateChatSettings(site, body.value),
       name: body.value.name ?? site.name,
       allowedOrigins: body.value.allowedOrigins
-        ? [...new Set(body.value.allowedOrigins.map((origin) => origin.toLowerCase()))]
+        ? [...new Set(body.value.allowedOrigins)]
         : site.allowedOrigins,
     };
     await this.room.storage.put(keys.site, next);

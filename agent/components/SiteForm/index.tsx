@@ -5,15 +5,9 @@ import { siteFieldLabel } from "../../settings-fields/index.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
 
-/**
- * The origins a textarea lists, one per line: blank lines dropped, and the slash browsers show
- * after a bare host (`https://shop.example/`) taken off, since an origin has no path.
- */
-export function originsOf(text: string): string[] {
-  return text
-    .split("\n")
-    .map((line) => line.trim().replace(/\/$/, ""))
-    .filter((line) => line !== "");
+/** The origins a textarea lists, one per line (the relay trims and lowercases them). */
+function originsOf(text: string): string[] {
+  return text.split("\n").filter((line) => line.trim() !== "");
 }
 
 /** The site's name (agents see it in the console) and the origins its pages are served from. */

@@ -20,7 +20,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const shop: NewSite = {
   id: "shop",
   name: "Corner Shop",
-  allowedOrigins: ["https://shop.example"],
+  // As an address bar shows it: stored as the origin it is, https://shop.example.
+  allowedOrigins: ["https://Shop.example/"],
   admin: { email: "owner@shop.example", name: "Olga" },
 };
 
