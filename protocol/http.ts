@@ -66,6 +66,14 @@ export const AgentRoleBodySchema = v.object({ agentId: IdSchema, role });
 export const AgentRemoveBodySchema = v.object({ agentId: IdSchema });
 
 /**
+ * `POST /api/visitors/forget` (admins only): deletes everything stored of a visitor, for one
+ * who asks to be forgotten: their trail and visits, their chat with its files, their offline
+ * messages, their place in the visitor list. Answered with 204; 404 `not_found` for a visitor
+ * the site does not know. A tab of theirs still open connects again as a new visitor.
+ */
+export const VisitorForgetBodySchema = v.object({ visitorId: IdSchema });
+
+/**
  * An allowed origin: scheme, host and port, no path, e.g. `https://shop.example`. Taken as an
  * address bar shows it too (`https://Shop.example/`): trimmed, lowercased, without the slash.
  */

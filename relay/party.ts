@@ -107,6 +107,8 @@ export interface BlobStore {
   get(key: string): Promise<{ bytes: ArrayBuffer; meta: BlobMeta } | null>;
   /** The metadata alone (no bytes read), or null when there is no such file. */
   head(key: string): Promise<BlobMeta | null>;
+  /** Deletes the file and its metadata; nothing when there is none. */
+  delete(key: string): Promise<void>;
 }
 
 /** Host services a room reaches through `this.room`. */

@@ -7,7 +7,7 @@
  * Public routes: `POST /api/login`, `POST /api/logout`, `POST /api/password`, `GET|POST /api/agents`,
  * `POST /api/agents/password`, `POST /api/agents/role`, `POST /api/agents/remove`,
  * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
- * `POST /api/offline-messages/status`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
+ * `POST /api/offline-messages/status`, `POST /api/visitors/forget`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`.
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
  * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for).
@@ -31,6 +31,7 @@ import {
   type PointerVerifyResponse,
   SiteSettingsBodySchema,
   UPLOAD_BYTES,
+  VisitorForgetBodySchema,
 } from "../../protocol/index.ts";
 import {
   createSignInAttempts,
@@ -96,6 +97,10 @@ export class DirectoryRoom implements PartyServer {
         directory.forward(request, "/agents/password", AgentPasswordBodySchema),
     },
     "/api/agents/remove": { POST: (directory, request) => directory.removeAgent(request) },
+    "/api/visitors/forget": {
+      POST: (directory, request) =>
+        directory.forward(request, "/visitors/forget", VisitorForgetBodySchema),
+    },
     "/api/agents/role": {
       POST: (directory, request) => directory.forward(request, "/agents/role", AgentRoleBodySchema),
     },

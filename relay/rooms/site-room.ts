@@ -9,8 +9,9 @@
  * - the accounts' routes: `POST /login`, `POST /logout`, `POST /password`, `/agents...`,
  *   `GET /session` (see site-agents.ts)
  * - `GET /site`, `PUT /site`, `POST /identity-secret` (`/api/site/identity-secret`),
- *   `GET /canned`, `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`: the
- *   `/api/*` routes of the same names, with the caller's `Authorization: Bearer` token
+ *   `GET /canned`, `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`,
+ *   `POST /visitors/forget`: the `/api/*` routes of the same names, with the caller's
+ *   `Authorization: Bearer` token
  * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
  *   typing preview and read mark (see chat/desk.ts)
  * - `POST /offline-messages` {message}: an offline-form submission, stored once
@@ -37,6 +38,7 @@ import {
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
   type TrailFrame,
+  VisitorForgetBodySchema,
   type VisitorInvitationRule,
   type VisitorInviteFrame,
   type WidgetSettings,
@@ -73,6 +75,7 @@ import {
   type StoredAgent,
 } from "./site-agents.ts";
 import { createSiteRoster, type RosterCall, type SiteRoster } from "./site-roster.ts";
+import type { ForgetResult } from "./visitor-room.ts";
 
 /** Site ids: shorter than client-made ids (the demo site is "demo"), same characters. */
 export const SiteIdSchema = v.pipe(
@@ -165,6 +168,7 @@ export class SiteRoom implements PartyServer {
     "/identity/verify": { POST: (siteRoom, request) => siteRoom.verifyIdentity(request) },
     "/identity-secret": { POST: (siteRoom, request) => siteRoom.rotateIdentitySecret(request) },
     "/invitations/count": { POST: (siteRoom, request) => siteRoom.countInvitations(request) },
+    "/visitors/forget": { POST: (siteRoom, request) => siteRoom.forgetVisitor(request) },
   };
   private site: StoredSite | undefined;
   private readonly accounts: AgentAccounts;
@@ -194,9 +198,7 @@ export class SiteRoom implements PartyServer {
       rosterEntry: (visitorId) => this.roster.get(visitorId),
       presentVisitors: () => this.roster.presentIds(),
       open: () => this.isOpen(),
-      knowsVisitor: async (visitorId) =>
-        this.roster.has(visitorId) ||
-        (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined,
+      knowsVisitor: (visitorId) => this.knowsVisitor(visitorId),
       refuse: (conn, refusal) => this.guards.refuse(conn, refusal, { strike: false }),
       deadlinesChanged: () => this.scheduleAlarm(),
     });
@@ -631,6 +633,50 @@ export class SiteRoom implements PartyServer {
     sendFrame(conn, { type: "ack", ids: [frame.id] });
   }
 
+  /**
+   * `POST /visitors/forget` (admins): deletes everything stored of a visitor: first in their
+   * room (trail, chat, identity; their tabs close), then here (their roster entry, chat, offline
+   * messages and number), then the files their chat attached.
+   */
+  private async forgetVisitor(request: Request): Promise<Response> {
+    const session = await this.accounts.authorize(request, "admin");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, VisitorForgetBodySchema);
+    if (!body.ok) return body.response;
+    const { visitorId } = body.value;
+    if (!(await this.knowsVisitor(visitorId)))
+      return httpError(404, "not_found", noVisitor(visitorId));
+    const response = await this.room.fetchRoom(
+      "visitor",
+      visitorId,
+      internalRequest("POST", "/forget"),
+    );
+    if (!response.ok)
+      throw new Error(`visitor ${visitorId} could not be forgotten: ${response.status}`);
+    const { files } = (await response.json()) as ForgetResult;
+    await Promise.all([
+      this.roster.forget(visitorId),
+      this.desk.visitorForgotten(visitorId),
+      this.inbox.forgetVisitor(visitorId),
+      this.room.storage.delete(keys.visitor(visitorId)),
+    ]);
+    await Promise.all(files.map((file) => this.room.blobs.delete(file)));
+    log.info("visitor forgotten", {
+      room: this.name,
+      visitor: visitorId,
+      by: session.value.agent.id,
+    });
+    return new Response(null, { status: 204 });
+  }
+
+  /** Whether the site has seen the visitor: on the roster, or numbered on a first connect. */
+  private async knowsVisitor(visitorId: string): Promise<boolean> {
+    return (
+      this.roster.has(visitorId) ||
+      (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined
+    );
+  }
+
   /** `POST /invitations/count`: adds a visitor's shown, accepted and dismissed invitations. */
   private async countInvitations(request: Request): Promise<Response> {
     const body = await readJsonBody(request, InvitationCountBodySchema);
@@ -649,12 +695,9 @@ export class SiteRoom implements PartyServer {
     const notFound = {
       ok: false as const,
       code: "not_found" as const,
-      message: `No visitor ${visitorId} on this site`,
+      message: noVisitor(visitorId),
     };
-    const known =
-      this.roster.has(visitorId) ||
-      (await this.room.storage.get<number>(keys.visitor(visitorId))) !== undefined;
-    if (!known) return notFound;
+    if (!(await this.knowsVisitor(visitorId))) return notFound;
     const response = await this.room.fetchRoom(
       "visitor",
       visitorId,
@@ -697,6 +740,7 @@ export class SiteRoom implements PartyServer {
 }
 
 const noOfflineMessage = (id: string) => `No offline message ${id}`;
+const noVisitor = (id: string) => `No visitor ${id} on this site`;
 
 /** Closes an agent's socket whose session has expired, saying so. */
 function endSession(conn: Connection, room: string): void {

@@ -76,6 +76,19 @@ export function createSiteRoster({ storage, tellAgents, changed, pruningDue }: S
     }
   }
 
+  /** Takes visitors off the roster, here, in storage and at the agents. */
+  async function drop(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      entries.delete(id);
+      goneAt.delete(id);
+      updated.delete(id);
+      unsaved.delete(id);
+      removed.add(id);
+    }
+    broadcast.request();
+    await storage.deleteMany(ids.flatMap((id) => [keys.roster(id), keys.gone(id)]));
+  }
+
   /** Sends the entries changed since the last broadcast to signed-in agents. */
   function broadcastChanges(): void {
     if (updated.size === 0 && removed.size === 0) return;
@@ -147,16 +160,12 @@ export function createSiteRoster({ storage, tellAgents, changed, pruningDue }: S
     /** Drops the visitors gone for ROSTER_KEEP_GONE_MS by `now`, and tells the agents. */
     async prune(now: number): Promise<void> {
       const pruned = [...goneAt].filter(([, at]) => now - at >= ROSTER_KEEP_GONE_MS);
-      if (pruned.length === 0) return;
-      await storage.deleteMany(pruned.flatMap(([id]) => [keys.roster(id), keys.gone(id)]));
-      for (const [id] of pruned) {
-        entries.delete(id);
-        goneAt.delete(id);
-        updated.delete(id);
-        unsaved.delete(id);
-        removed.add(id);
-      }
-      broadcast.request();
+      if (pruned.length > 0) await drop(pruned.map(([id]) => id));
+    },
+
+    /** A visitor whose data was deleted leaves the roster at once, and the agents' lists. */
+    forget(visitorId: string): Promise<void> {
+      return drop([visitorId]);
     },
 
     /** When the next visitor is due to leave, or null. */

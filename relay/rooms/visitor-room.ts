@@ -87,6 +87,9 @@ type TabState = { accepted: true };
 
 const VISITOR_KEY = "visitor";
 
+/** What `POST /forget` answers with. */
+export type ForgetResult = { files: string[] };
+
 export class VisitorRoom implements PartyServer {
   private static readonly routes: Routes<VisitorRoom> = {
     "/trail": {
@@ -96,6 +99,7 @@ export class VisitorRoom implements PartyServer {
           : httpError(404, "not_found", "No such visitor"),
     },
     "/uploads/authorize": { POST: (visitorRoom, request) => visitorRoom.authorizeUpload(request) },
+    "/forget": { POST: (visitorRoom) => visitorRoom.forget() },
     ...delegateRoutes(VisitorChat.routes, (visitorRoom: VisitorRoom) => visitorRoom.chat),
   };
   private visitor: VisitorRecord | undefined;
@@ -205,6 +209,27 @@ export class VisitorRoom implements PartyServer {
     this.visitor = await this.room.storage.get<VisitorRecord>(VISITOR_KEY);
     this.trail = await loadTrail(this.room.storage);
     await this.chat.load();
+  }
+
+  /**
+   * `POST /forget` (the site room, for an admin): deletes everything stored of the visitor, and
+   * closes its tabs, which connect again as a new visitor. Answers with the ids of the files its
+   * conversation attached, which the site room deletes.
+   */
+  private forget(): Promise<Response> {
+    return this.serially(async () => {
+      const files = await this.chat.fileIds();
+      const stored = await this.room.storage.list();
+      await this.room.storage.deleteMany([...stored.keys()]);
+      await this.room.storage.deleteAlarm();
+      this.alarmAt = null;
+      this.lastPushed = undefined;
+      await this.load();
+      for (const conn of this.room.getConnections("visitor")) {
+        conn.close(1000, "The visitor's data was deleted");
+      }
+      return json({ files } satisfies ForgetResult);
+    });
   }
 
   /** Open tabs that passed the connect checks. */

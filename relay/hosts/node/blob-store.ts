@@ -56,5 +56,11 @@ export function createFileBlobStore(dir: string): BlobStore {
       return { bytes: bytes as ArrayBuffer, meta };
     },
     head,
+    async delete(key) {
+      if (!keyPattern.test(key)) return;
+      // Metadata first: without it the file is no longer visible, as before it was whole.
+      await rm(`${pathOf(key)}.json`, { force: true });
+      await rm(pathOf(key), { force: true });
+    },
   };
 }

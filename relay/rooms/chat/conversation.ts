@@ -77,6 +77,12 @@ export class Conversation {
     return this.chatMeta;
   }
 
+  /** The ids of the files stored messages attach. */
+  async fileIds(): Promise<string[]> {
+    const messages = await this.storage.list<ChatMessage>({ prefix: "msg:" });
+    return [...messages.values()].flatMap((message) => (message.file ? [message.file.id] : []));
+  }
+
   /** Whether a message with this id is stored, or added since the last `takeChanges`. */
   async has(id: string): Promise<boolean> {
     return this.added?.has(id) || (await this.storage.get<number>(idKey(id))) !== undefined;

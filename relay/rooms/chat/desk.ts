@@ -275,6 +275,15 @@ export function createChatDesk(host: DeskHost) {
     changed.clear();
   }
 
+  /** The `full` chats frame: every listed chat, as `agentId` sees it. */
+  function fullChatsFrame(agentId: string): ChatsFrame {
+    return {
+      type: "chats",
+      full: true,
+      chats: listedChats().map((chat) => summaryFor(chat, agentId)),
+    };
+  }
+
   /** Open chats, then the latest closed ones (all that memory keeps), newest first. */
   function listedChats(): QueuedChat[] {
     const open: QueuedChat[] = [];
@@ -638,11 +647,7 @@ export function createChatDesk(host: DeskHost) {
     connect(conn: Connection, agentId: string): void {
       if (!presence.has(agentId)) presence.set(agentId, "online");
       presenceChanged();
-      sendFrame(conn, {
-        type: "chats",
-        full: true,
-        chats: listedChats().map((chat) => summaryFor(chat, agentId)),
-      } satisfies ChatsFrame);
+      sendFrame(conn, fullChatsFrame(agentId));
     },
 
     /** An agent's socket closed; with their last one the agent goes offline. */
@@ -676,6 +681,22 @@ export function createChatDesk(host: DeskHost) {
           ),
         ),
       );
+    },
+
+    /**
+     * A visitor's data was deleted: their chat leaves storage and the lists, and every agent
+     * gets their lists anew.
+     */
+    visitorForgotten(visitorId: string): Promise<void> {
+      return withChat(visitorId, async () => {
+        const chat =
+          chats.get(visitorId) ?? (await room.storage.get<QueuedChat>(keys.chat(visitorId)));
+        if (!chat) return;
+        chats.delete(visitorId);
+        changed.delete(visitorId);
+        await room.storage.deleteMany([keys.chat(visitorId), indexKey(chat)]);
+        for (const [conn, agentId] of agentConnections()) sendFrame(conn, fullChatsFrame(agentId));
+      });
     },
 
     /** An account was added or changed: colleagues' pickers list it. */

@@ -223,6 +223,11 @@ export class VisitorChat {
     if (meta && meta.forwardedSeq < meta.seq) this.forward.request();
   }
 
+  /** The ids of the files the conversation's messages attach. */
+  fileIds(): Promise<string[]> {
+    return this.conversation.fileIds();
+  }
+
   /**
    * Applies one chat event of a `track` frame, like `trail.apply`; "later" when it cannot be
    * stored now (the site room did not answer) and must not be acknowledged.
