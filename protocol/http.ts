@@ -97,6 +97,7 @@ export type NewAgentBody = v.InferOutput<typeof NewAgentBodySchema>;
 export type PasswordChangeBody = v.InferOutput<typeof PasswordChangeBodySchema>;
 export type AgentPasswordBody = v.InferOutput<typeof AgentPasswordBodySchema>;
 export type AgentRoleBody = v.InferOutput<typeof AgentRoleBodySchema>;
+export type VisitorForgetBody = v.InferOutput<typeof VisitorForgetBodySchema>;
 export type AgentRemoveBody = v.InferOutput<typeof AgentRemoveBodySchema>;
 /** What `POST /api/password` answers: the session token to use from now on. */
 export type PasswordChangeResponse = { token: string };

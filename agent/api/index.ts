@@ -13,6 +13,7 @@ import type {
   PasswordChangeResponse,
   SiteSettingsBody,
   SiteSettingsResponse,
+  VisitorForgetBody,
 } from "../../protocol/http.ts";
 import type { PointerTokenResponse } from "../../protocol/pointer.ts";
 
@@ -38,6 +39,8 @@ export type RelayApi = {
   setAgentRole(token: string, body: AgentRoleBody): Promise<ApiResult<AgentProfile>>;
   /** Removes another agent from the site (admins); answers with whom it removed. */
   removeAgent(token: string, body: AgentRemoveBody): Promise<ApiResult<AgentProfile>>;
+  /** Deletes everything stored of a visitor (admins). */
+  forgetVisitor(token: string, body: VisitorForgetBody): Promise<ApiResult<null>>;
   getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   updateSite(token: string, body: SiteSettingsBody): Promise<ApiResult<SiteSettingsResponse>>;
   /** A new identity secret (admins); the previous one keeps verifying for a day. */
@@ -140,6 +143,8 @@ export function createRelayApi({
       call("POST", "/api/agents/role", { token, body, read: json<AgentProfile> }),
     removeAgent: (token, body) =>
       call("POST", "/api/agents/remove", { token, body, read: json<AgentProfile> }),
+    forgetVisitor: (token, body) =>
+      call("POST", "/api/visitors/forget", { token, body, read: async () => null }),
     getSite: (token) => call("GET", "/api/site", { token, read: json<SiteSettingsResponse> }),
     updateSite: (token, body) =>
       call("PUT", "/api/site", { token, body, read: json<SiteSettingsResponse> }),
