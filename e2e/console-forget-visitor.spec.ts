@@ -9,11 +9,13 @@ test("an admin deletes a visitor's data from their panel; a tab still open comes
   await signInToConsole(page, relay.url);
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto(`${relay.url}/demo/`);
+  const row = page.getByTestId("visitor-row");
+  // The tracker loads when the page is idle: the next page waits for this one to be counted.
+  await expect(row.getByTestId("visitor-pageviews")).toHaveText("1");
   await visitor
     .getByRole("navigation", { name: "Main" })
     .getByRole("link", { name: "Products" })
     .click();
-  const row = page.getByTestId("visitor-row");
   await expect(row.getByTestId("visitor-pageviews")).toHaveText("2");
   await expect(row.getByTestId("visitor-name")).toHaveText("Visitor 1");
 

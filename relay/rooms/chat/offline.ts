@@ -112,20 +112,19 @@ export function createOfflineInbox({ storage, tellAgents }: OfflineInboxHost) {
     },
 
     /**
-     * Deletes every message the visitor sent; agents get the list anew. The number deleted.
-     * Reads the whole inbox: a rare admin's request, not worth an index by visitor.
+     * Deletes every message the visitor sent; agents get the list anew. Reads the whole inbox:
+     * a rare admin's request, not worth an index by visitor.
      */
-    forgetVisitor(visitorId: string): Promise<number> {
+    forgetVisitor(visitorId: string): Promise<void> {
       return serially(async () => {
         const all = await storage.list<StoredOfflineMessage>({ prefix: "offline:" });
         const theirs = [...all].filter(([, message]) => message.visitorId === visitorId);
-        if (theirs.length === 0) return 0;
+        if (theirs.length === 0) return;
         const wereUnread = theirs.filter(([, m]) => withStatus(m).status === "unread").length;
         await storage.deleteMany(theirs.flatMap(([key, message]) => [key, idKey(message.id)]));
         unread -= wereUnread;
         await storage.put(UNREAD_KEY, unread);
         tellAgents({ type: "offline-messages", full: true, messages: await latest(), unread });
-        return theirs.length;
       });
     },
 
