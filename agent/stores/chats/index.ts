@@ -36,7 +36,8 @@ export const $chats = atom<ReadonlyMap<string, ChatSummary>>(new Map());
 
 /**
  * Applies a `chats` frame: a full one replaces the list, a delta replaces or adds the chats it
- * names (chats are never dropped: they move between tabs by status).
+ * names. Chats move between tabs by status; one leaves the list only in a full frame, when an
+ * admin deleted its visitor's data.
  */
 export function applyChatsFrame(frame: ChatsFrame): void {
   const next = frame.full ? new Map<string, ChatSummary>() : new Map($chats.get());
