@@ -14,6 +14,7 @@ import {
   newId,
   newVisitor,
   nextWhere,
+  PNG_PIXEL,
   startTestRelay,
   type TestRelay,
   type TestSocket,
@@ -23,12 +24,6 @@ let relay: TestRelay;
 let admin: LoginResponse;
 let visitor: { id: string; secret: string };
 let tab: TestSocket;
-
-/** A 1x1 transparent PNG. */
-const png = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-  "base64",
-);
 
 beforeAll(async () => {
   relay = await startTestRelay();
@@ -79,14 +74,14 @@ async function upload(body: BodyInit, options: UploadOptions = {}) {
 
 describe("POST /api/uploads", () => {
   it("stores a visitor's image and serves it back so it cannot act as a page", async () => {
-    const stored = await upload(png, { name: "Screenshot (1).png" });
+    const stored = await upload(PNG_PIXEL, { name: "Screenshot (1).png" });
     expect(stored.status).toBe(201);
     expect(stored.headers.get("access-control-allow-origin")).toBe(relay.url);
     const file = stored.body as ChatFile;
     expect(file).toEqual({
       id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
       name: "Screenshot (1).png",
-      size: png.length,
+      size: PNG_PIXEL.length,
       type: "image/png",
       url: `${relay.url}/api/uploads/${file.id}`,
       image: true,
@@ -94,7 +89,7 @@ describe("POST /api/uploads", () => {
 
     const served = await fetch(file.url);
     expect(served.status).toBe(200);
-    expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG_PIXEL);
     expect(Object.fromEntries(served.headers)).toMatchObject({
       "content-type": "image/png",
       "x-content-type-options": "nosniff",
@@ -131,37 +126,39 @@ describe("POST /api/uploads", () => {
 
   it("refuses a wrong secret, an unknown visitor and a missing sign-in", async () => {
     expect(
-      await upload(png, { as: { id: visitor.id, secret: "wrong-secret-0123456789" } }),
+      await upload(PNG_PIXEL, { as: { id: visitor.id, secret: "wrong-secret-0123456789" } }),
     ).toMatchObject({
       status: 401,
       body: { error: "bad_secret" },
     });
     expect(
-      await upload(png, { as: { id: newId("visitor"), secret: visitor.secret } }),
+      await upload(PNG_PIXEL, { as: { id: newId("visitor"), secret: visitor.secret } }),
     ).toMatchObject({
       status: 401,
     });
-    expect(await upload(png, { as: { ...visitor, site: "other-site" } })).toMatchObject({
+    expect(await upload(PNG_PIXEL, { as: { ...visitor, site: "other-site" } })).toMatchObject({
       status: 403,
     });
-    expect(await upload(png, { as: null })).toMatchObject({
+    expect(await upload(PNG_PIXEL, { as: null })).toMatchObject({
       status: 401,
       body: { error: "unauthorized" },
     });
-    expect(await upload(png, { as: { token: "forged.token" } })).toMatchObject({ status: 401 });
+    expect(await upload(PNG_PIXEL, { as: { token: "forged.token" } })).toMatchObject({
+      status: 401,
+    });
   });
 
   it("refuses visitors' uploads from origins the site does not allow", async () => {
-    expect(await upload(png, { origin: "https://evil.example" })).toMatchObject({
+    expect(await upload(PNG_PIXEL, { origin: "https://evil.example" })).toMatchObject({
       status: 403,
       body: { error: "origin_not_allowed" },
     });
-    expect(await upload(png, { origin: null })).toMatchObject({ status: 403 });
+    expect(await upload(PNG_PIXEL, { origin: null })).toMatchObject({ status: 403 });
   });
 
   it("refuses files over 10 MB with 413", async () => {
     const big = new Uint8Array(UPLOAD_BYTES + 1);
-    big.set(png);
+    big.set(PNG_PIXEL);
     const refused = await upload(big, { name: "huge.png" });
     expect(refused).toMatchObject({
       status: 413,
@@ -170,7 +167,7 @@ describe("POST /api/uploads", () => {
     expect(refused.headers.get("access-control-allow-origin")).toBe(relay.url);
     // Exactly at the limit is fine.
     const fits = new Uint8Array(UPLOAD_BYTES);
-    fits.set(png);
+    fits.set(PNG_PIXEL);
     expect((await upload(fits, { name: "big.png" })).status).toBe(201);
   });
 

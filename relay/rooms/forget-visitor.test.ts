@@ -18,6 +18,7 @@ import {
   newVisitor,
   nextRosterEntry,
   nextWhere,
+  PNG_PIXEL,
   restartCountingKeys,
   startTestRelay,
   type TestRelay,
@@ -35,12 +36,6 @@ afterAll(async () => {
   await relay?.close();
 });
 
-/** A 1x1 transparent PNG. */
-const png = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-  "base64",
-);
-
 /** Uploads a picture as the visitor, as the widget does before sending it. */
 async function uploadAs(visitor: { id: string; secret: string }): Promise<ChatFile> {
   const response = await fetch(`${relay.url}/api/uploads`, {
@@ -53,7 +48,7 @@ async function uploadAs(visitor: { id: string; secret: string }): Promise<ChatFi
       "x-parley-site": DEMO.siteId,
       origin: relay.url,
     },
-    body: png,
+    body: PNG_PIXEL,
   });
   expect(response.status).toBe(201);
   return (await response.json()) as ChatFile;

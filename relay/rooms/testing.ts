@@ -341,6 +341,12 @@ export function connectVisitor(
   );
 }
 
+/** A 1x1 transparent PNG, for uploads. */
+export const PNG_PIXEL = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+
 export const chatEvents = {
   message(text: string, fields: Partial<ChatMessageEvent> = {}): ChatMessageEvent {
     return { kind: "message", id: newId("msg"), at: Date.now(), text, ...fields };
