@@ -386,6 +386,14 @@ export function createAgentAccounts(host: AgentAccountsHost) {
     checkSession,
     authorize,
     helloFor,
+
+    /** Sends every signed-in console its `hello` again: the site's name changed. */
+    greetAgain(): void {
+      for (const conn of room.getConnections("agent")) {
+        const agent = agents.get(agentStateOf(conn)?.agentId ?? "");
+        if (agent) sendFrame(conn, helloFor(agent));
+      }
+    },
     all,
     get: (agentId: string): StoredAgent | undefined => agents.get(agentId),
 

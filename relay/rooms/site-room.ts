@@ -450,13 +450,7 @@ export class SiteRoom implements PartyServer {
     };
     await this.room.storage.put(keys.site, next);
     this.site = next;
-    // Consoles show the site's name: each gets its `hello` again.
-    if (next.name !== site.name) {
-      for (const conn of this.room.getConnections("agent")) {
-        const agent = this.accounts.get(agentStateOf(conn)?.agentId ?? "");
-        if (agent) sendFrame(conn, this.accounts.helloFor(agent));
-      }
-    }
+    if (next.name !== site.name) this.accounts.greetAgain();
     if (body.value.allowedOrigins) await this.publishOrigins();
     if (body.value.businessHours) {
       this.hoursMayHaveChanged();

@@ -1,6 +1,6 @@
 import { randomId } from "../../auth/index.ts";
 import type { BootstrapBody } from "../../rooms/site-room.ts";
-import { lockDatabase } from "./database-lock.ts";
+import { DatabaseInUseError, lockDatabase } from "./database-lock.ts";
 import { createRooms } from "./rooms-host.ts";
 
 /** What a site owner gives for a new site; the admin's password is made for them. */
@@ -37,7 +37,7 @@ export async function createSite(dbPath: string, site: NewSite): Promise<{ passw
   try {
     lock = lockDatabase(dbPath);
   } catch (error) {
-    if ((error as Error).name !== "DatabaseInUseError") throw error;
+    if (!(error instanceof DatabaseInUseError)) throw error;
     throw new SiteNotCreatedError(
       `A relay is running on ${dbPath}: stop it, create the site, then start it again`,
     );
