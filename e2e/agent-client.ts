@@ -8,7 +8,7 @@ import type {
   SiteSettingsBody,
   Trail,
 } from "../protocol/index.ts";
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { DEMO } from "../relay/demo-site.ts";
 
 /** An agent of the demo site speaking the wire protocol, to check what the relay stored. */
 export type AgentClient = {

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { DEMO } from "../relay/demo-site.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
 
 /** An admin's console adds an agent in Team (and stays there). */

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import WebSocket from "ws";
 import type { AgentProfile, VisitorServerFrame } from "../protocol/index.ts";
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { DEMO } from "../relay/demo-site.ts";
 import { loginDemoAgent, updateSite } from "./agent-client.ts";
 
 /**

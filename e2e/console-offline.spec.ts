@@ -1,4 +1,4 @@
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { DEMO } from "../relay/demo-site.ts";
 import { updateSite } from "./agent-client.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
 import { fillOfflineForm, watchWidget } from "./widget-page.ts";

@@ -1,5 +1,5 @@
 import { test as base, type Page } from "@playwright/test";
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { DEMO } from "../relay/demo-site.ts";
 import { type HostSite, startHostSite } from "./host-site.ts";
 import { type RelayProcess, startRelayProcess } from "./relay-process.ts";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { DEMO } from "../relay/demo-site.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
 import { runRelayUntilExit, startRelayProcess } from "./relay-process.ts";
 

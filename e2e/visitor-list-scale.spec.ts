@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import { DEMO } from "../relay/hosts/node/demo-site.ts";
+import { DEMO } from "../relay/demo-site.ts";
 import { expect, signInToConsole, test } from "./fixtures.ts";
 
 const VISITORS = 300;

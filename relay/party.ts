@@ -67,6 +67,12 @@ export class StorageClosedError extends Error {
   }
 }
 
+/** Frames are JSON text: every host closes a socket that sends a binary frame with this. */
+export const BINARY_FRAME_REFUSED = {
+  code: 1003,
+  reason: "Frames are JSON text; binary frames are refused",
+} as const;
+
 /** One WebSocket client of a room. */
 export interface Connection<State extends Json = Json> {
   /** Unique within the room. */

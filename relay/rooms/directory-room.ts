@@ -449,7 +449,10 @@ export class DirectoryRoom implements PartyServer {
       internalRequest("POST", "/bootstrap", body.value),
     );
     // The email was reserved for an admin the site did not create: it is free again.
-    if (owner === undefined && !(response.ok && (await response.clone().json()).created)) {
+    if (
+      owner === undefined &&
+      !(response.ok && ((await response.clone().json()) as BootstrapResponse).created)
+    ) {
       await this.room.storage.delete(key);
     }
     return response;

@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import WebSocket from "ws";
@@ -21,10 +21,12 @@ import type {
   RosterEntry,
   VisitEvent,
 } from "../../protocol/index.ts";
-import { DEMO } from "../hosts/node/demo-site.ts";
+import { DEMO } from "../demo-site.ts";
 import { startRelay } from "../hosts/node/server.ts";
 
 export { DEMO };
+
+const projectRoot = resolve(import.meta.dirname, "../..");
 
 export type TestRelay = {
   url: string;
@@ -52,6 +54,8 @@ export type TestRelayOptions = {
   roomsThread?: boolean;
   publicUrl?: string;
   busyTimeoutMs?: number;
+  /** Serve the built bundles (dist/public) and the demo shop, as `npm start` does. */
+  staticFiles?: boolean;
 };
 
 /**
@@ -71,6 +75,10 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
       roomsThread: options.roomsThread,
       publicUrl: options.publicUrl,
       busyTimeoutMs: options.busyTimeoutMs,
+      ...(options.staticFiles && {
+        publicDir: join(projectRoot, "dist/public"),
+        demoDir: join(projectRoot, "demo"),
+      }),
     });
   let relay = await start();
   const handle: TestRelay = {
@@ -287,7 +295,10 @@ export async function addAgent(
 }
 
 /** An agent socket of the demo site, past its `hello`. */
-export async function connectAgent(relay: TestRelay, token: string): Promise<TestSocket> {
+export async function connectAgent(
+  relay: Pick<TestRelay, "wsUrl">,
+  token: string,
+): Promise<TestSocket> {
   return openSocket(
     `${relay.wsUrl}/parties/site/${DEMO.siteId}?token=${encodeURIComponent(token)}`,
   );

@@ -7,7 +7,7 @@
  * leave out the demo site (your own sites: `npm run site`).
  */
 import { join } from "node:path";
-import { DEMO } from "./demo-site.ts";
+import { DEMO } from "../../demo-site.ts";
 import { databasePath, projectRoot as root } from "./paths.ts";
 import { startRelay } from "./server.ts";
 

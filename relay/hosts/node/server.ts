@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { BODY_BYTES, FRAME_BYTES } from "../../../protocol/index.ts";
+import { demoBootstrapRequest } from "../../demo-site.ts";
 import { log } from "../../log.ts";
-import type { PartyName } from "../../party.ts";
+import { BINARY_FRAME_REFUSED, type PartyName } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
+import { STATIC_ROUTES } from "../../static-routes.ts";
 import { lockDatabase } from "./database-lock.ts";
-import { DEMO } from "./demo-site.ts";
 import { createRooms, type Rooms, type RoomsOptions, type Sockets } from "./rooms-host.ts";
 import { startRoomsThread } from "./rooms-thread.ts";
 import { type Mount, serveStatic } from "./static-files.ts";
@@ -49,8 +50,6 @@ export type Relay = {
   roomsInMemory(): Promise<number>;
 };
 
-/** Frames are JSON text: a binary frame closes the socket with 1003 (unsupported data). */
-const BINARY_REFUSED = { code: 1003, reason: "Frames are JSON text; binary frames are refused" };
 const partyPath = /^\/parties\/([a-z]+)\/([A-Za-z0-9_-]{1,64})\/?$/;
 /** A `Host` header: a name or an address, and a port; nothing that could add a path. */
 const hostHeader = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -206,7 +205,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const conn = randomUUID();
       sockets.set(conn, ws);
       ws.on("message", (data, isBinary) => {
-        if (isBinary) ws.close(BINARY_REFUSED.code, BINARY_REFUSED.reason);
+        if (isBinary) ws.close(BINARY_FRAME_REFUSED.code, BINARY_FRAME_REFUSED.reason);
         else rooms.message(conn, data.toString());
       });
       // A frame past `maxPayload` or with broken UTF-8: `ws` closes the socket (1009, 1007)
@@ -239,17 +238,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   if (options.demo ?? true) {
     const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, url];
-    const response = await rooms.request(
-      "directory",
-      "global",
-      new Request("https://room/bootstrap", {
-        method: "POST",
-        body: JSON.stringify({
-          site: { id: DEMO.siteId, name: DEMO.siteName, allowedOrigins: [...new Set(origins)] },
-          admin: { email: DEMO.email, name: DEMO.name, password: DEMO.password },
-        }),
-      }),
-    );
+    const response = await rooms.request("directory", "global", demoBootstrapRequest(origins));
     if (!response.ok) throw new Error(`demo bootstrap failed: ${await response.text()}`);
   }
 
@@ -271,32 +260,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   };
 }
 
-/**
- * The bundles are imported by host pages on other origins (module scripts need CORS); the
- * console gets a strict CSP (frames of any web page: the pointer shows the visitor's page);
- * content-hashed files are cached for good.
- */
+/** The static routes (relay/static-routes.ts) whose files this relay was given. */
 function staticMounts(options: RelayOptions): Mount[] {
   const mounts: Mount[] = [];
-  if (options.demoDir) mounts.push({ prefix: "/demo/", dir: options.demoDir });
-  if (options.publicDir) {
-    const cors = { "access-control-allow-origin": "*" };
-    mounts.push(
-      {
-        prefix: "/agent/",
-        dir: join(options.publicDir, "agent"),
-        immutable: /^assets\//,
-        headers: {
-          "content-security-policy":
-            "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-src http: https:; frame-ancestors 'none'",
-          "referrer-policy": "same-origin",
-        },
-      },
-      { prefix: "/chunks/", dir: join(options.publicDir, "chunks"), immutable: /./, headers: cors },
-      // loader.js and sdk.js keep their names across releases: host pages may use them for
-      // five minutes without asking, so a release reaches every page within five minutes.
-      { prefix: "/", dir: options.publicDir, headers: cors, maxAge: 300 },
-    );
+  for (const { source, ...route } of STATIC_ROUTES) {
+    if ("demo" in source) {
+      if (options.demoDir) mounts.push({ ...route, dir: options.demoDir });
+    } else if (options.publicDir) {
+      mounts.push({ ...route, dir: join(options.publicDir, source.built) });
+    }
   }
   return mounts;
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
+import { cacheControl, type StaticRoute } from "../../static-routes.ts";
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -79,17 +80,8 @@ function compressed(file: string, version: string, encoding: Encoding): Promise<
   return body;
 }
 
-/** A URL prefix served from a folder, with the headers its files get. */
-export type Mount = {
-  prefix: string;
-  dir: string;
-  /** Extra headers, e.g. CORS for bundles that host pages import, or a CSP for the console. */
-  headers?: Record<string, string>;
-  /** Paths under the prefix whose files never change (content-hashed names). */
-  immutable?: RegExp;
-  /** Seconds the other files may be used without asking again; by default always ask. */
-  maxAge?: number;
-};
+/** A route's URL prefix served from a folder, with the headers its files get. */
+export type Mount = Omit<StaticRoute, "source"> & { dir: string };
 
 /**
  * Serves GET and HEAD for files under the mounts; a folder serves its index.html. Text files
@@ -139,11 +131,7 @@ export async function serveStatic(
     "content-type": contentTypes[extname(file)] ?? "application/octet-stream",
     "x-content-type-options": "nosniff",
     etag,
-    "cache-control": mount.immutable?.test(relative)
-      ? "public, max-age=31536000, immutable"
-      : mount.maxAge
-        ? `public, max-age=${mount.maxAge}`
-        : "no-cache",
+    "cache-control": cacheControl(mount, relative),
     ...(canCompress ? { vary: "Accept-Encoding" } : {}),
     ...(encoding ? { "content-encoding": encoding } : {}),
     ...mount.headers,

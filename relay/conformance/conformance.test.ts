@@ -1,0 +1,217 @@
+/**
+ * The conformance suite: the same scenarios, over real HTTP and WebSockets, against both hosts
+ * (the node host, and the Cloudflare host under `wrangler dev`). The rooms are the same code on
+ * both; what this proves is that each host gives them what they rely on: storage that keeps
+ * what was acknowledged, connections and their tags, calls between rooms, uploads, the API and
+ * the static files with their headers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatFile, ChatMessage, RosterEntry, Trail } from "../../protocol/index.ts";
+import { BINARY_FRAME_REFUSED } from "../party.ts";
+import {
+  api,
+  chatEvents,
+  connectAgent,
+  connectVisitor,
+  DEMO,
+  events,
+  login,
+  newId,
+  newVisitor,
+  nextChat,
+  nextRosterEntry,
+  nextWhere,
+  PNG_PIXEL,
+  type TestSocket,
+} from "../rooms/testing.ts";
+import { type ConformanceHost, hosts } from "./hosts.ts";
+
+describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
+  let host: ConformanceHost;
+  const opened: TestSocket[] = [];
+  /** Opened sockets are closed after the suite, whatever fails. */
+  const track = (socket: TestSocket) => {
+    opened.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    host = await startHost();
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all(opened.map((socket) => socket.close()));
+    await host?.close();
+  }, 30_000);
+
+  it("serves the demo shop, the console and the bundles with their headers", async () => {
+    const root = await fetch(host.url, { redirect: "manual" });
+    expect(root.status).toBe(302);
+    expect(new URL(root.headers.get("location") ?? "", host.url).pathname).toBe("/demo/");
+
+    const demo = await fetch(`${host.url}/demo/`);
+    expect(demo.status).toBe(200);
+    expect(await demo.text()).toContain('src="/loader.js" data-site="demo"');
+
+    const loader = await fetch(`${host.url}/loader.js`);
+    expect(loader.status).toBe(200);
+    expect(loader.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(loader.headers.get("access-control-allow-origin")).toBe("*");
+    expect(loader.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(loader.headers.get("x-content-type-options")).toBe("nosniff");
+
+    const console = await fetch(`${host.url}/agent/`);
+    expect(console.status).toBe(200);
+    expect(console.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(console.headers.get("cache-control")).toBe("no-cache");
+
+    expect((await fetch(`${host.url}/no-such-file.js`)).status).toBe(404);
+  });
+
+  it("signs the demo admin in, and refuses a wrong password and a bad body", async () => {
+    const admin = await login(host);
+    expect(admin.agent).toMatchObject({ email: DEMO.email, role: "admin" });
+    expect(admin.site).toEqual({ id: DEMO.siteId, name: DEMO.siteName });
+
+    const wrong = await api(host, "POST", "/api/login", {
+      body: { email: DEMO.email, password: "not-the-password" },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    const bad = await api(host, "POST", "/api/login", { body: "{" });
+    expect(bad.status).toBe(400);
+    expect((await api(host, "GET", "/api/site")).status).toBe(401);
+  });
+
+  it("stores a visitor's page views once, however often they come, and shows them live", async () => {
+    const agent = track(await connectAgent(host, (await login(host)).token));
+    await agent.next("roster");
+    const visitor = newVisitor();
+    const tab = track(await connectVisitor(host, visitor));
+    expect(await tab.next("welcome")).toMatchObject({ visitorId: visitor.id });
+
+    const visitId = newId("visit");
+    const frame = {
+      type: "track",
+      events: [
+        events.visit(visitId),
+        events.pageview(visitId, { url: "https://shop.example/cart", title: "Cart" }),
+      ],
+    };
+    const ids = frame.events.map((event) => event.id);
+    tab.send(frame);
+    expect(await tab.next("ack")).toEqual({ type: "ack", ids });
+    // The outbox sends again what it did not see acknowledged: stored once all the same.
+    tab.send(frame);
+    expect(await tab.next("ack")).toEqual({ type: "ack", ids });
+
+    const entry = await nextRosterEntry(agent, visitor.id, (e) => e.page?.title === "Cart");
+    expect(entry).toMatchObject({ status: "online", visit: { pageviews: 1 } });
+    agent.send({ type: "trail:get", visitorId: visitor.id });
+    const trail = (await agent.next("trail")).trail as Trail;
+    expect(trail.visits).toHaveLength(1);
+    expect(trail.visits[0]?.pageviews.map((view) => view.url)).toEqual([
+      "https://shop.example/cart",
+    ]);
+  });
+
+  it("refuses a visitor from an origin the site does not allow", async () => {
+    const tab = track(await connectVisitor(host, newVisitor(), { origin: "https://evil.example" }));
+    expect(await tab.next("error")).toMatchObject({ code: "origin_not_allowed" });
+    expect((await tab.closed).code).toBe(1008);
+  });
+
+  it("answers a malformed frame with an error, and closes the socket on a binary one", async () => {
+    const tab = track(await connectVisitor(host, newVisitor()));
+    await tab.next("welcome");
+    tab.send("{not json");
+    expect(await tab.next("error")).toMatchObject({ code: "bad_json" });
+    tab.send({ type: "track", events: [{ kind: "pageview" }] });
+    expect(await tab.next("ack")).toMatchObject({ ids: [], rejected: [expect.any(Object)] });
+    tab.ws.send(Buffer.from([1, 2, 3]));
+    expect(await tab.closed).toEqual({
+      code: BINARY_FRAME_REFUSED.code,
+      reason: BINARY_FRAME_REFUSED.reason,
+    });
+  });
+
+  it("carries a chat both ways, with a file the visitor attached", async () => {
+    const agent = track(await connectAgent(host, (await login(host)).token));
+    await agent.next("roster");
+    const visitor = newVisitor();
+    const tab = track(await connectVisitor(host, visitor));
+    await tab.next("welcome");
+
+    const uploaded = await fetch(`${host.url}/api/uploads`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/octet-stream",
+        "x-file-name": "pixel.png",
+        "x-parley-visitor": visitor.id,
+        "x-parley-secret": visitor.secret,
+        "x-parley-site": DEMO.siteId,
+        origin: host.url,
+      },
+      body: PNG_PIXEL,
+    });
+    expect(uploaded.status).toBe(201);
+    const file = (await uploaded.json()) as ChatFile;
+    expect(file).toMatchObject({ type: "image/png", size: PNG_PIXEL.length, image: true });
+
+    const question = chatEvents.message("Is this in stock?", { fileId: file.id });
+    tab.send({ type: "track", events: [question] });
+    expect(await tab.next("ack")).toEqual({ type: "ack", ids: [question.id] });
+    const chat = await nextChat(agent, visitor.id);
+    expect(chat.lastMessage).toMatchObject({ text: "Is this in stock?", author: "visitor" });
+
+    agent.send({ type: "chat:accept", chatId: visitor.id });
+    const replyId = newId("reply");
+    agent.send({ type: "chat:send", chatId: visitor.id, id: replyId, text: "Yes, two left." });
+    await nextWhere(agent, "ack", (frame) => (frame.ids as string[]).includes(replyId));
+    const reply = await nextWhere(
+      tab,
+      "chat:message",
+      (frame) => (frame.message as ChatMessage).id === replyId,
+    );
+    expect(reply.message).toMatchObject({ author: { kind: "agent" }, text: "Yes, two left." });
+
+    const served = await fetch(file.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG_PIXEL);
+  });
+
+  it("keeps everything it acknowledged across a restart", async () => {
+    const visitor = newVisitor();
+    const tab = await connectVisitor(host, visitor);
+    await tab.next("welcome");
+    const visitId = newId("visit");
+    const view = events.pageview(visitId, { title: "Before the restart" });
+    const message = chatEvents.message("Still there?");
+    tab.send({ type: "track", events: [events.visit(visitId), view, message] });
+    await tab.next("ack");
+
+    await host.restart();
+    await tab.closed;
+
+    // The roster is a live view, saved as it goes; the visitor's own room holds what was
+    // acknowledged: the trail, and the chat.
+    const agent = track(await connectAgent(host, (await login(host)).token));
+    const roster = await agent.next("roster");
+    expect((roster.visitors as RosterEntry[]).map((e) => e.id)).toContain(visitor.id);
+    const chat = await nextChat(agent, visitor.id);
+    expect(chat.lastMessage).toMatchObject({ text: "Still there?" });
+    agent.send({ type: "trail:get", visitorId: visitor.id });
+    const trail = (await agent.next("trail")).trail as Trail;
+    expect(trail.visits[0]?.pageviews.map((page) => page.title)).toEqual(["Before the restart"]);
+
+    // The visitor comes back with the same secret: the same visitor, nothing stored twice.
+    const back = track(await connectVisitor(host, visitor));
+    expect(await back.next("welcome")).toMatchObject({ visitorId: visitor.id });
+    back.send({ type: "track", events: [view] });
+    expect(await back.next("ack")).toEqual({ type: "ack", ids: [view.id] });
+    agent.send({ type: "trail:get", visitorId: visitor.id });
+    const again = (await agent.next("trail")).trail as Trail;
+    expect(again.visits[0]?.pageviews).toHaveLength(1);
+  }, 90_000);
+});
