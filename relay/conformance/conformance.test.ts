@@ -6,7 +6,14 @@
  * the static files with their headers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChatFile, ChatMessage, RosterEntry, Trail } from "../../protocol/index.ts";
+import {
+  type ChatFile,
+  type ChatMessage,
+  type RosterEntry,
+  type Trail,
+  UPLOAD_BYTES,
+} from "../../protocol/index.ts";
+import { signSiteSetupToken } from "../auth/index.ts";
 import { BINARY_FRAME_REFUSED } from "../party.ts";
 import {
   api,
@@ -83,6 +90,35 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect((await api(host, "GET", "/api/site")).status).toBe(401);
   });
 
+  it("creates a site for the holder of its secret, with the site's own origins and admin", async () => {
+    const id = newId("site").replace(/[^A-Za-z0-9_-]/g, "");
+    const body = {
+      site: { id, name: "Corner Shop", allowedOrigins: ["https://shop.example"] },
+      admin: {
+        email: `owner-${id}@shop.example`.toLowerCase(),
+        name: "Olga",
+        password: "a-long-password",
+      },
+    };
+    const create = (token?: string) => api(host, "POST", "/api/sites", { body, token });
+    expect((await create()).status).toBe(401);
+    expect((await create(await signSiteSetupToken("x".repeat(64), id))).status).toBe(401);
+    const forOther = await create(await signSiteSetupToken(host.secret, "another-site"));
+    expect(forOther).toMatchObject({ status: 403, body: { error: "forbidden" } });
+
+    const created = await create(await signSiteSetupToken(host.secret, id));
+    expect(created).toEqual({ status: 201, body: { created: true } });
+    expect((await create(await signSiteSetupToken(host.secret, id))).body).toMatchObject({
+      error: "site_exists",
+    });
+    const owner = await login(host, body.admin.email, body.admin.password);
+    expect(owner.site).toEqual({ id, name: "Corner Shop" });
+    const tab = track(
+      await connectVisitor(host, newVisitor(), { site: id, origin: "https://shop.example" }),
+    );
+    expect((await tab.next("welcome")).type).toBe("welcome");
+  });
+
   it("stores a visitor's page views once, however often they come, and shows them live", async () => {
     const agent = track(await connectAgent(host, (await login(host)).token));
     await agent.next("roster");
@@ -113,6 +149,11 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect(trail.visits[0]?.pageviews.map((view) => view.url)).toEqual([
       "https://shop.example/cart",
     ]);
+
+    // A tab that leaves, with no close code as browsers do, gets the relay's close frame back
+    // (1005: none given); 1006 would mean that it never came and the client gave up waiting.
+    tab.ws.close();
+    expect((await tab.closed).code).toBe(1005);
   });
 
   it("refuses a visitor from an origin the site does not allow", async () => {
@@ -142,20 +183,35 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     const tab = track(await connectVisitor(host, visitor));
     await tab.next("welcome");
 
+    const visitorHeaders = {
+      "content-type": "application/octet-stream",
+      "x-parley-visitor": visitor.id,
+      "x-parley-secret": visitor.secret,
+      "x-parley-site": DEMO.siteId,
+      origin: host.url,
+    };
     const uploaded = await fetch(`${host.url}/api/uploads`, {
       method: "POST",
-      headers: {
-        "content-type": "application/octet-stream",
-        "x-file-name": "pixel.png",
-        "x-parley-visitor": visitor.id,
-        "x-parley-secret": visitor.secret,
-        "x-parley-site": DEMO.siteId,
-        origin: host.url,
-      },
+      headers: { ...visitorHeaders, "x-file-name": "pixel.png" },
       body: PNG_PIXEL,
     });
     expect(uploaded.status).toBe(201);
     const file = (await uploaded.json()) as ChatFile;
+    // Refused before its body is read, and refused for its size: each says why.
+    const stranger = await fetch(`${host.url}/api/uploads`, {
+      method: "POST",
+      headers: { "x-file-name": "pixel.png", origin: host.url },
+      body: PNG_PIXEL,
+    });
+    expect(stranger.status).toBe(401);
+    expect(await stranger.json()).toMatchObject({ error: expect.any(String) });
+    const tooLarge = await fetch(`${host.url}/api/uploads`, {
+      method: "POST",
+      headers: { ...visitorHeaders, "x-file-name": "big.bin" },
+      body: new Uint8Array(UPLOAD_BYTES + 1),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ error: "too_large_file" });
     expect(file).toMatchObject({ type: "image/png", size: PNG_PIXEL.length, image: true });
 
     const question = chatEvents.message("Is this in stock?", { fileId: file.id });

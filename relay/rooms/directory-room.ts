@@ -8,7 +8,7 @@
  * `POST /api/agents/password`, `POST /api/agents/role`, `POST /api/agents/remove`,
  * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST /api/visitors/forget`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
- * `POST /api/pointer`, `POST /api/pointer/verify`.
+ * `POST /api/pointer`, `POST /api/pointer/verify`, `POST /api/sites` (with a site setup token).
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
  * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for).
  */
@@ -40,6 +40,7 @@ import {
   TOKEN_PROBLEM_MESSAGES,
   verifyNoPassword,
   verifyPointerToken,
+  verifySiteSetupToken,
   verifyToken,
 } from "../auth/index.ts";
 import {
@@ -56,7 +57,12 @@ import {
 import type { PartyServer, RoomContext } from "../party.ts";
 import { serveUpload, storeUpload, uploadFileName } from "../uploads.ts";
 import type { SessionCheck } from "./site-agents.ts";
-import { type BootstrapBody, BootstrapBodySchema, SiteIdSchema } from "./site-room.ts";
+import {
+  type BootstrapBody,
+  BootstrapBodySchema,
+  NewSiteBodySchema,
+  SiteIdSchema,
+} from "./site-room.ts";
 
 export type { BootstrapBody };
 
@@ -128,6 +134,7 @@ export class DirectoryRoom implements PartyServer {
     },
     "/api/pointer": { POST: (directory, request) => directory.pointerToken(request) },
     "/api/pointer/verify": { POST: (directory, request) => directory.verifyPointer(request) },
+    "/api/sites": { POST: (directory, request) => directory.createSite(request) },
     "/bootstrap": { POST: (directory, request) => directory.bootstrap(request) },
     "/site-origins": { POST: (directory, request) => directory.siteOrigins(request) },
   };
@@ -429,11 +436,40 @@ export class DirectoryRoom implements PartyServer {
     return { ok: true, siteId, headers };
   }
 
+  /**
+   * `POST /api/sites` {site, admin} with `Authorization: Bearer <site setup token>`: creates a
+   * new site and its first admin on a running relay (`npm run site -- --relay`); 201, or 409
+   * when the site exists or the email has an account on another site. The token names the site
+   * it may create (relay/auth/site-setup.ts).
+   */
+  private async createSite(request: Request): Promise<Response> {
+    const token = bearerToken(request);
+    const checked = token ? await verifySiteSetupToken(this.room.env.PARLEY_SECRET, token) : null;
+    if (!checked?.ok) {
+      return httpError(401, "unauthorized", "Creating a site takes a site setup token");
+    }
+    const body = await readJsonBody(request, NewSiteBodySchema);
+    if (!body.ok) return body.response;
+    if (body.value.site.id !== checked.claims.siteId) {
+      return httpError(
+        403,
+        "forbidden",
+        `This setup token is for the site "${checked.claims.siteId}"`,
+      );
+    }
+    const response = await this.createSiteAndAdmin({ ...body.value, onlyIfNew: true });
+    return response.ok ? json({ created: true } satisfies BootstrapResponse, 201) : response;
+  }
+
   /** Creates a site and its admin once; see `POST /bootstrap` in site-room.ts. */
   private async bootstrap(request: Request): Promise<Response> {
     const body = await readJsonBody(request, BootstrapBodySchema);
     if (!body.ok) return body.response;
-    const { site, admin } = body.value;
+    return this.createSiteAndAdmin(body.value);
+  }
+
+  private async createSiteAndAdmin(body: BootstrapBody): Promise<Response> {
+    const { site, admin } = body;
     const key = emailKey(admin.email);
     const owner = await this.room.storage.transaction(async (txn) => {
       const existing = await txn.get<string>(key);
@@ -446,7 +482,7 @@ export class DirectoryRoom implements PartyServer {
     const response = await this.room.fetchRoom(
       "site",
       site.id,
-      internalRequest("POST", "/bootstrap", body.value),
+      internalRequest("POST", "/bootstrap", body),
     );
     // The email was reserved for an admin the site did not create: it is free again.
     if (

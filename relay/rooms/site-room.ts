@@ -96,6 +96,9 @@ export const BootstrapBodySchema = v.object({
 });
 export type BootstrapBody = v.InferOutput<typeof BootstrapBodySchema>;
 
+/** What `POST /api/sites` takes: a new site and its first admin. */
+export const NewSiteBodySchema = v.omit(BootstrapBodySchema, ["onlyIfNew"]);
+
 /** What a visitor room sends with `callRoom("site", siteId, "admit", …)` when a tab connects. */
 export type AdmitCall = { visitorId: string; origin: string | null };
 

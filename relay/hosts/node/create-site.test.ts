@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SiteSettingsResponse } from "../../../protocol/index.ts";
 import { api, connectVisitor, login, newVisitor } from "../../rooms/testing.ts";
-import { createSite, type NewSite } from "./create-site.ts";
+import { createSite, createSiteOnRelay, type NewSite, storedRelaySecret } from "./create-site.ts";
 import { startRelay } from "./server.ts";
 
 let dir: string;
@@ -89,12 +89,33 @@ describe("creating a site", () => {
     await expect(createSite(dbPath, { ...shop, id: "no spaces" })).rejects.toThrow(/site id/);
   });
 
-  it("refuses while a relay runs on the database, saying to stop it", async () => {
+  it("refuses while a relay runs on the database, saying to ask it or stop it", async () => {
     await withRelay(async () => {
       await expect(createSite(dbPath, shop)).rejects.toThrow(
-        `A relay is running on ${dbPath}: stop it, create the site, then start it again`,
+        `A relay is running on ${dbPath}: create the site through it (--relay`,
       );
     });
+  });
+});
+
+describe("creating a site on a running relay", () => {
+  it("signs a setup token with the relay's secret, and says so when the secret is not its", async () => {
+    await withRelay(async (relay) => {
+      const secret = storedRelaySecret(dbPath) ?? "";
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      const { password } = await createSiteOnRelay(relay.url, secret, shop);
+      expect((await login(relay, shop.admin.email, password)).site.id).toBe("shop");
+
+      await expect(createSiteOnRelay(relay.url, secret, shop)).rejects.toThrow(
+        'The site "shop" exists already',
+      );
+      await expect(
+        createSiteOnRelay(relay.url, "x".repeat(64), { ...shop, id: "kiosk" }),
+      ).rejects.toThrow(`The relay at ${relay.url} refused the setup token`);
+    });
+    await expect(createSiteOnRelay("http://127.0.0.1:9", "x", shop)).rejects.toThrow(
+      "The relay at http://127.0.0.1:9 did not answer",
+    );
   });
 });
 
@@ -129,6 +150,28 @@ describe("npm run site", () => {
     await expect(command(["--id", "kiosk"])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining("Usage: npm run site"),
+    });
+  });
+
+  it("with --relay, creates the site through the running relay with the secret it keeps", async () => {
+    await withRelay(async (relay) => {
+      const { stdout } = await command([...args, "--relay", relay.url]);
+      expect(stdout).toContain(`<script async src="${relay.url}/loader.js" data-site="shop">`);
+      const password = /owner@shop\.example \/ (\S+)/.exec(stdout)?.[1] ?? "";
+      expect((await login(relay, "owner@shop.example", password)).site.id).toBe("shop");
+
+      await expect(
+        command([...args, "--id", "kiosk", "--relay", relay.url], {
+          PARLEY_SECRET: "x".repeat(64),
+        }),
+      ).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining("PARLEY_SECRET is not its secret"),
+      });
+      await expect(command([...args, "--relay", `${relay.url}/api`])).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining("--relay takes the relay's origin"),
+      });
     });
   });
 });

@@ -75,6 +75,8 @@ type Socket = { room: Room; conn: HostConnection; early: string[] | null; open: 
 /** What every room's context reaches of the host, made once per host. */
 type HostServices = Pick<RoomContext, "env" | "blobs" | "fetchRoom" | "callRoom" | "geo">;
 
+/** Where the file keeps the relay's secret (`PARLEY_SECRET`), made on its first start. */
+export const SECRET_META_KEY = "token-secret";
 const UNLOAD_IDLE_VISITOR_ROOMS_AFTER_MS = 10 * 60 * 1000;
 const maxTimer = 2 ** 31 - 1;
 /** A failed alarm runs again after 2 s, 4 s, ... up to six times, as on Durable Objects. */
@@ -94,7 +96,7 @@ const ALARM_RETRIES = 6;
 export function createRooms(options: RoomsOptions, sockets: Sockets): Rooms {
   mkdirSync(dirname(options.dbPath), { recursive: true });
   const db = openSqliteDatabase(options.dbPath, { busyTimeoutMs: options.busyTimeoutMs });
-  const env = { PARLEY_SECRET: db.meta("token-secret", () => randomBytes(32).toString("hex")) };
+  const env = { PARLEY_SECRET: db.meta(SECRET_META_KEY, () => randomBytes(32).toString("hex")) };
   const blobs = createFileBlobStore(join(dirname(options.dbPath), "uploads"));
   const host: HostServices = {
     env,

@@ -1,18 +1,28 @@
 /**
  * `npm run site -- --id shop --name "My shop" --origin https://shop.example --email me@shop.example`
  * creates a site and its first admin in the relay's database (PARLEY_DB), with the relay
- * stopped, and prints the admin's password and the site's snippet.
+ * stopped, and prints the admin's password and the site's snippet. With `--relay URL` it asks
+ * the running relay at URL instead (a node relay or the Cloudflare host), signing a site setup
+ * token with PARLEY_SECRET, or with the secret in PARLEY_DB when that is not set.
  */
 import { parseArgs } from "node:util";
 import { snippet } from "../../../protocol/snippet.ts";
 import { configureLog } from "../../log.ts";
-import { createSite, SiteNotCreatedError } from "./create-site.ts";
+import {
+  createSite,
+  createSiteOnRelay,
+  SiteNotCreatedError,
+  storedRelaySecret,
+} from "./create-site.ts";
 import { databasePath } from "./paths.ts";
 
 const usage = `Usage: npm run site -- --id SITE_ID --name "Site name" --origin https://your.site \\
-         [--origin https://www.your.site ...] --email you@your.site [--admin "Your name"]
+         [--origin https://www.your.site ...] --email you@your.site [--admin "Your name"] \\
+         [--relay https://your.relay]
 
-Creates a site and its first admin in the relay's database (PARLEY_DB); stop the relay first.`;
+Creates a site and its first admin in the relay's database (PARLEY_DB), with the relay stopped;
+or, with --relay, through the relay running at that URL, signing with PARLEY_SECRET (by default
+the secret a node relay keeps in PARLEY_DB).`;
 
 // The command says itself what it refused; the rooms' log lines would only repeat it.
 configureLog({ level: "error" });
@@ -25,6 +35,7 @@ try {
       origin: { type: "string", multiple: true },
       email: { type: "string" },
       admin: { type: "string" },
+      relay: { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -39,25 +50,47 @@ try {
       .map(([option]) => `--${option}`);
     throw new SiteNotCreatedError(`${missing.join(", ")} missing\n\n${usage}`);
   }
-  // The relay's public origin when it is set; else a placeholder for the site owner to fill.
-  const relayOrigin = process.env.PARLEY_PUBLIC_URL?.replace(/\/$/, "") || "https://RELAY_HOST";
-  const { password } = await createSite(databasePath(), {
+  if (values.relay && !/^https?:\/\/[^/?#]+\/?$/.test(values.relay)) {
+    throw new SiteNotCreatedError(
+      `--relay takes the relay's origin, such as https://chat.your.site, not ${values.relay}`,
+    );
+  }
+  const site = {
     id,
     name,
     allowedOrigins: origin,
     admin: { email, name: values.admin ?? "Admin" },
-  });
+  };
+  const { password } = values.relay
+    ? await createSiteOnRelay(values.relay, relaySecret(), site)
+    : await createSite(databasePath(), site);
+  // The relay's public origin when it is known; else a placeholder for the site owner to fill.
+  const relayOrigin =
+    (values.relay && new URL(values.relay).origin) ||
+    process.env.PARLEY_PUBLIC_URL?.replace(/\/$/, "") ||
+    "https://RELAY_HOST";
   console.log(`Created the site "${id}" (${name}) for ${origin.join(", ")}.
 
   Admin login  ${email} / ${password}
                (shown only now: change it in the console, your name at the top right)
   Snippet      ${snippet(id, relayOrigin)}
 
-Start the relay (npm start) and sign in to the agent console at /agent/.`);
+${values.relay ? "Sign in" : "Start the relay (npm start) and sign in"} to the agent console at /agent/.`);
 } catch (error) {
   const known =
     error instanceof SiteNotCreatedError ||
     (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
   console.error(`Parley could not create the site: ${known ? (error as Error).message : error}`);
   process.exit(1);
+}
+
+/** What `--relay` signs with: PARLEY_SECRET, else the secret of the node relay on PARLEY_DB. */
+function relaySecret(): string {
+  const secret = process.env.PARLEY_SECRET || storedRelaySecret(databasePath());
+  if (!secret) {
+    throw new SiteNotCreatedError(
+      `Set PARLEY_SECRET to the relay's secret (a node relay keeps it in ${databasePath()}, which has none)`,
+    );
+  }
+  return secret;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { type Json, type ListOptions, type RoomStorage, StorageClosedError } from "../../party.ts";
 import { startCheckpointer } from "./checkpointer.ts";
@@ -67,6 +68,25 @@ type StorageFile = {
  * Opens (or creates) the file at `path`. `busyTimeoutMs` is how long a commit waits for a lock
  * another process holds before it fails; `commitEveryMs` how often batches leave under load.
  */
+/**
+ * A value of the file's `meta` table (see `SqliteDatabase.meta`), read without writing: while a
+ * relay runs on the file too. Undefined when the file, the table or the key is missing.
+ */
+export function readMeta(path: string, key: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  } catch {
+    return undefined;
+  } finally {
+    db.close();
+  }
+}
+
 export function openSqliteDatabase(
   path: string,
   {

@@ -8,6 +8,7 @@
  * `PARLEY_DEMO=on` to make sure the demo site and admin exist, for the origin they are reached
  * at. Configuration: wrangler.jsonc beside this file.
  */
+import { BODY_BYTES, UPLOAD_BYTES } from "../../../../protocol/index.ts";
 import { demoBootstrapRequest } from "../../../demo-site.ts";
 import { cacheControl, STATIC_ROUTES } from "../../../static-routes.ts";
 import { type CloudflareEnv, requiredSecret, roomObject } from "./room-object.ts";
@@ -37,7 +38,9 @@ export default {
       );
     }
     if (url.pathname.startsWith("/api/")) {
-      return env.directory.getByName("global").fetch(request);
+      const limit = url.pathname === "/api/uploads" ? UPLOAD_BYTES : BODY_BYTES;
+      const body = await bodyUpTo(request, limit);
+      return env.directory.getByName("global").fetch(new Request(request, { body }));
     }
     const party = partyPath.exec(url.pathname);
     if (party && request.headers.get("upgrade")?.toLowerCase() === "websocket") {
@@ -47,6 +50,33 @@ export default {
     return staticFile(request, env, url);
   },
 };
+
+/**
+ * The request's body, read before the directory gets it: a room that answers without reading
+ * the body (a refused token, say) would otherwise leave the Worker failing to stream it. Reading
+ * stops past `limit`, the room's own cap, and the first `limit` + 1 bytes are all the room
+ * needs to refuse it as too large.
+ */
+async function bodyUpTo(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!request.body) return null;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (size > limit) await reader.cancel();
+  const body = new Uint8Array(Math.min(size, limit + 1));
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk.subarray(0, body.length - offset), offset);
+    offset += Math.min(chunk.byteLength, body.length - offset);
+  }
+  return body;
+}
 
 /** Makes sure the demo site exists and takes pages from `url`'s origin (localhost's twin too). */
 function demoSite(env: CloudflareEnv, url: URL): Promise<void> {

@@ -121,6 +121,11 @@ export function roomObject(party: PartyName) {
     }
 
     override async onClose(conn: PartyConnection, code: number, reason: string): Promise<void> {
+      // A hibernatable socket's close handshake waits for the server's own close frame; codes
+      // a client cannot have sent (1005: none given) are answered with a plain close.
+      const closing = new DurableConnection(conn);
+      if (code < 1005 || code > 1015) closing.close(code, reason);
+      else closing.close();
       const room = await this.#started();
       try {
         await room.onClose?.(new DurableConnection(conn), code, reason);
