@@ -112,8 +112,8 @@ export function roomObject(party: PartyName) {
         conn.close(BINARY_FRAME_REFUSED.code, BINARY_FRAME_REFUSED.reason);
         return;
       }
-      const room = await this.#started();
       try {
+        const room = await this.#started();
         await room.onMessage?.(new DurableConnection(conn), message);
       } catch (error) {
         log.error("onMessage failed", { room: `${party}/${this.name}`, error });
@@ -123,12 +123,12 @@ export function roomObject(party: PartyName) {
     override async onClose(conn: PartyConnection, code: number, reason: string): Promise<void> {
       // A hibernatable socket's close handshake waits for the server's own close frame; codes
       // a client cannot have sent (1005: none given) are answered with a plain close.
-      const closing = new DurableConnection(conn);
-      if (code < 1005 || code > 1015) closing.close(code, reason);
-      else closing.close();
-      const room = await this.#started();
+      const closed = new DurableConnection(conn);
+      if (code < 1005 || code > 1015) closed.close(code, reason);
+      else closed.close();
       try {
-        await room.onClose?.(new DurableConnection(conn), code, reason);
+        const room = await this.#started();
+        await room.onClose?.(closed, code, reason);
       } catch (error) {
         log.error("onClose failed", { room: `${party}/${this.name}`, error });
       }
