@@ -237,6 +237,54 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG_PIXEL);
   });
 
+  it("deletes a visitor with a long trail and the file they sent, on an admin's request", async () => {
+    const admin = await login(host);
+    const agent = track(await connectAgent(host, admin.token));
+    await agent.next("roster");
+    const visitor = newVisitor();
+    const tab = track(await connectVisitor(host, visitor));
+    await tab.next("welcome");
+    // Two hundred page views: deleted in one storage call.
+    const visitId = newId("visit");
+    tab.send({ type: "track", events: [events.visit(visitId)] });
+    await tab.next("ack");
+    for (let frame = 0; frame < 4; frame++) {
+      const views = Array.from({ length: 50 }, (_, i) =>
+        events.pageview(visitId, { title: `Page ${frame * 50 + i}` }),
+      );
+      tab.send({ type: "track", events: views });
+      expect(((await tab.next("ack")).ids as string[]).length).toBe(50);
+    }
+    agent.send({ type: "trail:get", visitorId: visitor.id });
+    const trail = (await agent.next("trail")).trail as Trail;
+    expect(trail.visits[0]?.pageviews).toHaveLength(200);
+
+    const uploaded = await fetch(`${host.url}/api/uploads`, {
+      method: "POST",
+      headers: {
+        "x-file-name": "lamp.png",
+        "x-parley-visitor": visitor.id,
+        "x-parley-secret": visitor.secret,
+        "x-parley-site": DEMO.siteId,
+        origin: host.url,
+      },
+      body: PNG_PIXEL,
+    });
+    const file = (await uploaded.json()) as ChatFile;
+    tab.send({ type: "track", events: [chatEvents.message("", { fileId: file.id })] });
+    await tab.next("ack");
+
+    const forgotten = await api(host, "POST", "/api/visitors/forget", {
+      token: admin.token,
+      body: { visitorId: visitor.id },
+    });
+    expect(forgotten.status).toBe(204);
+    expect((await tab.closed).code).toBe(1000);
+    expect((await fetch(file.url)).status).toBe(404);
+    agent.send({ type: "trail:get", visitorId: visitor.id });
+    expect(await agent.next("error")).toMatchObject({ code: "not_found" });
+  });
+
   it("keeps everything it acknowledged across a restart", async () => {
     const visitor = newVisitor();
     const tab = await connectVisitor(host, visitor);

@@ -1,13 +1,9 @@
 import type { Json, ListOptions, RoomStorage } from "../../../party.ts";
 
-/** Durable Objects take at most this many keys in one `get`, `put` or `delete`. */
-const KEYS_PER_CALL = 128;
-
 /**
- * A room's storage on a Durable Object: the object's own key-value storage, which the room
- * interface follows closely. Calls of more than 128 keys are split, and the parts are made
- * without an `await` between them, so that the object commits them together (its writes
- * coalesce until the next `await`): `putMany` still lands whole.
+ * A room's storage on a Durable Object: the object's own key-value storage (SQLite-backed, which
+ * takes any number of keys in one call), which the room interface follows closely. One call
+ * commits whole, so `putMany` lands whole as the rooms expect.
  *
  * @example
  * const storage = new DurableStorage(ctx.storage);
@@ -21,8 +17,7 @@ export class DurableStorage implements RoomStorage {
   }
 
   async getMany<T extends Json>(keys: string[]): Promise<Map<string, T>> {
-    const parts = await Promise.all(chunks(keys).map((part) => this.kv.get<T>(part)));
-    return new Map(parts.flatMap((part) => [...part]));
+    return keys.length > 0 ? this.kv.get<T>(keys) : new Map();
   }
 
   put(key: string, value: Json): Promise<void> {
@@ -30,8 +25,8 @@ export class DurableStorage implements RoomStorage {
   }
 
   async putMany(entries: Record<string, Json> | ReadonlyMap<string, Json>): Promise<void> {
-    const all = entries instanceof Map ? [...entries] : Object.entries(entries);
-    await Promise.all(chunks(all).map((part) => this.kv.put(Object.fromEntries(part))));
+    const record = entries instanceof Map ? Object.fromEntries(entries) : entries;
+    if (Object.keys(record).length > 0) await this.kv.put(record);
   }
 
   delete(key: string): Promise<boolean> {
@@ -39,8 +34,7 @@ export class DurableStorage implements RoomStorage {
   }
 
   async deleteMany(keys: string[]): Promise<number> {
-    const counts = await Promise.all(chunks(keys).map((part) => this.kv.delete(part)));
-    return counts.reduce((sum, count) => sum + count, 0);
+    return keys.length > 0 ? this.kv.delete(keys) : 0;
   }
 
   list<T extends Json>(options: ListOptions = {}): Promise<Map<string, T>> {
@@ -63,12 +57,4 @@ export class DurableStorage implements RoomStorage {
   deleteAlarm(): Promise<void> {
     return this.kv.deleteAlarm();
   }
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const parts: T[][] = [];
-  for (let start = 0; start < items.length; start += KEYS_PER_CALL) {
-    parts.push(items.slice(start, start + KEYS_PER_CALL));
-  }
-  return parts;
 }
