@@ -39,7 +39,7 @@ test("on a tall window the Settings cards keep together at the top", async ({ pa
   for (const gap of gaps) expect(gap).toBeLessThanOrEqual(16);
 });
 
-test("an admin renames the site and lists its origins in Settings; the header follows at once", async ({
+test("an admin renames the site, lists its origins and sets how long visitors' data is kept; the header follows at once", async ({
   page,
   relay,
 }) => {
@@ -59,6 +59,8 @@ test("an admin renames the site and lists its origins in Settings; the header fo
   await form.getByTestId("site-name-field").fill("Corner Shop");
   // The slash a browser's address bar shows after the host is not part of an origin.
   await origins.fill(`${before}\n\nhttps://Shop.example/`);
+  await expect(form.getByTestId("site-retention")).toHaveValue("0");
+  await form.getByTestId("site-retention").fill("90");
   await form.getByTestId("site-save").click();
   await expect(page.getByTestId("site-saved")).toBeVisible();
   await expect(page.getByTestId("site-name")).toHaveText("Corner Shop");
@@ -66,6 +68,7 @@ test("an admin renames the site and lists its origins in Settings; the header fo
   await page.reload();
   await page.getByTestId("nav-settings").click();
   await expect(page.getByTestId("site-origins")).toHaveValue(`${before}\nhttps://shop.example`);
+  await expect(page.getByTestId("site-retention")).toHaveValue("90");
   await expect(page.getByTestId("site-name")).toHaveText("Corner Shop");
 });
 

@@ -4,7 +4,7 @@ import type { BusinessHours } from "./business-hours.ts";
 import { ChatSettingsBodySchema, type WidgetSettings } from "./chat.ts";
 import { IdSchema, text } from "./ids.ts";
 import type { InvitationRule, InvitationStats } from "./invitations.ts";
-import { LABEL_LENGTH } from "./limits.ts";
+import { LABEL_LENGTH, RETENTION_DAYS } from "./limits.ts";
 
 const email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email(), v.maxLength(254));
 /** How long a password that is being set may be, in characters. */
@@ -89,6 +89,10 @@ export const OriginSchema = v.pipe(
 export const SiteSettingsBodySchema = v.object({
   name: v.optional(text(LABEL_LENGTH)),
   allowedOrigins: v.optional(v.pipe(v.array(OriginSchema), v.maxLength(100))),
+  /** Days a visitor's data is kept after their last visit; 0 keeps it for good. */
+  retentionDays: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(RETENTION_DAYS)),
+  ),
   ...ChatSettingsBodySchema.entries,
 });
 
@@ -118,6 +122,8 @@ export type SiteSettingsResponse = {
   id: string;
   name: string;
   allowedOrigins: string[];
+  /** Days a visitor's data is kept after their last visit; 0 keeps it for good. */
+  retentionDays: number;
   routing: "manual" | "auto";
   widget: WidgetSettings;
   businessHours: BusinessHours;

@@ -8,6 +8,8 @@
 export const FRAME_BYTES = 64 * 1024;
 /** Largest HTTP body the relay reads, in bytes. */
 export const BODY_BYTES = 16 * 1024;
+/** Most days a site may keep a visitor's data after their last visit (`retentionDays`). */
+export const RETENTION_DAYS = 3650;
 /** Tracking events in one `track` frame. */
 export const EVENTS_PER_FRAME = 50;
 /** Frames a connection may send per second on average... */

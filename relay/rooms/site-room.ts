@@ -74,6 +74,7 @@ import {
   createAgentAccounts,
   type StoredAgent,
 } from "./site-agents.ts";
+import { createSiteRetention, type SiteRetention } from "./site-retention.ts";
 import { createSiteRoster, type RosterCall, type SiteRoster } from "./site-roster.ts";
 import type { ForgetResult } from "./visitor-room.ts";
 
@@ -132,6 +133,8 @@ type StoredSite = {
   id: string;
   name: string;
   allowedOrigins: string[];
+  /** Days a visitor's data is kept after their last visit; 0 keeps it for good. */
+  retentionDays: number;
   /** Signs user ids for identity verification; shown to admins only. */
   identitySecret: string;
   /** The secret before the last rotation, still accepted until `until` (ms since epoch). */
@@ -176,6 +179,7 @@ export class SiteRoom implements PartyServer {
   private site: StoredSite | undefined;
   private readonly accounts: AgentAccounts;
   private readonly roster: SiteRoster;
+  private readonly retention: SiteRetention;
   private readonly guards: ConnectionGuards;
   private alarmAt: number | null = null;
   /** Whether the site was within its business hours when last checked. */
@@ -210,6 +214,15 @@ export class SiteRoom implements PartyServer {
       tellAgents: (frame) => this.tellAgents(frame),
       changed: (entry) => this.desk.rosterChanged(entry),
       pruningDue: () => this.scheduleAlarm(),
+      left: (visitors) => this.retention.visitorsLeft(visitors),
+    });
+    this.retention = createSiteRetention({
+      storage: room.storage,
+      present: (visitorId) => this.roster.has(visitorId),
+      forget: async (visitorId) => {
+        await this.forget(visitorId);
+        log.info("visitor data expired", { room: this.name, visitor: visitorId });
+      },
     });
     this.inbox = createOfflineInbox({
       storage: room.storage,
@@ -239,6 +252,7 @@ export class SiteRoom implements PartyServer {
       storage.get<number>(keys.counter),
       this.roster.load(),
       this.accounts.load(),
+      this.retention.load(),
     ]);
     this.invitationStats = invitationStats ?? {};
     this.visitorsNumbered = visitorsNumbered ?? 0;
@@ -329,6 +343,7 @@ export class SiteRoom implements PartyServer {
     await this.desk.expireRounds(now);
     this.hoursMayHaveChanged();
     await this.roster.prune(now);
+    if (this.site) await this.retention.sweep(now, this.site.retentionDays);
     for (const conn of this.room.getConnections("agent")) {
       if ((agentStateOf(conn)?.exp ?? Number.POSITIVE_INFINITY) <= now) endSession(conn, this.name);
     }
@@ -417,6 +432,7 @@ export class SiteRoom implements PartyServer {
       id: site.id,
       name: site.name,
       allowedOrigins: site.allowedOrigins,
+      retentionDays: site.retentionDays,
       routing: site.routing,
       widget: site.widget,
       businessHours: site.businessHours,
@@ -450,13 +466,14 @@ export class SiteRoom implements PartyServer {
       allowedOrigins: body.value.allowedOrigins
         ? [...new Set(body.value.allowedOrigins)]
         : site.allowedOrigins,
+      retentionDays: body.value.retentionDays ?? site.retentionDays,
     };
     await this.room.storage.put(keys.site, next);
     this.site = next;
     if (next.name !== site.name) this.accounts.greetAgain();
     if (body.value.allowedOrigins) await this.publishOrigins();
-    if (body.value.businessHours) {
-      this.hoursMayHaveChanged();
+    if (body.value.businessHours) this.hoursMayHaveChanged();
+    if (body.value.businessHours || next.retentionDays !== site.retentionDays) {
       await this.scheduleAlarm();
     }
     return json(this.settingsResponse(next, session.value.agent));
@@ -630,11 +647,7 @@ export class SiteRoom implements PartyServer {
     sendFrame(conn, { type: "ack", ids: [frame.id] });
   }
 
-  /**
-   * `POST /visitors/forget` (admins): deletes everything stored of a visitor: first in their
-   * room (trail, chat, identity; their tabs close), then here (their roster entry, chat, offline
-   * messages and number), then the files their chat attached.
-   */
+  /** `POST /visitors/forget` (admins): deletes everything stored of a visitor (`forget`). */
   private async forgetVisitor(request: Request): Promise<Response> {
     const session = await this.accounts.authorize(request, "admin");
     if (!session.ok) return session.response;
@@ -643,6 +656,22 @@ export class SiteRoom implements PartyServer {
     const { visitorId } = body.value;
     if (!(await this.knowsVisitor(visitorId)))
       return httpError(404, "not_found", noVisitor(visitorId));
+    await this.forget(visitorId);
+    await this.retention.forgotten(visitorId);
+    log.info("visitor forgotten", {
+      room: this.name,
+      visitor: visitorId,
+      by: session.value.agent.id,
+    });
+    return new Response(null, { status: 204 });
+  }
+
+  /**
+   * Deletes everything stored of a visitor: first in their room (trail, chat, identity; their
+   * tabs close), then here (their roster entry, chat, offline messages and number), then the
+   * files their chat attached.
+   */
+  private async forget(visitorId: string): Promise<void> {
     const response = await this.room.fetchRoom(
       "visitor",
       visitorId,
@@ -658,12 +687,6 @@ export class SiteRoom implements PartyServer {
       this.room.storage.delete(keys.visitor(visitorId)),
     ]);
     await Promise.all(files.map((file) => this.room.blobs.delete(file)));
-    log.info("visitor forgotten", {
-      room: this.name,
-      visitor: visitorId,
-      by: session.value.agent.id,
-    });
-    return new Response(null, { status: 204 });
   }
 
   /** Whether the site has seen the visitor: on the roster, or numbered on a first connect. */
@@ -713,7 +736,10 @@ export class SiteRoom implements PartyServer {
     }
   }
 
-  /** Sets the alarm for the next pruning, unless an earlier one is set. */
+  /**
+   * Sets the alarm for what is due next (a roster pruning, an escalation round, a session's
+   * end, business hours, the retention's next deletion), unless an earlier one is set.
+   */
   private async scheduleAlarm(): Promise<void> {
     let next = Number.POSITIVE_INFINITY;
     next = Math.min(next, this.roster.nextPruning() ?? Number.POSITIVE_INFINITY);
@@ -728,6 +754,10 @@ export class SiteRoom implements PartyServer {
     if (this.site) {
       const hoursChange = nextOpeningChange(this.site.businessHours, now);
       next = Math.min(next, hoursChange ?? Number.POSITIVE_INFINITY);
+      next = Math.min(
+        next,
+        this.retention.nextSweep(this.site.retentionDays) ?? Number.POSITIVE_INFINITY,
+      );
     }
     if (next === Number.POSITIVE_INFINITY) return;
     if (this.alarmAt !== null && this.alarmAt <= next) return;
@@ -753,6 +783,7 @@ function completeSite(site: StoredSiteAnyVersion): StoredSite {
     id: site.id,
     name: site.name,
     allowedOrigins: site.allowedOrigins,
+    retentionDays: site.retentionDays ?? 0,
     identitySecret: site.identitySecret ?? newIdentitySecret(),
     ...(site.previousIdentitySecret ? { previousIdentitySecret: site.previousIdentitySecret } : {}),
     ...chatSettingsOf(site),

@@ -39,17 +39,25 @@ export type SiteRosterHost = {
   changed(entry: RosterEntry): void;
   /** A visitor went: the next pruning may be due sooner than the room's alarm. */
   pruningDue(): Promise<void>;
+  /** Visitors leave the roster, gone since `at` (the site's retention counts from then). */
+  left(visitors: [visitorId: string, at: number][]): Promise<void>;
 };
 
 export type SiteRoster = ReturnType<typeof createSiteRoster>;
 
 /**
  * @example
- * const roster = createSiteRoster({ storage, tellAgents, changed, pruningDue });
+ * const roster = createSiteRoster({ storage, tellAgents, changed, pruningDue, left });
  * await roster.load();
  * await roster.update(entry); // from a visitor room's call
  */
-export function createSiteRoster({ storage, tellAgents, changed, pruningDue }: SiteRosterHost) {
+export function createSiteRoster({
+  storage,
+  tellAgents,
+  changed,
+  pruningDue,
+  left,
+}: SiteRosterHost) {
   const entries = new Map<string, RosterEntry>();
   /** When each gone visitor went. */
   const goneAt = new Map<string, number>();
@@ -160,7 +168,9 @@ export function createSiteRoster({ storage, tellAgents, changed, pruningDue }: S
     /** Drops the visitors gone for ROSTER_KEEP_GONE_MS by `now`, and tells the agents. */
     async prune(now: number): Promise<void> {
       const pruned = [...goneAt].filter(([, at]) => now - at >= ROSTER_KEEP_GONE_MS);
-      if (pruned.length > 0) await drop(pruned.map(([id]) => id));
+      if (pruned.length === 0) return;
+      await left(pruned);
+      await drop(pruned.map(([id]) => id));
     },
 
     /** A visitor whose data was deleted leaves the roster at once, and the agents' lists. */

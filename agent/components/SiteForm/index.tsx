@@ -1,6 +1,6 @@
 import type { JSX } from "preact";
 import type { SiteSettingsResponse } from "../../../protocol/http.ts";
-import { LABEL_LENGTH } from "../../../protocol/limits.ts";
+import { LABEL_LENGTH, RETENTION_DAYS } from "../../../protocol/limits.ts";
 import { siteFieldLabel } from "../../settings-fields/index.ts";
 import { type SiteSettingsState, saveSiteSettings } from "../../stores/site-settings/index.ts";
 import { SaveOutcome } from "../SaveOutcome/index.tsx";
@@ -10,7 +10,10 @@ function originsOf(text: string): string[] {
   return text.split("\n").filter((line) => line.trim() !== "");
 }
 
-/** The site's name (agents see it in the console) and the origins its pages are served from. */
+/**
+ * The site's name (agents see it in the console), the origins its pages are served from, and
+ * how long visitors' data is kept after their last visit.
+ */
 export function SiteForm({
   settings,
   state,
@@ -25,6 +28,7 @@ export function SiteForm({
       {
         name: String(form.get("name") ?? "").trim(),
         allowedOrigins: originsOf(String(form.get("allowedOrigins") ?? "")),
+        retentionDays: Number(form.get("retentionDays") ?? 0),
       },
       "site",
     );
@@ -50,6 +54,25 @@ export function SiteForm({
         defaultValue={settings.allowedOrigins.join("\n")}
         data-testid="site-origins"
       />
+
+      <label for="site-retention">
+        Delete a visitor's data this many days after their last visit
+      </label>
+      <input
+        id="site-retention"
+        name="retentionDays"
+        type="number"
+        required
+        min={0}
+        max={RETENTION_DAYS}
+        step={1}
+        defaultValue={String(settings.retentionDays)}
+        aria-describedby="site-retention-hint"
+        data-testid="site-retention"
+      />
+      <p id="site-retention-hint">
+        0 keeps it for good. Their trail, chat, files and offline messages go together.
+      </p>
 
       {state.form === "site" && (
         <SaveOutcome state={state} testId="site" fieldLabel={siteFieldLabel} />

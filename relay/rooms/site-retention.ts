@@ -1,0 +1,102 @@
+/**
+ * A site's retention: with `retentionDays` set, a visitor's data is deleted that many days after
+ * their last visit. The site room tells it when a visitor leaves the roster (gone for an hour),
+ * and it keeps when each visitor was last seen and an index of those times, so that the due
+ * ones are found without reading every visitor. A visitor who comes back is left alone: their
+ * next leaving is recorded anew, and the older index entry is dropped when it comes due.
+ */
+import type { RoomStorage } from "../party.ts";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Visitors deleted per alarm; more due make the next alarm come at once. */
+export const RETENTION_BATCH = 50;
+
+const keys = {
+  /** When the visitor was last seen: their latest leaving. */
+  seen: (id: string) => `seen:${id}`,
+  /** The index, in time order: a fixed-width time, then the visitor. */
+  due: (at: number, id: string) => `seen-index:${String(at).padStart(15, "0")}:${id}`,
+  duePrefix: "seen-index:",
+};
+
+/** What retention needs from its site room. */
+export type RetentionHost = {
+  storage: RoomStorage;
+  /** Whether the visitor is on the roster now (present, or gone less than an hour). */
+  present(visitorId: string): boolean;
+  /** Deletes everything stored of the visitor, as `POST /api/visitors/forget` does. */
+  forget(visitorId: string): Promise<void>;
+};
+
+export type SiteRetention = ReturnType<typeof createSiteRetention>;
+
+/**
+ * @example
+ * const retention = createSiteRetention({ storage, present, forget });
+ * await retention.load();
+ * await retention.visitorsLeft([["visitor-1", goneAt]]);
+ * const next = retention.nextSweep(30); // when the first visitor is due, with 30 days kept
+ */
+export function createSiteRetention({ storage, present, forget }: RetentionHost) {
+  /** The oldest time in the index, or null when it is empty. */
+  let oldest: number | null = null;
+
+  async function readOldest(): Promise<void> {
+    const first = await storage.list({ prefix: keys.duePrefix, limit: 1 });
+    const [key] = first.keys();
+    oldest = key ? Number(key.slice(keys.duePrefix.length, keys.duePrefix.length + 15)) : null;
+  }
+
+  return {
+    load: readOldest,
+
+    /** Visitors left the roster: each was last seen when they went. */
+    async visitorsLeft(left: [visitorId: string, at: number][]): Promise<void> {
+      if (left.length === 0) return;
+      const put = new Map<string, number>();
+      for (const [id, at] of left) {
+        put.set(keys.seen(id), at);
+        put.set(keys.due(at, id), at);
+        if (oldest === null || at < oldest) oldest = at;
+      }
+      await storage.putMany(put);
+    },
+
+    /** A visitor's data was deleted on request: nothing is left to expire. */
+    async forgotten(visitorId: string): Promise<void> {
+      await storage.delete(keys.seen(visitorId));
+    },
+
+    /** When the next visitor's data is due for deletion with `days` kept, or null. */
+    nextSweep(days: number): number | null {
+      return days > 0 && oldest !== null ? oldest + days * DAY_MS : null;
+    },
+
+    /**
+     * Deletes the data of visitors last seen `days` or more before `now`, RETENTION_BATCH at
+     * most; index entries of visitors seen since, or present, are dropped. Answers how many
+     * visitors it deleted.
+     */
+    async sweep(now: number, days: number): Promise<number> {
+      if (days <= 0) return 0;
+      const due = await storage.list<number>({
+        prefix: keys.duePrefix,
+        end: keys.due(now - days * DAY_MS + 1, ""),
+        limit: RETENTION_BATCH,
+      });
+      let deleted = 0;
+      for (const [key, at] of due) {
+        const id = key.slice(keys.duePrefix.length + 16);
+        const seen = await storage.get<number>(keys.seen(id));
+        if (seen === at && !present(id)) {
+          await forget(id);
+          await storage.delete(keys.seen(id));
+          deleted += 1;
+        }
+        await storage.delete(key);
+      }
+      await readOldest();
+      return deleted;
+    },
+  };
+}
