@@ -5,16 +5,22 @@
  * ones are found without reading every visitor. A visitor who comes back is left alone: their
  * next leaving is recorded anew, and the older index entry is dropped when it comes due.
  */
+import { log } from "../log.ts";
 import type { RoomStorage } from "../party.ts";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Visitors deleted per alarm; more due make the next alarm come at once. */
 export const RETENTION_BATCH = 50;
+/** A visitor whose deletion failed is tried again this much later. */
+export const RETENTION_RETRY_MS = 60 * 60 * 1000;
 
 const keys = {
   /** When the visitor was last seen: their latest leaving. */
   seen: (id: string) => `seen:${id}`,
-  /** The index, in time order: a fixed-width time, then the visitor. */
+  /**
+   * The index, in time order: a fixed-width time, then the visitor; the value is when the
+   * visitor was seen (the time in the key is later for a deletion tried again).
+   */
   due: (at: number, id: string) => `seen-index:${String(at).padStart(15, "0")}:${id}`,
   duePrefix: "seen-index:",
 };
@@ -74,8 +80,9 @@ export function createSiteRetention({ storage, present, forget }: RetentionHost)
 
     /**
      * Deletes the data of visitors last seen `days` or more before `now`, RETENTION_BATCH at
-     * most; index entries of visitors seen since, or present, are dropped. Answers how many
-     * visitors it deleted.
+     * most; index entries of visitors seen since, or present, are dropped. A deletion that
+     * fails is logged and tried again RETENTION_RETRY_MS later. Answers how many visitors it
+     * deleted.
      */
     async sweep(now: number, days: number): Promise<number> {
       if (days <= 0) return 0;
@@ -89,9 +96,14 @@ export function createSiteRetention({ storage, present, forget }: RetentionHost)
         const id = key.slice(keys.duePrefix.length + 16);
         const seen = await storage.get<number>(keys.seen(id));
         if (seen === at && !present(id)) {
-          await forget(id);
-          await storage.delete(keys.seen(id));
-          deleted += 1;
+          try {
+            await forget(id);
+            await storage.delete(keys.seen(id));
+            deleted += 1;
+          } catch (error) {
+            log.error("visitor data could not be deleted", { visitor: id, error });
+            await storage.put(keys.due(now + RETENTION_RETRY_MS - days * DAY_MS, id), at);
+          }
         }
         await storage.delete(key);
       }
