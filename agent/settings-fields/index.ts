@@ -56,7 +56,7 @@ export const hoursFieldLabel: FieldLabeler = ([group, field, day]) => {
  */
 export const siteFieldLabel: FieldLabeler = ([field, index]) => {
   if (field === "name") return "Site name";
-  if (field === "retentionDays") return "Days kept";
+  if (field === "retentionDays") return "Keep visitors' data for (days)";
   if (field !== "allowedOrigins") return null;
   return index === undefined ? "Allowed origins" : `Allowed origins, line ${Number(index) + 1}`;
 };

@@ -55,9 +55,7 @@ export function SiteForm({
         data-testid="site-origins"
       />
 
-      <label for="site-retention">
-        Delete a visitor's data this many days after their last visit
-      </label>
+      <label for="site-retention">Keep visitors' data for (days)</label>
       <input
         id="site-retention"
         name="retentionDays"
@@ -71,7 +69,8 @@ export function SiteForm({
         data-testid="site-retention"
       />
       <p id="site-retention-hint">
-        0 keeps it for good. Their trail, chat, files and offline messages go together.
+        Counted from a visitor's last visit; 0 keeps it for good. Their trail, chat, files and
+        offline messages are deleted together.
       </p>
 
       {state.form === "site" && (
