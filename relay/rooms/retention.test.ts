@@ -5,6 +5,7 @@ import { ROSTER_KEEP_GONE_MS } from "./site-roster.ts";
 import {
   api,
   chatEvents,
+  connectAgent,
   connectVisitor,
   DEMO,
   events,
@@ -131,6 +132,27 @@ describe("retention", () => {
     expect(await fileStatus(later.file.url)).toBe(404);
     expect(await trailFound(back.visitor.id)).toBe(true);
     await returning.close();
+  });
+
+  it("counts visitors who left before the site kept its index from the first start after", async () => {
+    const old = await visitorWhoLeft();
+    await untilOffTheRoster([old.visitor.id]);
+    // A database from before retention: no index, no backfill mark.
+    await relay.restart((db) => {
+      db.prepare("DELETE FROM kv WHERE room = ? AND key LIKE 'seen%'").run(`site/${DEMO.siteId}`);
+    });
+    const { token } = await login(relay);
+    agent = await connectAgent(relay, token);
+    await agent.next("roster");
+    await api(relay, "PUT", "/api/site", { token, body: { retentionDays: 1 } });
+    expect(await trailFound(old.visitor.id)).toBe(true);
+    await vi.advanceTimersByTimeAsync(DAY_MS);
+    for (let step = 0; step < 20 && (await trailFound(old.visitor.id)); step++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(await trailFound(old.visitor.id)).toBe(false);
+    await api(relay, "PUT", "/api/site", { token, body: { retentionDays: 0 } });
+    await agent.close();
   });
 
   it("takes whole days from 0 (keep for good) to 3,650, from admins only", async () => {

@@ -4,6 +4,7 @@
  * and it keeps when each visitor was last seen and an index of those times, so that the due
  * ones are found without reading every visitor. A visitor who comes back is left alone: their
  * next leaving is recorded anew, and the older index entry is dropped when it comes due.
+ * Visitors a site knew before this index existed are indexed once, as seen at that start.
  */
 import { log } from "../log.ts";
 import type { RoomStorage } from "../party.ts";
@@ -23,7 +24,11 @@ const keys = {
    */
   due: (at: number, id: string) => `seen-index:${String(at).padStart(15, "0")}:${id}`,
   duePrefix: "seen-index:",
+  /** Set once the visitors known from before the index have entries in it. */
+  backfilled: "seen-backfilled",
 };
+/** Visitors read per storage call while backfilling. */
+const BACKFILL_PAGE = 1000;
 
 /** What retention needs from its site room. */
 export type RetentionHost = {
@@ -53,20 +58,44 @@ export function createSiteRetention({ storage, present, forget }: RetentionHost)
     oldest = key ? Number(key.slice(keys.duePrefix.length, keys.duePrefix.length + 15)) : null;
   }
 
+  async function visitorsLeft(left: [visitorId: string, at: number][]): Promise<void> {
+    if (left.length === 0) return;
+    const put = new Map<string, number>();
+    for (const [id, at] of left) {
+      put.set(keys.seen(id), at);
+      put.set(keys.due(at, id), at);
+      if (oldest === null || at < oldest) oldest = at;
+    }
+    await storage.putMany(put);
+  }
+
   return {
     load: readOldest,
 
-    /** Visitors left the roster: each was last seen when they went. */
-    async visitorsLeft(left: [visitorId: string, at: number][]): Promise<void> {
-      if (left.length === 0) return;
-      const put = new Map<string, number>();
-      for (const [id, at] of left) {
-        put.set(keys.seen(id), at);
-        put.set(keys.due(at, id), at);
-        if (oldest === null || at < oldest) oldest = at;
+    /**
+     * Once per site: indexes the visitors it knew before it kept this index (their keys start
+     * with `visitorPrefix`), as last seen `now`, so that they too are deleted in time: counted
+     * from this start. Visitors on the roster are left to their next leaving.
+     */
+    async backfill(visitorPrefix: string, now: number): Promise<void> {
+      if ((await storage.get(keys.backfilled)) !== undefined) return;
+      let start: string | undefined;
+      for (;;) {
+        const page = await storage.list({ prefix: visitorPrefix, start, limit: BACKFILL_PAGE });
+        const ids = [...page.keys()].map((key) => key.slice(visitorPrefix.length));
+        const seen = await storage.getMany(ids.map(keys.seen));
+        await visitorsLeft(
+          ids.filter((id) => !present(id) && !seen.has(keys.seen(id))).map((id) => [id, now]),
+        );
+        const last = [...page.keys()].at(-1);
+        if (page.size < BACKFILL_PAGE || last === undefined) break;
+        start = `${last}\u0000`;
       }
-      await storage.putMany(put);
+      await storage.put(keys.backfilled, now);
     },
+
+    /** Visitors left the roster: each was last seen when they went. */
+    visitorsLeft,
 
     /** A visitor's data was deleted on request: nothing is left to expire. */
     async forgotten(visitorId: string): Promise<void> {

@@ -264,6 +264,7 @@ export class SiteRoom implements PartyServer {
         await storage.put(keys.site, complete);
       }
       this.site = complete;
+      await this.retention.backfill(keys.visitor(""), Date.now());
       this.withinHours = this.isOpen();
       await this.publishOrigins();
       // The next opening or closing of business hours needs an alarm like anything else due.
