@@ -30,6 +30,7 @@ import {
   nextWhere,
   PNG_PIXEL,
   type TestSocket,
+  uploadAs,
 } from "../rooms/testing.ts";
 import { type ConformanceHost, hosts } from "./hosts.ts";
 
@@ -183,18 +184,7 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     const tab = track(await connectVisitor(host, visitor));
     await tab.next("welcome");
 
-    const visitorHeaders = {
-      "content-type": "application/octet-stream",
-      "x-parley-visitor": visitor.id,
-      "x-parley-secret": visitor.secret,
-      "x-parley-site": DEMO.siteId,
-      origin: host.url,
-    };
-    const uploaded = await fetch(`${host.url}/api/uploads`, {
-      method: "POST",
-      headers: { ...visitorHeaders, "x-file-name": "pixel.png" },
-      body: PNG_PIXEL,
-    });
+    const uploaded = await uploadAs(host, visitor);
     expect(uploaded.status).toBe(201);
     const file = (await uploaded.json()) as ChatFile;
     // Refused before its body is read, and refused for its size: each says why.
@@ -205,10 +195,9 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     });
     expect(stranger.status).toBe(401);
     expect(await stranger.json()).toMatchObject({ error: expect.any(String) });
-    const tooLarge = await fetch(`${host.url}/api/uploads`, {
-      method: "POST",
-      headers: { ...visitorHeaders, "x-file-name": "big.bin" },
+    const tooLarge = await uploadAs(host, visitor, {
       body: new Uint8Array(UPLOAD_BYTES + 1),
+      name: "big.bin",
     });
     expect(tooLarge.status).toBe(413);
     expect(await tooLarge.json()).toMatchObject({ error: "too_large_file" });
@@ -259,18 +248,7 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     const trail = (await agent.next("trail")).trail as Trail;
     expect(trail.visits[0]?.pageviews).toHaveLength(200);
 
-    const uploaded = await fetch(`${host.url}/api/uploads`, {
-      method: "POST",
-      headers: {
-        "x-file-name": "lamp.png",
-        "x-parley-visitor": visitor.id,
-        "x-parley-secret": visitor.secret,
-        "x-parley-site": DEMO.siteId,
-        origin: host.url,
-      },
-      body: PNG_PIXEL,
-    });
-    const file = (await uploaded.json()) as ChatFile;
+    const file = (await (await uploadAs(host, visitor)).json()) as ChatFile;
     tab.send({ type: "track", events: [chatEvents.message("", { fileId: file.id })] });
     await tab.next("ack");
 

@@ -12,16 +12,15 @@ import {
   chatEvents,
   connectAgent,
   connectVisitor,
-  DEMO,
   events,
   login,
   newVisitor,
   nextRosterEntry,
   nextWhere,
-  PNG_PIXEL,
   restartCountingKeys,
   startTestRelay,
   type TestRelay,
+  uploadAs,
 } from "./testing.ts";
 
 let relay: TestRelay;
@@ -37,19 +36,8 @@ afterAll(async () => {
 });
 
 /** Uploads a picture as the visitor, as the widget does before sending it. */
-async function uploadAs(visitor: { id: string; secret: string }): Promise<ChatFile> {
-  const response = await fetch(`${relay.url}/api/uploads`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/octet-stream",
-      "x-file-name": "lamp.png",
-      "x-parley-visitor": visitor.id,
-      "x-parley-secret": visitor.secret,
-      "x-parley-site": DEMO.siteId,
-      origin: relay.url,
-    },
-    body: PNG_PIXEL,
-  });
+async function uploadPicture(visitor: { id: string; secret: string }): Promise<ChatFile> {
+  const response = await uploadAs(relay, visitor);
   expect(response.status).toBe(201);
   return (await response.json()) as ChatFile;
 }
@@ -63,7 +51,7 @@ describe("POST /api/visitors/forget", () => {
     const visitor = newVisitor();
     const tab = await connectVisitor(relay, visitor);
     await tab.next("welcome");
-    const file = await uploadAs(visitor);
+    const file = await uploadPicture(visitor);
     const visit = events.visit("visit-forget-1");
     tab.send({
       type: "track",

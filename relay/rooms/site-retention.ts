@@ -33,7 +33,7 @@ const BACKFILL_PAGE = 1000;
 /** What retention needs from its site room. */
 export type RetentionHost = {
   storage: RoomStorage;
-  /** Whether the visitor is on the roster now (present, or gone less than an hour). */
+  /** Whether the visitor is on the site now (online or idle, not gone). */
   present(visitorId: string): boolean;
   /** Deletes everything stored of the visitor, as `POST /api/visitors/forget` does. */
   forget(visitorId: string): Promise<void>;
@@ -69,13 +69,47 @@ export function createSiteRetention({ storage, present, forget }: RetentionHost)
     await storage.putMany(put);
   }
 
+  let sweeping: Promise<number> | null = null;
+  async function sweepDue(now: number, days: number): Promise<number> {
+    const due = await storage.list<number>({
+      prefix: keys.duePrefix,
+      end: keys.due(now - days * DAY_MS + 1, ""),
+      limit: RETENTION_BATCH,
+    });
+    const entries = [...due].map(([key, at]) => ({
+      key,
+      at,
+      id: key.slice(keys.duePrefix.length + 16),
+    }));
+    const seen = await storage.getMany<number>(entries.map(({ id }) => keys.seen(id)));
+    // Read once, written once: the index entries taken, the visitors deleted, the retries.
+    const done: string[] = [];
+    const retries = new Map<string, number>();
+    let deleted = 0;
+    for (const { key, at, id } of entries) {
+      done.push(key);
+      if (seen.get(keys.seen(id)) !== at || present(id)) continue;
+      try {
+        await forget(id);
+        done.push(keys.seen(id));
+        deleted += 1;
+      } catch (error) {
+        log.error("visitor data could not be deleted", { visitor: id, error });
+        retries.set(keys.due(now + RETENTION_RETRY_MS - days * DAY_MS, id), at);
+      }
+    }
+    await Promise.all([storage.deleteMany(done), storage.putMany(retries)]);
+    await readOldest();
+    return deleted;
+  }
+
   return {
     load: readOldest,
 
     /**
      * Once per site: indexes the visitors it knew before it kept this index (their keys start
      * with `visitorPrefix`), as last seen `now`, so that they too are deleted in time: counted
-     * from this start. Visitors on the roster are left to their next leaving.
+     * from this start. Visitors on the site now are left to their next leaving.
      */
     async backfill(visitorPrefix: string, now: number): Promise<void> {
       if ((await storage.get(keys.backfilled)) !== undefined) return;
@@ -115,29 +149,11 @@ export function createSiteRetention({ storage, present, forget }: RetentionHost)
      */
     async sweep(now: number, days: number): Promise<number> {
       if (days <= 0) return 0;
-      const due = await storage.list<number>({
-        prefix: keys.duePrefix,
-        end: keys.due(now - days * DAY_MS + 1, ""),
-        limit: RETENTION_BATCH,
+      // One sweep at a time: a deletion's changes may set the room's alarm again meanwhile.
+      sweeping ??= sweepDue(now, days).finally(() => {
+        sweeping = null;
       });
-      let deleted = 0;
-      for (const [key, at] of due) {
-        const id = key.slice(keys.duePrefix.length + 16);
-        const seen = await storage.get<number>(keys.seen(id));
-        if (seen === at && !present(id)) {
-          try {
-            await forget(id);
-            await storage.delete(keys.seen(id));
-            deleted += 1;
-          } catch (error) {
-            log.error("visitor data could not be deleted", { visitor: id, error });
-            await storage.put(keys.due(now + RETENTION_RETRY_MS - days * DAY_MS, id), at);
-          }
-        }
-        await storage.delete(key);
-      }
-      await readOldest();
-      return deleted;
+      return sweeping;
     },
   };
 }

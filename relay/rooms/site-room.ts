@@ -218,7 +218,10 @@ export class SiteRoom implements PartyServer {
     });
     this.retention = createSiteRetention({
       storage: room.storage,
-      present: (visitorId) => this.roster.has(visitorId),
+      present: (visitorId) => {
+        const status = this.roster.get(visitorId)?.status;
+        return status !== undefined && status !== "gone";
+      },
       forget: async (visitorId) => {
         await this.forget(visitorId);
         log.info("visitor data expired", { room: this.name, visitor: visitorId });

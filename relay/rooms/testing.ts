@@ -358,6 +358,29 @@ export const PNG_PIXEL = Buffer.from(
   "base64",
 );
 
+/**
+ * `POST /api/uploads` of `body` (a picture by default) as the visitor of the demo site, from
+ * the relay's own origin, as the widget sends a file before the message that carries it.
+ */
+export function uploadAs(
+  relay: Pick<TestRelay, "url">,
+  visitor: { id: string; secret: string },
+  { body = PNG_PIXEL, name = "lamp.png" }: { body?: BodyInit; name?: string } = {},
+): Promise<Response> {
+  return fetch(`${relay.url}/api/uploads`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/octet-stream",
+      "x-file-name": name,
+      "x-parley-visitor": visitor.id,
+      "x-parley-secret": visitor.secret,
+      "x-parley-site": DEMO.siteId,
+      origin: relay.url,
+    },
+    body,
+  });
+}
+
 export const chatEvents = {
   message(text: string, fields: Partial<ChatMessageEvent> = {}): ChatMessageEvent {
     return { kind: "message", id: newId("msg"), at: Date.now(), text, ...fields };
