@@ -7,10 +7,11 @@ import { cpSync, existsSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The project's root, from this file run as TypeScript (tsx) rather than bundled. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** Where wrangler.jsonc takes the assets from. */
-export const assetsDir = join(projectRoot, "dist/cloudflare");
+const assetsDir = join(projectRoot, "dist/cloudflare");
 
 export function assembleAssets(): void {
   const built = join(projectRoot, "dist/public");

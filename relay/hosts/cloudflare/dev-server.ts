@@ -5,11 +5,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { assembleAssets } from "./assets.ts";
+import { join } from "node:path";
+import { assembleAssets, projectRoot } from "./assets.ts";
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const READY_WITHIN_MS = 60_000;
 
 export type WranglerDevOptions = {

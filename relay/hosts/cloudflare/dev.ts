@@ -6,12 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DEMO } from "../../demo-site.ts";
+import { projectRoot } from "./assets.ts";
 import { startWranglerDev } from "./dev-server.ts";
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const persistTo = join(projectRoot, "data/cloudflare");
 const port = Number(process.env.PORT ?? 8788);
 

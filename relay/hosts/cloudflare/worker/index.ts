@@ -10,6 +10,7 @@
  */
 import { BODY_BYTES, UPLOAD_BYTES } from "../../../../protocol/index.ts";
 import { demoBootstrapRequest } from "../../../demo-site.ts";
+import { readCappedBody } from "../../../http.ts";
 import { cacheControl, STATIC_ROUTES } from "../../../static-routes.ts";
 import { type CloudflareEnv, requiredSecret, roomObject } from "./room-object.ts";
 
@@ -38,8 +39,12 @@ export default {
       );
     }
     if (url.pathname.startsWith("/api/")) {
+      // Read whole before the directory gets it: a room that answers without reading a body
+      // (a refused token, say) would leave the Worker failing to stream it. Past the route's
+      // own cap, a body one byte too long is all the room needs to refuse it as too large.
       const limit = url.pathname === "/api/uploads" ? UPLOAD_BYTES : BODY_BYTES;
-      const body = await bodyUpTo(request, limit);
+      const body =
+        request.body && ((await readCappedBody(request, limit)) ?? new Uint8Array(limit + 1));
       return env.directory.getByName("global").fetch(new Request(request, { body }));
     }
     const party = partyPath.exec(url.pathname);
@@ -50,33 +55,6 @@ export default {
     return staticFile(request, env, url);
   },
 };
-
-/**
- * The request's body, read before the directory gets it: a room that answers without reading
- * the body (a refused token, say) would otherwise leave the Worker failing to stream it. Reading
- * stops past `limit`, the room's own cap, and the first `limit` + 1 bytes are all the room
- * needs to refuse it as too large.
- */
-async function bodyUpTo(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (!request.body) return null;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size <= limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  if (size > limit) await reader.cancel();
-  const body = new Uint8Array(Math.min(size, limit + 1));
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk.subarray(0, body.length - offset), offset);
-    offset += Math.min(chunk.byteLength, body.length - offset);
-  }
-  return body;
-}
 
 /** Makes sure the demo site exists and takes pages from `url`'s origin (localhost's twin too). */
 function demoSite(env: CloudflareEnv, url: URL): Promise<void> {
