@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import Database from "better-sqlite3";
+import Database, { type Statement } from "better-sqlite3";
 import { type Json, type ListOptions, type RoomStorage, StorageClosedError } from "../../party.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 import { startWriter } from "./writer.ts";
@@ -113,6 +113,16 @@ export function openSqliteDatabase(
     getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
     putMeta: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)"),
   };
+  /**
+   * The list queries prepared so far, by their text: a few dozen shapes at most (which bounds
+   * are set, the order, a limit). Every visitor room lists its rows when it starts, and
+   * preparing the query each time took about 35 µs of it (a CPU profile of 7,500 visitors
+   * connecting).
+   */
+  const listQueries = new Map<
+    string,
+    Statement<(string | number)[], { key: string; value: string }>
+  >();
 
   const writer = startWriter(path, busyTimeoutMs);
   const checkpointer = startCheckpointer(path, () => writer.checkpoint());
@@ -209,10 +219,12 @@ export function openSqliteDatabase(
       query += " LIMIT ?";
       params.push(options.limit);
     }
-    const rows = db
-      .prepare<(string | number)[], { key: string; value: string }>(query)
-      .all(...params)
-      .map((row): [string, string] => [row.key, row.value]);
+    let statement = listQueries.get(query);
+    if (!statement) {
+      statement = db.prepare(query);
+      listQueries.set(query, statement);
+    }
+    const rows = statement.all(...params).map((row): [string, string] => [row.key, row.value]);
     if (pending.length === 0) return rows;
     return overlay(new Map(rows), pending, options);
   }
