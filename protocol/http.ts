@@ -96,6 +96,16 @@ export const SiteSettingsBodySchema = v.object({
   ...ChatSettingsBodySchema.entries,
 });
 
+/**
+ * `DELETE /api/site` (admins only): deletes the site, for good. `confirm` repeats the site's id,
+ * so that no stray request deletes a site. At once every agent's account and session ends (their
+ * emails can be given accounts again), no visitor can connect, and the id cannot be given to a
+ * new site; the visitors' data (trails, chats and their files, offline messages) is then deleted
+ * in the background, as `POST /api/visitors/forget` deletes one visitor's, and last the rest.
+ * Answered with 202 {@link SiteDeleteResponse}; 400 when `confirm` is not the id.
+ */
+export const SiteDeleteBodySchema = v.object({ confirm: v.string() });
+
 export type LoginBody = v.InferOutput<typeof LoginBodySchema>;
 export type NewAgentBody = v.InferOutput<typeof NewAgentBodySchema>;
 export type PasswordChangeBody = v.InferOutput<typeof PasswordChangeBodySchema>;
@@ -106,6 +116,9 @@ export type AgentRemoveBody = v.InferOutput<typeof AgentRemoveBodySchema>;
 /** What `POST /api/password` answers: the session token to use from now on. */
 export type PasswordChangeResponse = { token: string };
 export type SiteSettingsBody = v.InferOutput<typeof SiteSettingsBodySchema>;
+export type SiteDeleteBody = v.InferOutput<typeof SiteDeleteBodySchema>;
+/** What `DELETE /api/site` answers: the site is gone, its visitors' data is going. */
+export type SiteDeleteResponse = { deleted: true };
 
 /** The answer to a successful login. `token` goes in `Authorization: Bearer` and `?token=`. */
 export type LoginResponse = {

@@ -1,3 +1,4 @@
+import { log } from "./log.ts";
 import type { BootstrapBody } from "./rooms/index.ts";
 
 /**
@@ -22,4 +23,17 @@ export function demoBootstrapRequest(origins: string[]): Request {
     admin: { email: DEMO.email, name: DEMO.name, password: DEMO.password },
   };
   return new Request("https://room/bootstrap", { method: "POST", body: JSON.stringify(body) });
+}
+
+/**
+ * Goes on when the demo bootstrap's answer says the demo site exists, or that it cannot be made
+ * (409): an admin deleted it (`DELETE /api/site`: the id is not made again) or its admin's email
+ * has an account on another site since. The relay then runs without the demo. Throws otherwise.
+ */
+export async function checkDemoBootstrap(response: Response): Promise<void> {
+  if (response.ok) return;
+  const text = await response.text();
+  if (response.status !== 409) throw new Error(`demo bootstrap failed: ${text}`);
+  const { message } = JSON.parse(text) as { message: string };
+  log.info("the relay runs without the demo site", { site: DEMO.siteId, why: message });
 }

@@ -11,6 +11,7 @@ import type {
   NewAgentBody,
   PasswordChangeBody,
   PasswordChangeResponse,
+  SiteDeleteBody,
   SiteSettingsBody,
   SiteSettingsResponse,
   VisitorForgetBody,
@@ -43,6 +44,8 @@ export type RelayApi = {
   forgetVisitor(token: string, body: VisitorForgetBody): Promise<ApiResult<null>>;
   getSite(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   updateSite(token: string, body: SiteSettingsBody): Promise<ApiResult<SiteSettingsResponse>>;
+  /** Deletes the site for good (admins), with its id as `confirm`; every session ends. */
+  deleteSite(token: string, body: SiteDeleteBody): Promise<ApiResult<null>>;
   /** A new identity secret (admins); the previous one keeps verifying for a day. */
   rotateIdentitySecret(token: string): Promise<ApiResult<SiteSettingsResponse>>;
   getCanned(token: string): Promise<ApiResult<CannedResponse[]>>;
@@ -148,6 +151,8 @@ export function createRelayApi({
     getSite: (token) => call("GET", "/api/site", { token, read: json<SiteSettingsResponse> }),
     updateSite: (token, body) =>
       call("PUT", "/api/site", { token, body, read: json<SiteSettingsResponse> }),
+    deleteSite: (token, body) =>
+      call("DELETE", "/api/site", { token, body, read: async () => null }),
     rotateIdentitySecret: (token) =>
       call("POST", "/api/site/identity-secret", { token, read: json<SiteSettingsResponse> }),
     getCanned: (token) => call("GET", "/api/canned", { token, read: cannedList }),

@@ -95,7 +95,7 @@ describe("routing", () => {
       status: 405,
       body: { error: "method_not_allowed" },
     });
-    expect(await api(relay, "DELETE", "/api/site", { token: admin.token })).toMatchObject({
+    expect(await api(relay, "PATCH", "/api/site", { token: admin.token })).toMatchObject({
       status: 405,
     });
   });

@@ -6,7 +6,7 @@
  *
  * Public routes: `POST /api/login`, `POST /api/logout`, `POST /api/password`, `GET|POST /api/agents`,
  * `POST /api/agents/password`, `POST /api/agents/role`, `POST /api/agents/remove`,
- * `GET|PUT /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
+ * `GET|PUT|DELETE /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST /api/visitors/forget`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`, `POST /api/sites` (with a site setup token).
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
@@ -29,6 +29,7 @@ import {
   type PointerTokenResponse,
   PointerVerifyBodySchema,
   type PointerVerifyResponse,
+  SiteDeleteBodySchema,
   SiteSettingsBodySchema,
   UPLOAD_BYTES,
   VisitorForgetBodySchema,
@@ -113,6 +114,7 @@ export class DirectoryRoom implements PartyServer {
     "/api/site": {
       GET: (directory, request) => directory.forward(request, "/site"),
       PUT: (directory, request) => directory.forward(request, "/site", SiteSettingsBodySchema),
+      DELETE: (directory, request) => directory.deleteSite(request),
     },
     "/api/site/identity-secret": {
       POST: (directory, request) => directory.forward(request, "/identity-secret"),
@@ -330,6 +332,23 @@ export class DirectoryRoom implements PartyServer {
     const removed = (await response.json()) as AgentProfile;
     await this.room.storage.delete(emailKey(removed.email));
     return json(removed);
+  }
+
+  /**
+   * `DELETE /api/site`: the site room deletes the site (site-deletion.ts); then its agents'
+   * emails no longer name accounts, and its origins send no uploads.
+   */
+  private async deleteSite(request: Request): Promise<Response> {
+    const auth = await this.authenticate(request);
+    if (!auth.ok) return auth.response;
+    const response = await this.forward(request, "/site", SiteDeleteBodySchema);
+    if (!response.ok) return response;
+    const { siteId } = auth.claims;
+    const emails = await this.room.storage.list<string>({ prefix: emailKey("") });
+    const ofSite = [...emails].filter(([, owner]) => owner === siteId).map(([key]) => key);
+    await this.room.storage.deleteMany([...ofSite, originsKey(siteId)]);
+    this.origins.delete(siteId);
+    return response;
   }
 
   /** A site room tells its allowed origins (on start and whenever they change). */

@@ -397,6 +397,20 @@ export function createAgentAccounts(host: AgentAccountsHost) {
     all,
     get: (agentId: string): StoredAgent | undefined => agents.get(agentId),
 
+    /** The storage keys of every account, for a caller that deletes them all (`endAll`). */
+    storedKeys: (): string[] => [...agents.keys()].map(keys.agent),
+
+    /**
+     * The accounts were deleted with the site: every session ends, the sockets close with
+     * `message`.
+     */
+    endAll(message: string): void {
+      agents.clear();
+      for (const conn of room.getConnections("agent")) {
+        refuseConnection(conn, name, { code: "unauthorized", message });
+      }
+    },
+
     /** Reads the accounts and revoked sessions; call once from `onStart`. */
     async load(): Promise<void> {
       const [stored, revoked] = await Promise.all([

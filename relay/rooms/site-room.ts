@@ -8,7 +8,7 @@
  *   (a site that exists gets the origins it lacks, or, `onlyIfNew`, 409)
  * - the accounts' routes: `POST /login`, `POST /logout`, `POST /password`, `/agents...`,
  *   `GET /session` (see site-agents.ts)
- * - `GET /site`, `PUT /site`, `POST /identity-secret` (`/api/site/identity-secret`),
+ * - `GET /site`, `PUT /site`, `DELETE /site` (site-deletion.ts), `POST /identity-secret` (`/api/site/identity-secret`),
  *   `GET /canned`, `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`,
  *   `POST /visitors/forget`: the `/api/*` routes of the same names, with the caller's
  *   `Authorization: Bearer` token
@@ -35,6 +35,8 @@ import {
   type OfflineMessagesFrame,
   OfflineStatusBodySchema,
   type RosterFrame,
+  SiteDeleteBodySchema,
+  type SiteDeleteResponse,
   SiteSettingsBodySchema,
   type SiteSettingsResponse,
   type TrailFrame,
@@ -74,7 +76,8 @@ import {
   createAgentAccounts,
   type StoredAgent,
 } from "./site-agents.ts";
-import { createSiteRetention, type SiteRetention } from "./site-retention.ts";
+import { createSiteDeletion, type SiteDeletion } from "./site-deletion.ts";
+import { createSiteRetention, RETENTION_RETRY_MS, type SiteRetention } from "./site-retention.ts";
 import { createSiteRoster, type RosterCall, type SiteRoster } from "./site-roster.ts";
 import type { ForgetResult } from "./visitor-room.ts";
 
@@ -159,6 +162,7 @@ export class SiteRoom implements PartyServer {
     "/site": {
       GET: (siteRoom, request) => siteRoom.getSite(request),
       PUT: (siteRoom, request) => siteRoom.updateSite(request),
+      DELETE: (siteRoom, request) => siteRoom.deleteSite(request),
     },
     "/canned": {
       GET: (siteRoom, request) => siteRoom.getCanned(request),
@@ -180,6 +184,7 @@ export class SiteRoom implements PartyServer {
   private readonly accounts: AgentAccounts;
   private readonly roster: SiteRoster;
   private readonly retention: SiteRetention;
+  private readonly deletion: SiteDeletion;
   private readonly guards: ConnectionGuards;
   private alarmAt: number | null = null;
   /** Whether the site was within its business hours when last checked. */
@@ -227,6 +232,11 @@ export class SiteRoom implements PartyServer {
         log.info("visitor data expired", { room: this.name, visitor: visitorId });
       },
     });
+    this.deletion = createSiteDeletion({
+      storage: room.storage,
+      visitorPrefix: keys.visitor(""),
+      forget: (visitorId) => this.forget(visitorId),
+    });
     this.inbox = createOfflineInbox({
       storage: room.storage,
       tellAgents: (frame: OfflineMessagesFrame) => this.tellAgents(frame),
@@ -241,13 +251,16 @@ export class SiteRoom implements PartyServer {
     this.routes = { ...SiteRoom.ownRoutes, ...this.accounts.routes, ...this.desk.routes };
   }
 
-  /** No site has this id: the host need not keep the room. */
+  /** No site has this id, nor is one's data being deleted: the host need not keep the room. */
   isEmpty(): boolean {
-    return !this.site;
+    return !this.site && !this.deletion.running();
   }
 
   async onStart(): Promise<void> {
     const storage = this.room.storage;
+    await this.deletion.load();
+    // A deleted site whose data is gone keeps its mark alone: nothing to load, nothing to write.
+    if (this.deletion.deleted() && !this.deletion.running()) return;
     const [site, alarmAt, invitationStats, visitorsNumbered] = await Promise.all([
       storage.get<StoredSiteAnyVersion>(keys.site),
       storage.getAlarm(),
@@ -261,6 +274,7 @@ export class SiteRoom implements PartyServer {
     this.visitorsNumbered = visitorsNumbered ?? 0;
     this.alarmAt = alarmAt;
     await Promise.all([this.desk.load(), this.inbox.load()]);
+    if (this.deletion.running() && alarmAt === null) await this.setAlarm(Date.now());
     if (site) {
       const complete = completeSite(site);
       if (JSON.stringify(complete) !== JSON.stringify(site)) {
@@ -280,6 +294,12 @@ export class SiteRoom implements PartyServer {
   }
 
   async onConnect(conn: Connection, ctx: ConnectionContext): Promise<void> {
+    if (this.deletion.deleted()) {
+      return refuseConnection(conn, this.name, {
+        code: "unauthorized",
+        message: this.deletedText(),
+      });
+    }
     const token = new URL(ctx.request.url).searchParams.get("token");
     const session = await this.accounts.checkSession(token);
     if (!session.ok) return refuseConnection(conn, this.name, session);
@@ -326,13 +346,21 @@ export class SiteRoom implements PartyServer {
   }
 
   onRequest(request: Request): Promise<Response> | Response {
+    if (this.deletion.deleted()) {
+      // No account is left to act, nor a site for visitors; the id is not to be taken again.
+      const bootstrap = new URL(request.url).pathname === "/bootstrap";
+      return bootstrap
+        ? httpError(409, "site_deleted", `${this.deletedText()}: choose another site id`)
+        : httpError(401, "unauthorized", this.deletedText());
+    }
     return route(this.routes, this, request);
   }
 
   async onCall(method: string, arg: Json): Promise<Json | undefined> {
     switch (method) {
       case "roster":
-        await this.roster.update((arg as RosterCall).entry);
+        // A deleted site's visitors are being deleted: their last reports are not kept.
+        if (!this.deletion.deleted()) await this.roster.update((arg as RosterCall).entry);
         return undefined;
       case "admit":
         return this.admitVisitor(arg as AdmitCall);
@@ -344,6 +372,7 @@ export class SiteRoom implements PartyServer {
   async onAlarm(): Promise<void> {
     this.alarmAt = null;
     const now = Date.now();
+    if (this.deletion.deleted()) return this.continueDeletion(now);
     await this.desk.expireRounds(now);
     this.hoursMayHaveChanged();
     await this.roster.prune(now);
@@ -353,6 +382,49 @@ export class SiteRoom implements PartyServer {
     }
     await this.accounts.forgetExpiredRevocations(now);
     await this.scheduleAlarm();
+  }
+
+  /**
+   * `DELETE /site` (admins), with the site's id as `confirm`: the site and its accounts go at
+   * once, its sockets close, and the alarm starts deleting its visitors' data (site-deletion.ts).
+   */
+  private async deleteSite(request: Request): Promise<Response> {
+    const session = await this.accounts.authorize(request, "admin");
+    if (!session.ok) return session.response;
+    const body = await readJsonBody(request, SiteDeleteBodySchema);
+    if (!body.ok) return body.response;
+    if (body.value.confirm !== this.room.id) {
+      const message = `To delete the site, send its id as confirm: {"confirm": "${this.room.id}"}`;
+      return httpError(400, "bad_body", message);
+    }
+    const now = Date.now();
+    const by = session.value.agent.id;
+    await this.deletion.begin({
+      at: now,
+      by,
+      alsoDelete: [keys.site, ...this.accounts.storedKeys()],
+    });
+    this.site = undefined;
+    this.accounts.endAll(this.deletedText());
+    this.desk.agentsChanged();
+    await this.setAlarm(now);
+    log.info("site deleted", { room: this.name, by });
+    return json({ deleted: true } satisfies SiteDeleteResponse, 202);
+  }
+
+  /** One step of a deleted site's deletion; the next comes at once, or after a failure later. */
+  private async continueDeletion(now: number): Promise<void> {
+    try {
+      if (await this.deletion.step()) await this.setAlarm(now);
+      else log.info("deleted site's data gone", { room: this.name });
+    } catch (error) {
+      log.error("deleted site's data could not be deleted", { room: this.name, error });
+      await this.setAlarm(now + RETENTION_RETRY_MS);
+    }
+  }
+
+  private deletedText(): string {
+    return `The site "${this.room.id}" was deleted`;
   }
 
   /** Whether the site is within its business hours now (always, when they are off). */
@@ -592,7 +664,8 @@ export class SiteRoom implements PartyServer {
   /** `admit`: whether a visitor's tab may connect, and under which number. */
   private async admitVisitor({ visitorId, origin }: AdmitCall): Promise<Admission> {
     if (!this.site) {
-      return { ok: false, code: "unknown_site", message: `No site "${this.room.id}"` };
+      const message = this.deletion.deleted() ? this.deletedText() : `No site "${this.room.id}"`;
+      return { ok: false, code: "unknown_site", message };
     }
     const allowed = this.site.allowedOrigins.map((entry) => entry.toLowerCase());
     if (!origin || !allowed.includes(origin.toLowerCase())) {
@@ -745,6 +818,8 @@ export class SiteRoom implements PartyServer {
    * end, business hours, the retention's next deletion), unless an earlier one is set.
    */
   private async scheduleAlarm(): Promise<void> {
+    // A deleted site's alarm runs its deletion alone (continueDeletion).
+    if (this.deletion.deleted()) return;
     let next = Number.POSITIVE_INFINITY;
     next = Math.min(next, this.roster.nextPruning() ?? Number.POSITIVE_INFINITY);
     next = Math.min(next, this.accounts.nextRevocationExpiry());
@@ -765,8 +840,12 @@ export class SiteRoom implements PartyServer {
     }
     if (next === Number.POSITIVE_INFINITY) return;
     if (this.alarmAt !== null && this.alarmAt <= next) return;
-    this.alarmAt = next;
-    await this.room.storage.setAlarm(next);
+    await this.setAlarm(next);
+  }
+
+  private async setAlarm(time: number): Promise<void> {
+    this.alarmAt = time;
+    await this.room.storage.setAlarm(time);
   }
 }
 

@@ -5,6 +5,7 @@ import { $siteSettings, loadSiteSettings } from "../../stores/site-settings/inde
 import { $team, loadTeam } from "../../stores/team/index.ts";
 import { BusinessHoursForm } from "../BusinessHoursForm/index.tsx";
 import { CannedEditor } from "../CannedEditor/index.tsx";
+import { DeleteSite } from "../DeleteSite/index.tsx";
 import { IdentitySecretForm } from "../IdentitySecretForm/index.tsx";
 import { InvitationRulesEditor } from "../InvitationRulesEditor/index.tsx";
 import { SiteForm } from "../SiteForm/index.tsx";
@@ -12,8 +13,8 @@ import { SiteSnippet } from "../SiteSnippet/index.tsx";
 import { WidgetSettingsForm } from "../WidgetSettingsForm/index.tsx";
 
 /**
- * Admins only: the site's name, allowed origins and snippet, routing and the widget, business hours, invitation rules, canned responses, and
- * the identity secret.
+ * Admins only: the site's name, allowed origins and snippet, routing and the widget, business
+ * hours, invitation rules, canned responses, the identity secret, and deleting the site.
  */
 export function SettingsView() {
   const site = useStore($siteSettings);
@@ -113,6 +114,12 @@ export function SettingsView() {
             : agents then see the user as verified. Keep it on your server.
           </p>
           <IdentitySecretForm settings={site.settings} state={site} />
+        </section>
+      )}
+      {site.settings && (
+        <section class="card danger-zone" aria-labelledby="delete-site-title">
+          <h2 id="delete-site-title">Delete the site</h2>
+          <DeleteSite siteId={site.settings.id} />
         </section>
       )}
     </main>

@@ -82,7 +82,7 @@ export function routeFrame(frame: AgentServerFrame): void {
       settleInvitation(frame);
       return;
     case "error":
-      if (frame.code === "unauthorized") expireSession();
+      if (frame.code === "unauthorized") expireSession(frame.message);
       else if (!failTrail(frame.message) && !failInvitation(frame.message))
         reportChatError(frame.message);
       return;

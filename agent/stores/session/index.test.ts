@@ -21,6 +21,13 @@ describe("a session the relay refuses", () => {
     expect($login.get().error).toBe("Your session has ended. Sign in again.");
   });
 
+  it("says why, in the relay's words, when it said", () => {
+    $session.set(session);
+    expireSession('The site "demo" was deleted');
+    expect($session.get()).toBeNull();
+    expect($login.get().error).toBe('The site "demo" was deleted.');
+  });
+
   it("goes on with the token another tab of the console renewed (a password change)", () => {
     $session.set(session);
     // The other tab renewed the session; this tab still holds the old token.

@@ -74,10 +74,11 @@ export function renewToken(token: string): void {
 
 /**
  * The relay refused the token (HTTP 401 or an `unauthorized` frame): back to the login page,
- * unless another tab of this console has renewed the session meanwhile (it changed the agent's
- * password): then this tab takes the new token from storage.
+ * which says `reason` (the relay's words) or that the session has ended; unless another tab of
+ * this console has renewed the session meanwhile (it changed the agent's password): then this
+ * tab takes the new token from storage.
  */
-export function expireSession(): void {
+export function expireSession(reason?: string): void {
   const session = $session.get();
   if (!session) return;
   const stored = restoreSession(localStore);
@@ -86,7 +87,8 @@ export function expireSession(): void {
     return;
   }
   setSession(null);
-  $login.set({ pending: false, error: "Your session has ended. Sign in again." });
+  const error = reason ? `${reason}.` : "Your session has ended. Sign in again.";
+  $login.set({ pending: false, error });
 }
 
 /** Takes the agent's name, role and site from the relay's `hello`: they may have changed. */

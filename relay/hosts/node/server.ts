@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { BODY_BYTES, FRAME_BYTES } from "../../../protocol/index.ts";
-import { demoBootstrapRequest } from "../../demo-site.ts";
+import { checkDemoBootstrap, demoBootstrapRequest } from "../../demo-site.ts";
 import { log } from "../../log.ts";
 import { BINARY_FRAME_REFUSED, type PartyName } from "../../party.ts";
 import { parties } from "../../rooms/index.ts";
@@ -238,8 +238,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   if (options.demo ?? true) {
     const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, url];
-    const response = await rooms.request("directory", "global", demoBootstrapRequest(origins));
-    if (!response.ok) throw new Error(`demo bootstrap failed: ${await response.text()}`);
+    await checkDemoBootstrap(
+      await rooms.request("directory", "global", demoBootstrapRequest(origins)),
+    );
   }
 
   return {

@@ -9,7 +9,7 @@
  * at. Configuration: wrangler.jsonc beside this file.
  */
 import { BODY_BYTES, UPLOAD_BYTES } from "../../../../protocol/index.ts";
-import { demoBootstrapRequest } from "../../../demo-site.ts";
+import { checkDemoBootstrap, demoBootstrapRequest } from "../../../demo-site.ts";
 import { readCappedBody } from "../../../http.ts";
 import { cacheControl, STATIC_ROUTES } from "../../../static-routes.ts";
 import { type CloudflareEnv, requiredSecret, roomObject } from "./room-object.ts";
@@ -70,9 +70,7 @@ function demoSite(env: CloudflareEnv, url: URL): Promise<void> {
     ready = env.directory
       .getByName("global")
       .fetch(demoBootstrapRequest(origins))
-      .then(async (response) => {
-        if (!response.ok) throw new Error(`demo bootstrap failed: ${await response.text()}`);
-      });
+      .then(checkDemoBootstrap);
     // A failure is tried again on the next request.
     ready.catch(() => demoReady.delete(url.origin));
     demoReady.set(url.origin, ready);
