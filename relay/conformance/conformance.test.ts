@@ -28,6 +28,7 @@ import {
   nextChat,
   nextRosterEntry,
   nextWhere,
+  openSocket,
   PNG_PIXEL,
   type TestSocket,
   uploadAs,
@@ -261,6 +262,50 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect((await fetch(file.url)).status).toBe(404);
     agent.send({ type: "trail:get", visitorId: visitor.id });
     expect(await agent.next("error")).toMatchObject({ code: "not_found" });
+  });
+
+  it("deletes a site on its admin's request: accounts and visitors at once, then the visitors' data; the id is not made again", async () => {
+    const id = newId("gone").replace(/[^A-Za-z0-9_-]/g, "");
+    const origin = "https://gone.example";
+    const admin = {
+      email: `owner-${id}@gone.example`.toLowerCase(),
+      name: "Olga",
+      password: "a-long-password",
+    };
+    const create = async (siteId: string) =>
+      api(host, "POST", "/api/sites", {
+        body: { site: { id: siteId, name: "Closing Shop", allowedOrigins: [origin] }, admin },
+        token: await signSiteSetupToken(host.secret, siteId),
+      });
+    expect((await create(id)).status).toBe(201);
+    const owner = await login(host, admin.email, admin.password);
+    const ownerSocket = track(
+      await openSocket(`${host.wsUrl}/parties/site/${id}?token=${encodeURIComponent(owner.token)}`),
+    );
+    await ownerSocket.next("roster");
+    const visitor = newVisitor();
+    const tab = track(await connectVisitor(host, visitor, { site: id, origin }));
+    await tab.next("welcome");
+    const visitId = newId("visit");
+    tab.send({
+      type: "track",
+      events: [events.visit(visitId), events.pageview(visitId), chatEvents.message("Open today?")],
+    });
+    await tab.next("ack");
+
+    const remove = (confirm: string) =>
+      api(host, "DELETE", "/api/site", { token: owner.token, body: { confirm } });
+    expect((await remove("another-id")).status).toBe(400);
+    expect(await remove(id)).toEqual({ status: 202, body: { deleted: true } });
+    expect(await ownerSocket.next("error")).toMatchObject({ code: "unauthorized" });
+    expect((await api(host, "GET", "/api/site", { token: owner.token })).status).toBe(401);
+    // The visitor's data is deleted in the background; their tab closes when it is.
+    expect((await tab.closed).code).toBe(1000);
+    const again = track(await connectVisitor(host, visitor, { site: id, origin }));
+    expect(await again.next("error")).toMatchObject({ code: "unknown_site" });
+    expect((await create(id)).body).toMatchObject({ error: "site_deleted" });
+    // The admin's email is free for another site.
+    expect((await create(`${id}-2`)).status).toBe(201);
   });
 
   it("keeps everything it acknowledged across a restart", async () => {
