@@ -33,11 +33,16 @@ test("an admin deletes the site in Settings: every console is signed out saying 
   await page.getByTestId("login-submit").click();
   await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
 
-  // The visitor's page comes back without a chat: the site is gone.
+  // The visitor's page comes back without a chat: the site is gone, and nothing written to it
+  // could be sent. The next page draws no launcher at all.
   const warnings: string[] = [];
   visitor.on("console", (message) => warnings.push(message.text()));
   await visitor.reload();
   await expect
     .poll(() => warnings.find((text) => text.includes("tracking stopped")))
     .toContain(`unknown_site (The site "${DEMO.siteId}" was deleted)`);
+  await expect(visitor.locator("parley-chat button:visible")).toHaveCount(0);
+  await visitor.reload();
+  await expect(visitor.locator("parley-chat")).toBeAttached();
+  await expect(visitor.locator("parley-chat button:visible")).toHaveCount(0);
 });

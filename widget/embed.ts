@@ -17,7 +17,7 @@ import { receiveOffline, restoreOffline } from "./stores/offline/index.ts";
 import { restorePrechat } from "./stores/prechat/index.ts";
 import { type Session, startSession } from "./stores/session/index.ts";
 import { applySnippetLook, receiveSettings } from "./stores/settings/index.ts";
-import { $muted, restoreUi, turnOff } from "./stores/ui/index.ts";
+import { $muted, receiveRefusal, restoreUi, turnOff } from "./stores/ui/index.ts";
 import css from "./styles/widget.css?inline";
 
 /** What loader.js hands over (see loader/index.ts). */
@@ -93,6 +93,7 @@ export async function mount(config: MountConfig): Promise<void> {
     takeOverQueue(config.queue);
     if (channel && tracking) {
       channel.on((frame) => {
+        receiveRefusal(frame);
         receiveSettings(frame);
         receiveChat(frame);
         receiveOffline(frame);

@@ -10,6 +10,7 @@ import { receiveInvitation } from "../stores/invitation/index.ts";
 import { receiveOffline } from "../stores/offline/index.ts";
 import { startSession } from "../stores/session/index.ts";
 import { receiveSettings } from "../stores/settings/index.ts";
+import { receiveRefusal } from "../stores/ui/index.ts";
 
 /** Site settings for tests: everything at its plainest. */
 export const SETTINGS: WidgetSettings = {
@@ -54,6 +55,7 @@ export function startTestSession(
     receiveChat(frame);
     receiveOffline(frame);
     receiveInvitation(frame);
+    receiveRefusal(frame);
   };
   resetChat();
   receive({ type: "welcome", visitorId, name: "Visitor 1", settings: reload.settings ?? SETTINGS });

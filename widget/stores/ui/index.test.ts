@@ -3,7 +3,17 @@ import { SETTINGS, startTestSession } from "../../testing/index.ts";
 import { $contact, identify } from "../identity/index.ts";
 import { $prechatDone, restorePrechat, submitPrechat } from "../prechat/index.ts";
 import { $online, $settings, applySnippetLook } from "../settings/index.ts";
-import { $launcherVisible, $muted, $panel, restoreUi, setHiddenByHost, setMuted } from "./index.ts";
+import {
+  $launcherVisible,
+  $muted,
+  $off,
+  $open,
+  $panel,
+  openChat,
+  restoreUi,
+  setHiddenByHost,
+  setMuted,
+} from "./index.ts";
 
 const state = (status: "requested" | "active" | "resolved" | "missed" | null) => ({
   type: "chat:state" as const,
@@ -149,5 +159,24 @@ describe("settings store", () => {
     $online.set(undefined);
     restoreUi();
     expect($launcherVisible.get()).toBe(true);
+  });
+});
+
+describe("ui store: a site the relay refuses", () => {
+  afterEach(() => $off.set(false));
+
+  it("turns the widget off, on this page and the next, when the site is unknown or deleted, or the origin not allowed", () => {
+    for (const code of ["unknown_site", "origin_not_allowed"] as const) {
+      $off.set(false);
+      const { receive, session } = startTestSession();
+      openChat();
+      receive({ type: "error", code: "rate_limited", message: "Slow down" });
+      expect([$open.get(), $launcherVisible.get()]).toEqual([true, true]);
+      receive({ type: "error", code, message: 'The site "demo" was deleted' });
+      expect([$open.get(), $launcherVisible.get()]).toEqual([false, false]);
+      openChat();
+      expect($open.get()).toBe(false);
+      expect(session.prefs.get("facade")).toEqual({ off: true });
+    }
   });
 });

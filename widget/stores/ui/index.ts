@@ -1,5 +1,6 @@
 import { atom, computed } from "nanostores";
 import { type FacadeLook, prefKey } from "../../../loader/facade/index.ts";
+import type { VisitorServerFrame } from "../../../protocol/visitor.ts";
 import { $status } from "../chat/index.ts";
 import { $prechatNeeded } from "../prechat/index.ts";
 import { $session, prefs } from "../session/index.ts";
@@ -99,6 +100,18 @@ export function turnOff(): void {
   closeChat();
   $off.set(true);
   prefs().set("facade", { off: true });
+}
+
+/**
+ * The relay refused the page's site (no such site, or a deleted one; or not from this origin):
+ * the tracker has stopped, nothing the visitor wrote could be sent, so the widget turns off.
+ */
+export function receiveRefusal(frame: VisitorServerFrame): void {
+  if (
+    frame.type === "error" &&
+    (frame.code === "unknown_site" || frame.code === "origin_not_allowed")
+  )
+    turnOff();
 }
 
 /** Mutes or unmutes the new-message sound, for this site's later pages too. */
