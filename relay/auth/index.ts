@@ -8,11 +8,12 @@ export {
   SIGN_IN_WINDOW_MS,
 } from "./sign-in-attempts.ts";
 export {
-  SITE_SETUP_TOKEN_MS,
-  type SiteSetupClaims,
-  signSiteSetupToken,
-  verifySiteSetupToken,
-} from "./site-setup.ts";
+  SITE_TOKEN_MS,
+  type SiteAction,
+  type SiteTokenClaims,
+  signSiteToken,
+  verifySiteToken,
+} from "./site-tokens.ts";
 export {
   randomId,
   SESSION_TTL_MS,

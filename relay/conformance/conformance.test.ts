@@ -13,7 +13,7 @@ import {
   type Trail,
   UPLOAD_BYTES,
 } from "../../protocol/index.ts";
-import { signSiteSetupToken } from "../auth/index.ts";
+import { signSiteToken } from "../auth/index.ts";
 import { BINARY_FRAME_REFUSED } from "../party.ts";
 import {
   api,
@@ -104,13 +104,13 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     };
     const create = (token?: string) => api(host, "POST", "/api/sites", { body, token });
     expect((await create()).status).toBe(401);
-    expect((await create(await signSiteSetupToken("x".repeat(64), id))).status).toBe(401);
-    const forOther = await create(await signSiteSetupToken(host.secret, "another-site"));
+    expect((await create(await signSiteToken("x".repeat(64), id, "setup"))).status).toBe(401);
+    const forOther = await create(await signSiteToken(host.secret, "another-site", "setup"));
     expect(forOther).toMatchObject({ status: 403, body: { error: "forbidden" } });
 
-    const created = await create(await signSiteSetupToken(host.secret, id));
+    const created = await create(await signSiteToken(host.secret, id, "setup"));
     expect(created).toEqual({ status: 201, body: { created: true } });
-    expect((await create(await signSiteSetupToken(host.secret, id))).body).toMatchObject({
+    expect((await create(await signSiteToken(host.secret, id, "setup"))).body).toMatchObject({
       error: "site_exists",
     });
     const owner = await login(host, body.admin.email, body.admin.password);
@@ -275,7 +275,7 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     const create = async (siteId: string) =>
       api(host, "POST", "/api/sites", {
         body: { site: { id: siteId, name: "Closing Shop", allowedOrigins: [origin] }, admin },
-        token: await signSiteSetupToken(host.secret, siteId),
+        token: await signSiteToken(host.secret, siteId, "setup"),
       });
     expect((await create(id)).status).toBe(201);
     const owner = await login(host, admin.email, admin.password);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startWranglerDev, type WranglerDev } from "../hosts/cloudflare/dev-server.ts";
-import { storedRelaySecret } from "../hosts/node/create-site.ts";
+import { storedRelaySecret } from "../hosts/node/sites.ts";
 import { startTestRelay } from "../rooms/testing.ts";
 
 export type ConformanceHost = {

@@ -8,7 +8,7 @@
  * `POST /api/agents/password`, `POST /api/agents/role`, `POST /api/agents/remove`,
  * `GET|PUT|DELETE /api/site`, `POST /api/site/identity-secret`, `GET|PUT /api/canned`, `GET /api/offline-messages`,
  * `POST /api/offline-messages/status`, `POST /api/visitors/forget`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
- * `POST /api/pointer`, `POST /api/pointer/verify`, `POST /api/sites` (with a site setup token).
+ * `POST /api/pointer`, `POST /api/pointer/verify`, `POST|DELETE /api/sites` (with a site token).
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
  * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for).
  */
@@ -41,7 +41,7 @@ import {
   TOKEN_PROBLEM_MESSAGES,
   verifyNoPassword,
   verifyPointerToken,
-  verifySiteSetupToken,
+  verifySiteToken,
   verifyToken,
 } from "../auth/index.ts";
 import {
@@ -136,7 +136,10 @@ export class DirectoryRoom implements PartyServer {
     },
     "/api/pointer": { POST: (directory, request) => directory.pointerToken(request) },
     "/api/pointer/verify": { POST: (directory, request) => directory.verifyPointer(request) },
-    "/api/sites": { POST: (directory, request) => directory.createSite(request) },
+    "/api/sites": {
+      POST: (directory, request) => directory.createSite(request),
+      DELETE: (directory, request) => directory.deleteSiteForOperator(request),
+    },
     "/bootstrap": { POST: (directory, request) => directory.bootstrap(request) },
     "/site-origins": { POST: (directory, request) => directory.siteOrigins(request) },
   };
@@ -342,13 +345,47 @@ export class DirectoryRoom implements PartyServer {
     const auth = await this.authenticate(request);
     if (!auth.ok) return auth.response;
     const response = await this.forward(request, "/site", SiteDeleteBodySchema);
-    if (!response.ok) return response;
-    const { siteId } = auth.claims;
+    if (response.ok) await this.forgetSite(auth.claims.siteId);
+    return response;
+  }
+
+  /**
+   * `DELETE /api/sites` {confirm} with `Authorization: Bearer <site deletion token>`: the
+   * operator deletes the site the token names (`npm run site -- --delete`), as its admin would.
+   */
+  private async deleteSiteForOperator(request: Request): Promise<Response> {
+    const token = bearerToken(request);
+    const checked = token
+      ? await verifySiteToken(this.room.env.PARLEY_SECRET, token, "deletion")
+      : null;
+    if (!checked?.ok) {
+      return httpError(401, "unauthorized", "Deleting a site takes a site deletion token");
+    }
+    const body = await readJsonBody(request, SiteDeleteBodySchema);
+    if (!body.ok) return body.response;
+    const { siteId } = checked.claims;
+    if (body.value.confirm !== siteId) {
+      return httpError(
+        400,
+        "bad_body",
+        `This deletion token is for the site "${siteId}": confirm it`,
+      );
+    }
+    const response = await this.room.fetchRoom(
+      "site",
+      siteId,
+      internalRequest("POST", "/deletion"),
+    );
+    if (response.ok) await this.forgetSite(siteId);
+    return response;
+  }
+
+  /** A site was deleted: its agents' emails name no account any more, its origins send nothing. */
+  private async forgetSite(siteId: string): Promise<void> {
     const emails = await this.room.storage.list<string>({ prefix: emailKey("") });
     const ofSite = [...emails].filter(([, owner]) => owner === siteId).map(([key]) => key);
     await this.room.storage.deleteMany([...ofSite, originsKey(siteId)]);
     this.origins.delete(siteId);
-    return response;
   }
 
   /** A site room tells its allowed origins (on start and whenever they change). */
@@ -459,11 +496,13 @@ export class DirectoryRoom implements PartyServer {
    * `POST /api/sites` {site, admin} with `Authorization: Bearer <site setup token>`: creates a
    * new site and its first admin on a running relay (`npm run site -- --relay`); 201, or 409
    * when the site exists or the email has an account on another site. The token names the site
-   * it may create (relay/auth/site-setup.ts).
+   * it may create (relay/auth/site-tokens.ts).
    */
   private async createSite(request: Request): Promise<Response> {
     const token = bearerToken(request);
-    const checked = token ? await verifySiteSetupToken(this.room.env.PARLEY_SECRET, token) : null;
+    const checked = token
+      ? await verifySiteToken(this.room.env.PARLEY_SECRET, token, "setup")
+      : null;
     if (!checked?.ok) {
       return httpError(401, "unauthorized", "Creating a site takes a site setup token");
     }

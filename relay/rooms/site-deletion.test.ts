@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatFile, LoginResponse } from "../../protocol/index.ts";
-import { createSiteOnRelay, storedRelaySecret } from "../hosts/node/create-site.ts";
+import { createSiteOnRelay, storedRelaySecret } from "../hosts/node/sites.ts";
 import { openSqliteDatabase } from "../hosts/node/sqlite-storage.ts";
 import { createSiteDeletion, DELETION_BATCH } from "./site-deletion.ts";
 import {

@@ -6,6 +6,8 @@
  * Internal routes (reached only through `fetchRoom("site", siteId, ...)`):
  * - `POST /bootstrap` {@link BootstrapBody}: creates the site and its admin once -> `{created}`
  *   (a site that exists gets the origins it lacks, or, `onlyIfNew`, 409)
+ * - `POST /deletion`: deletes the site for its operator (`DELETE /api/sites`) -> 202, as
+ *   `DELETE /site` does for an admin
  * - the accounts' routes: `POST /login`, `POST /logout`, `POST /password`, `/agents...`,
  *   `GET /session` (see site-agents.ts)
  * - `GET /site`, `PUT /site`, `DELETE /site` (site-deletion.ts), `POST /identity-secret` (`/api/site/identity-secret`),
@@ -159,6 +161,7 @@ const keys = {
 export class SiteRoom implements PartyServer {
   private static readonly ownRoutes: Routes<SiteRoom> = {
     "/bootstrap": { POST: (siteRoom, request) => siteRoom.bootstrap(request) },
+    "/deletion": { POST: (siteRoom) => siteRoom.deleteForOperator() },
     "/site": {
       GET: (siteRoom, request) => siteRoom.getSite(request),
       PUT: (siteRoom, request) => siteRoom.updateSite(request),
@@ -346,13 +349,7 @@ export class SiteRoom implements PartyServer {
   }
 
   onRequest(request: Request): Promise<Response> | Response {
-    if (this.deletion.deleted()) {
-      // No account is left to act, nor a site for visitors; the id is not to be taken again.
-      const bootstrap = new URL(request.url).pathname === "/bootstrap";
-      return bootstrap
-        ? httpError(409, "site_deleted", `${this.deletedText()}: choose another site id`)
-        : httpError(401, "unauthorized", this.deletedText());
-    }
+    if (this.deletion.deleted()) return this.answerDeleted(new URL(request.url).pathname);
     return route(this.routes, this, request);
   }
 
@@ -397,8 +394,17 @@ export class SiteRoom implements PartyServer {
       const message = `To delete the site, send its id as confirm: {"confirm": "${this.room.id}"}`;
       return httpError(400, "bad_body", message);
     }
+    return this.deleteSiteFor(session.value.agent.id);
+  }
+
+  /** `POST /deletion`: the operator deletes the site (the directory checked their token). */
+  private async deleteForOperator(): Promise<Response> {
+    if (!this.site) return httpError(404, "not_found", `No site "${this.room.id}"`);
+    return this.deleteSiteFor("operator");
+  }
+
+  private async deleteSiteFor(by: string): Promise<Response> {
     const now = Date.now();
-    const by = session.value.agent.id;
     await this.deletion.begin({
       at: now,
       by,
@@ -410,6 +416,18 @@ export class SiteRoom implements PartyServer {
     await this.setAlarm(now);
     log.info("site deleted", { room: this.name, by });
     return json({ deleted: true } satisfies SiteDeleteResponse, 202);
+  }
+
+  /**
+   * A deleted site's answer to any request: deleting it again is done already; no account is
+   * left to act, nor a site for visitors; and the id is not to be taken again.
+   */
+  private answerDeleted(pathname: string): Response {
+    if (pathname === "/deletion") return json({ deleted: true } satisfies SiteDeleteResponse, 202);
+    if (pathname === "/bootstrap") {
+      return httpError(409, "site_deleted", `${this.deletedText()}: choose another site id`);
+    }
+    return httpError(401, "unauthorized", this.deletedText());
   }
 
   /** One step of a deleted site's deletion; the next comes at once, or after a failure later. */

@@ -3,11 +3,20 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SiteSettingsResponse } from "../../../protocol/index.ts";
+import { signSiteToken } from "../../auth/index.ts";
 import { api, connectVisitor, login, newVisitor } from "../../rooms/testing.ts";
-import { createSite, createSiteOnRelay, type NewSite, storedRelaySecret } from "./create-site.ts";
 import { startRelay } from "./server.ts";
+import {
+  createSite,
+  createSiteOnRelay,
+  deleteSite,
+  deleteSiteOnRelay,
+  type NewSite,
+  storedRelaySecret,
+} from "./sites.ts";
 
 let dir: string;
 let dbPath: string;
@@ -32,6 +41,16 @@ async function withRelay(use: (relay: { url: string; wsUrl: string }) => Promise
     await use({ url: relay.url, wsUrl: relay.url.replace(/^http/, "ws") });
   } finally {
     await relay.close();
+  }
+}
+
+/** The keys stored of rooms whose name (`party/id`) is LIKE `room`, read beside the relay. */
+function keysOf(room: string): string[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare<[string], string>("SELECT key FROM kv WHERE room LIKE ?").pluck().all(room);
+  } finally {
+    db.close();
   }
 }
 
@@ -111,11 +130,71 @@ describe("creating a site on a running relay", () => {
       );
       await expect(
         createSiteOnRelay(relay.url, "x".repeat(64), { ...shop, id: "kiosk" }),
-      ).rejects.toThrow(`The relay at ${relay.url} refused the setup token`);
+      ).rejects.toThrow(`The relay at ${relay.url} refused the site setup token`);
     });
     await expect(createSiteOnRelay("http://127.0.0.1:9", "x", shop)).rejects.toThrow(
       "The relay at http://127.0.0.1:9 did not answer",
     );
+  });
+});
+
+describe("deleting a site", () => {
+  it("with the relay stopped: the accounts at once, the visitors' data once the relay runs; the id never again", async () => {
+    const { password } = await createSite(dbPath, shop);
+    const visitor = newVisitor();
+    await withRelay(async (relay) => {
+      const tab = await connectVisitor(relay, visitor, {
+        site: "shop",
+        origin: "https://shop.example",
+      });
+      await tab.next("welcome");
+      await tab.close();
+      await expect(deleteSite(dbPath, "shop")).rejects.toThrow(
+        "delete the site through it (--relay",
+      );
+    });
+    await deleteSite(dbPath, "shop");
+    await expect(deleteSite(dbPath, "kiosk")).rejects.toThrow('No site "kiosk"');
+    await withRelay(async (relay) => {
+      await expect(login(relay, shop.admin.email, password)).rejects.toThrow("401");
+      const again = await connectVisitor(relay, visitor, {
+        site: "shop",
+        origin: "https://shop.example",
+      });
+      expect(await again.next("error")).toMatchObject({ code: "unknown_site" });
+      // The alarm the deletion set runs when the relay does: the visitor's data goes.
+      await vi.waitFor(() => expect(keysOf("visitor/%")).toEqual([]), { timeout: 10_000 });
+    });
+    await expect(createSite(dbPath, shop)).rejects.toThrow('The site "shop" was deleted');
+  });
+
+  it("on a running relay, with a site deletion token", async () => {
+    await withRelay(async (relay) => {
+      const secret = storedRelaySecret(dbPath) ?? "";
+      const { password } = await createSiteOnRelay(relay.url, secret, shop);
+      const { token } = await login(relay, shop.admin.email, password);
+      // A setup token does not delete, nor does another secret's token.
+      const setup = await signSiteToken(secret, "shop", "setup");
+      expect(
+        await api(relay, "DELETE", "/api/sites", { token: setup, body: { confirm: "shop" } }),
+      ).toMatchObject({ status: 401 });
+      await expect(deleteSiteOnRelay(relay.url, "x".repeat(64), "shop")).rejects.toThrow(
+        "refused the site deletion token",
+      );
+      const deletion = await signSiteToken(secret, "shop", "deletion");
+      expect(
+        await api(relay, "DELETE", "/api/sites", { token: deletion, body: { confirm: "kiosk" } }),
+      ).toMatchObject({ status: 400, body: { error: "bad_body" } });
+      expect((await api(relay, "GET", "/api/site", { token })).status).toBe(200);
+
+      await deleteSiteOnRelay(relay.url, secret, "shop");
+      expect((await api(relay, "GET", "/api/site", { token })).status).toBe(401);
+      // Done already: deleting it again says so alike.
+      await deleteSiteOnRelay(relay.url, secret, "shop");
+      await expect(deleteSiteOnRelay(relay.url, secret, "kiosk")).rejects.toThrow(
+        'No site "kiosk"',
+      );
+    });
   });
 });
 
@@ -150,6 +229,26 @@ describe("npm run site", () => {
     await expect(command(["--id", "kiosk"])).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining("Usage: npm run site"),
+    });
+  });
+
+  it("with --delete, deletes the site, and exits 1 with the reason when it cannot", async () => {
+    const created = await command(args);
+    const password = /owner@shop\.example \/ (\S+)/.exec(created.stdout)?.[1] ?? "";
+    const { stdout } = await command(["--delete", "--id", "shop"]);
+    expect(stdout).toContain('Deleted the site "shop"');
+    await expect(command(["--delete"])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("--id missing"),
+    });
+    await withRelay(async (relay) => {
+      await expect(
+        command(["--delete", "--id", "kiosk", "--relay", relay.url]),
+      ).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('could not delete the site: No site "kiosk"'),
+      });
+      await expect(login(relay, "owner@shop.example", password)).rejects.toThrow("401");
     });
   });
 
