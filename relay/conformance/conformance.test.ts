@@ -92,7 +92,7 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect((await api(host, "GET", "/api/site")).status).toBe(401);
   });
 
-  it("creates a site for the holder of its secret, with the site's own origins and admin", async () => {
+  it("creates a site for the holder of its secret, with the site's own origins and admin, and deletes it", async () => {
     const id = newId("site").replace(/[^A-Za-z0-9_-]/g, "");
     const body = {
       site: { id, name: "Corner Shop", allowedOrigins: ["https://shop.example"] },
@@ -119,6 +119,16 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
       await connectVisitor(host, newVisitor(), { site: id, origin: "https://shop.example" }),
     );
     expect((await tab.next("welcome")).type).toBe("welcome");
+
+    // The holder of the secret deletes it too, with a token for that: the setup one does not.
+    const remove = async (action: "setup" | "deletion") =>
+      api(host, "DELETE", "/api/sites", {
+        body: { confirm: id },
+        token: await signSiteToken(host.secret, id, action),
+      });
+    expect((await remove("setup")).status).toBe(401);
+    expect(await remove("deletion")).toEqual({ status: 202, body: { deleted: true } });
+    expect((await api(host, "GET", "/api/site", { token: owner.token })).status).toBe(401);
   });
 
   it("stores a visitor's page views once, however often they come, and shows them live", async () => {
