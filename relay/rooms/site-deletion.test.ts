@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatFile, LoginResponse } from "../../protocol/index.ts";
 import { createSiteOnRelay, storedRelaySecret } from "../hosts/node/sites.ts";
@@ -19,6 +18,7 @@ import {
   newId,
   newVisitor,
   startTestRelay,
+  storedKeys,
   type TestRelay,
   uploadAs,
 } from "./testing.ts";
@@ -35,19 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await relay?.close();
 });
-
-/** The keys stored of rooms whose name (`party/id`) is LIKE `room`, read beside the relay. */
-function storedKeys(room: string): string[] {
-  const db = new Database(relay.dbPath, { readonly: true });
-  try {
-    return db
-      .prepare<[string], string>("SELECT room || ' ' || key FROM kv WHERE room LIKE ?")
-      .pluck()
-      .all(room);
-  } finally {
-    db.close();
-  }
-}
 
 const deleteSite = (body: unknown, token = admin.token) =>
   api(relay, "DELETE", "/api/site", { token, body });
@@ -90,7 +77,7 @@ describe("DELETE /api/site", () => {
     );
     const [open, ...left] = tabs as [(typeof tabs)[number], ...typeof tabs];
     await Promise.all(left.map((tab) => tab.close()));
-    expect(storedKeys("visitor/%").length).toBeGreaterThan(visitors.length * 3);
+    expect(storedKeys(relay.dbPath, "visitor/%").length).toBeGreaterThan(visitors.length * 3);
     expect((await fetch(file.url)).status).toBe(200);
 
     expect(await deleteSite({ confirm: DEMO.siteId })).toEqual({
@@ -127,11 +114,14 @@ describe("DELETE /api/site", () => {
     });
 
     // In the background: every visitor's data and file, then the rest; the mark stays.
-    await vi.waitFor(() => expect(storedKeys("site/demo")).toEqual(["site/demo deleted"]), {
-      timeout: 20_000,
-      interval: 100,
-    });
-    expect(storedKeys("visitor/%")).toEqual([]);
+    await vi.waitFor(
+      () => expect(storedKeys(relay.dbPath, "site/demo")).toEqual(["site/demo deleted"]),
+      {
+        timeout: 20_000,
+        interval: 100,
+      },
+    );
+    expect(storedKeys(relay.dbPath, "visitor/%")).toEqual([]);
     expect((await fetch(file.url)).status).toBe(404);
 
     // The id is not given to a new site; the admin's email is free for one.
@@ -152,7 +142,7 @@ describe("DELETE /api/site", () => {
     await relay.restart();
     const refused = await connectVisitor(relay, newVisitor());
     expect(await refused.next("error")).toMatchObject({ code: "unknown_site" });
-    expect(storedKeys("site/demo")).toEqual(["site/demo deleted"]);
+    expect(storedKeys(relay.dbPath, "site/demo")).toEqual(["site/demo deleted"]);
   });
 });
 

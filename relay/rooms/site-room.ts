@@ -10,10 +10,10 @@
  *   `DELETE /site` does for an admin
  * - the accounts' routes: `POST /login`, `POST /logout`, `POST /password`, `/agents...`,
  *   `GET /session` (see site-agents.ts)
- * - `GET /site`, `PUT /site`, `DELETE /site` (site-deletion.ts), `POST /identity-secret` (`/api/site/identity-secret`),
- *   `GET /canned`, `PUT /canned`, `GET /offline-messages`, `POST /offline-messages/status`,
- *   `POST /visitors/forget`: the `/api/*` routes of the same names, with the caller's
- *   `Authorization: Bearer` token
+ * - `GET /site`, `PUT /site`, `DELETE /site` (site-deletion.ts), `POST /identity-secret`
+ *   (`/api/site/identity-secret`), `GET /canned`, `PUT /canned`, `GET /offline-messages`,
+ *   `POST /offline-messages/status`, `POST /visitors/forget`: the `/api/*` routes of the same
+ *   names, with the caller's `Authorization: Bearer` token
  * - `POST /chat/messages`, `POST /chat/typing`, `POST /chat/read`: a visitor's messages,
  *   typing preview and read mark (see chat/desk.ts)
  * - `POST /offline-messages` {message}: an offline-form submission, stored once

@@ -128,6 +128,23 @@ export async function restartCountingKeys(
   return stored;
 }
 
+/**
+ * The keys a relay's database holds for rooms whose name (`party/id`) is LIKE `room`, each as
+ * `party/id key`; read beside a running relay too.
+ * @example expect(storedKeys(relay.dbPath, "visitor/%")).toEqual([]);
+ */
+export function storedKeys(dbPath: string, room: string): string[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db
+      .prepare<[string], string>("SELECT room || ' ' || key FROM kv WHERE room LIKE ?")
+      .pluck()
+      .all(room);
+  } finally {
+    db.close();
+  }
+}
+
 /** Any frame the relay sends, loosely typed for assertions. */
 export type Frame = { type: string; [field: string]: unknown };
 

@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SiteSettingsResponse } from "../../../protocol/index.ts";
 import { signSiteToken } from "../../auth/index.ts";
-import { api, connectVisitor, login, newVisitor } from "../../rooms/testing.ts";
+import { api, connectVisitor, login, newVisitor, storedKeys } from "../../rooms/testing.ts";
 import { startRelay } from "./server.ts";
 import {
   createSite,
@@ -41,16 +40,6 @@ async function withRelay(use: (relay: { url: string; wsUrl: string }) => Promise
     await use({ url: relay.url, wsUrl: relay.url.replace(/^http/, "ws") });
   } finally {
     await relay.close();
-  }
-}
-
-/** The keys stored of rooms whose name (`party/id`) is LIKE `room`, read beside the relay. */
-function keysOf(room: string): string[] {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare<[string], string>("SELECT key FROM kv WHERE room LIKE ?").pluck().all(room);
-  } finally {
-    db.close();
   }
 }
 
@@ -163,7 +152,9 @@ describe("deleting a site", () => {
       });
       expect(await again.next("error")).toMatchObject({ code: "unknown_site" });
       // The alarm the deletion set runs when the relay does: the visitor's data goes.
-      await vi.waitFor(() => expect(keysOf("visitor/%")).toEqual([]), { timeout: 10_000 });
+      await vi.waitFor(() => expect(storedKeys(dbPath, "visitor/%")).toEqual([]), {
+        timeout: 10_000,
+      });
     });
     await expect(createSite(dbPath, shop)).rejects.toThrow('The site "shop" was deleted');
   });
