@@ -37,6 +37,7 @@ import {
 import {
   createSignInAttempts,
   type SessionClaims,
+  type SiteAction,
   signPointerToken,
   TOKEN_PROBLEM_MESSAGES,
   verifyNoPassword,
@@ -281,6 +282,16 @@ export class DirectoryRoom implements PartyServer {
   ): Promise<Response> {
     const auth = await this.authenticate(request);
     if (!auth.ok) return auth.response;
+    return this.forwardAs(auth, request, path, schema);
+  }
+
+  /** {@link forward} for a caller authenticated already. */
+  private async forwardAs(
+    auth: { claims: SessionClaims; token: string },
+    request: Request,
+    path: string,
+    schema?: v.GenericSchema,
+  ): Promise<Response> {
     let body: unknown;
     if (schema) {
       const read = await readJsonBody(request, schema);
@@ -344,7 +355,7 @@ export class DirectoryRoom implements PartyServer {
   private async deleteSite(request: Request): Promise<Response> {
     const auth = await this.authenticate(request);
     if (!auth.ok) return auth.response;
-    const response = await this.forward(request, "/site", SiteDeleteBodySchema);
+    const response = await this.forwardAs(auth, request, "/site", SiteDeleteBodySchema);
     if (response.ok) await this.forgetSite(auth.claims.siteId);
     return response;
   }
@@ -354,16 +365,12 @@ export class DirectoryRoom implements PartyServer {
    * operator deletes the site the token names (`npm run site -- --delete`), as its admin would.
    */
   private async deleteSiteForOperator(request: Request): Promise<Response> {
-    const token = bearerToken(request);
-    const checked = token
-      ? await verifySiteToken(this.room.env.PARLEY_SECRET, token, "deletion")
-      : null;
-    if (!checked?.ok) {
+    const siteId = await this.siteTokenSite(request, "deletion");
+    if (siteId === null) {
       return httpError(401, "unauthorized", "Deleting a site takes a site deletion token");
     }
     const body = await readJsonBody(request, SiteDeleteBodySchema);
     if (!body.ok) return body.response;
-    const { siteId } = checked.claims;
     if (body.value.confirm !== siteId) {
       return httpError(
         400,
@@ -378,6 +385,14 @@ export class DirectoryRoom implements PartyServer {
     );
     if (response.ok) await this.forgetSite(siteId);
     return response;
+  }
+
+  /** The site that the request's site token for `action` names, or null without a valid one. */
+  private async siteTokenSite(request: Request, action: SiteAction): Promise<string | null> {
+    const token = bearerToken(request);
+    if (!token) return null;
+    const checked = await verifySiteToken(this.room.env.PARLEY_SECRET, token, action);
+    return checked.ok ? checked.claims.siteId : null;
   }
 
   /** A site was deleted: its agents' emails name no account any more, its origins send nothing. */
@@ -499,21 +514,14 @@ export class DirectoryRoom implements PartyServer {
    * it may create (relay/auth/site-tokens.ts).
    */
   private async createSite(request: Request): Promise<Response> {
-    const token = bearerToken(request);
-    const checked = token
-      ? await verifySiteToken(this.room.env.PARLEY_SECRET, token, "setup")
-      : null;
-    if (!checked?.ok) {
+    const siteId = await this.siteTokenSite(request, "setup");
+    if (siteId === null) {
       return httpError(401, "unauthorized", "Creating a site takes a site setup token");
     }
     const body = await readJsonBody(request, NewSiteBodySchema);
     if (!body.ok) return body.response;
-    if (body.value.site.id !== checked.claims.siteId) {
-      return httpError(
-        403,
-        "forbidden",
-        `This setup token is for the site "${checked.claims.siteId}"`,
-      );
+    if (body.value.site.id !== siteId) {
+      return httpError(403, "forbidden", `This setup token is for the site "${siteId}"`);
     }
     const response = await this.createSiteAndAdmin({ ...body.value, onlyIfNew: true });
     return response.ok ? json({ created: true } satisfies BootstrapResponse, 201) : response;
