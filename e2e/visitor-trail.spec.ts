@@ -2,7 +2,7 @@ import { expect, signInToConsole, test } from "./fixtures.ts";
 
 const title = (page: string) => `${page} · Parley Demo Shop`;
 
-test("an agent watches a newsletter visitor browse three pages and reads the trail", async ({
+test("an agent watches a newsletter visitor browse three pages and reads the trail, and their local time", async ({
   browser,
   relay,
 }) => {
@@ -10,7 +10,8 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   await signInToConsole(agent, relay.url);
   await expect(agent.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
 
-  const visitor = await (await browser.newContext()).newPage();
+  // A visitor in India: the console shows their local time, 5:30 ahead of UTC.
+  const visitor = await (await browser.newContext({ timezoneId: "Asia/Kolkata" })).newPage();
   await visitor.goto(`${relay.url}/demo/?utm_source=newsletter&utm_medium=email&utm_campaign=fall`);
   const row = agent.getByTestId("visitor-row");
   await expect(row).toHaveCount(1);
@@ -20,6 +21,7 @@ test("an agent watches a newsletter visitor browse three pages and reads the tra
   await expect(row.getByTestId("visitor-status")).toHaveAttribute("data-status", "online");
   await row.click();
   await expect(agent.getByTestId("profile-visit")).toContainText("· 1 page ·");
+  await expect(agent.getByTestId("profile-local-time")).toHaveText(/^\d\d:\d\d.* \(UTC\+5:30\)$/);
 
   await visitor
     .getByRole("navigation", { name: "Main" })

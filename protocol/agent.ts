@@ -80,6 +80,8 @@ export type RosterEntry = {
     engagedAt: number;
     /** Whether the visitor was engaged at `engagedAt`: the console keeps counting while true. */
     engaged: boolean;
+    /** Minutes east of UTC on the visitor's device; null when their tracker did not say. */
+    utcOffset: number | null;
   } | null;
   /** Number of visits so far. */
   visits: number;

@@ -58,6 +58,19 @@ export const VisitEventSchema = v.object({
   /** The landing page view's document referrer. */
   referrer: v.optional(url),
   language: v.optional(text(35)),
+  /**
+   * Minutes east of UTC on the visitor's device when the visit started (`-getTimezoneOffset()`):
+   * the console shows the visitor's local time from it.
+   */
+  utcOffset: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer(),
+      v.minValue(-720),
+      v.maxValue(840, "a UTC offset is -720 to 840 minutes"),
+    ),
+  ),
+  /** The IANA time zone, as SDKs before `utcOffset` sent it: kept with the visit. */
   timezone: v.optional(text(64)),
   screen: v.optional(v.object({ width: screenSize, height: screenSize })),
 });

@@ -5,6 +5,7 @@ import {
   formatFileSize,
   formatListTime,
   httpUrl,
+  localTime,
   mailtoHref,
   placeLabel,
   sourceLabel,
@@ -147,5 +148,23 @@ describe("formatListTime", () => {
     const now = new Date(2025, 10, 4, 15, 0).getTime();
     expect(formatListTime(new Date(2025, 10, 4, 9, 5).getTime(), now)).toMatch(/09.05/);
     expect(formatListTime(new Date(2025, 10, 3, 9, 5).getTime(), now)).toMatch(/3/);
+  });
+});
+
+describe("localTime", () => {
+  const at = Date.UTC(2025, 10, 4, 13, 5);
+  /** The time of day as the agent's locale writes it. */
+  const clock = (hours: number, minutes: number) =>
+    new Intl.DateTimeFormat(undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "UTC",
+    }).format(Date.UTC(2025, 10, 4, hours, minutes));
+
+  it("shows the visitor's time of day with the offset from UTC", () => {
+    expect(localTime(at, 60)).toBe(`${clock(14, 5)} (UTC+1)`);
+    expect(localTime(at, 0)).toBe(`${clock(13, 5)} (UTC)`);
+    expect(localTime(at, -210)).toBe(`${clock(9, 35)} (UTC−3:30)`);
+    expect(localTime(at, 840)).toBe(`${clock(3, 5)} (UTC+14)`);
   });
 });

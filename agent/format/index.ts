@@ -172,3 +172,28 @@ export function formatListTime(at: number, now: number): string {
   const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
   return sameDay ? hourMinute.format(at) : dayMonth.format(at);
 }
+
+/** A clock face at UTC: what `localTime` shifts by the visitor's offset. */
+const hourMinuteAtUtc = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+});
+
+/**
+ * The time of day on the visitor's device, `utcOffset` minutes east of UTC, in the agent's
+ * locale, with the offset.
+ *
+ * @example localTime(Date.UTC(2025, 10, 4, 13, 5), 60) // "14:05 (UTC+1)"
+ * @example localTime(at, -210) // "… (UTC−3:30)"
+ */
+export function localTime(now: number, utcOffset: number): string {
+  const hours = Math.floor(Math.abs(utcOffset) / 60);
+  const minutes = Math.abs(utcOffset) % 60;
+  const sign = utcOffset < 0 ? "−" : "+";
+  const offset =
+    utcOffset === 0
+      ? ""
+      : `${sign}${hours}${minutes ? `:${String(minutes).padStart(2, "0")}` : ""}`;
+  return `${hourMinuteAtUtc.format(now + utcOffset * 60_000)} (UTC${offset})`;
+}

@@ -34,6 +34,8 @@ export type StoredVisit = {
   source: Source;
   landingUrl: string;
   language?: string;
+  /** Minutes east of UTC on the visitor's device (SDKs before it sent `timezone`). */
+  utcOffset?: number;
   timezone?: string;
   screen?: { width: number; height: number };
   /** Made up from a page view whose visit event has not arrived (yet). */
@@ -367,6 +369,7 @@ export class VisitorTrail {
       seq: existing?.seq ?? this.nextSeq(),
     };
     if (event.language !== undefined) visit.language = event.language;
+    if (event.utcOffset !== undefined) visit.utcOffset = event.utcOffset;
     if (event.timezone !== undefined) visit.timezone = event.timezone;
     if (event.screen !== undefined) visit.screen = event.screen;
     this.putVisit(visit);

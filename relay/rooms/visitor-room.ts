@@ -480,6 +480,7 @@ export class VisitorRoom implements PartyServer {
         engagedMs: summary.engagedMs,
         engagedAt: visitor.engagedAt,
         engaged: visitor.status === "online" && summary.engaged,
+        utcOffset: visit.utcOffset ?? null,
       },
       visits: summary.visits,
       device: visitor.device,

@@ -86,6 +86,8 @@ describe("createTracker: visits and page views", () => {
         "https://shop.test/products.html?utm_source=newsletter&utm_medium=email&utm_campaign=fall",
       referrer: "https://mail.google.com/",
       language: "en-GB",
+      // Minutes east of UTC (0 - …: JSON has no -0).
+      utcOffset: 0 - new Date().getTimezoneOffset(),
       screen: { width: 1440, height: 900 },
     });
     expect(pageview).toMatchObject({

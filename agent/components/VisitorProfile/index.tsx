@@ -1,7 +1,14 @@
 import { useStore } from "@nanostores/preact";
 import type { RosterEntry } from "../../../protocol/agent.ts";
-import { deviceLabel, formatDayTime, placeLabel, sourceLabel } from "../../format/index.ts";
+import {
+  deviceLabel,
+  formatDayTime,
+  localTime,
+  placeLabel,
+  sourceLabel,
+} from "../../format/index.ts";
 import { $chats } from "../../stores/chats/index.ts";
+import { $now } from "../../stores/clock/index.ts";
 import { showConversation } from "../../stores/conversation/index.ts";
 import { EngagedTime } from "../EngagedTime/index.tsx";
 import { StatusBadge } from "../StatusBadge/index.tsx";
@@ -38,6 +45,14 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
         <ContactFacts contact={visitor.contact} testId="profile" />
         <dt>Location</dt>
         <dd>{placeLabel(visitor.geo)}</dd>
+        {visit?.utcOffset != null && (
+          <>
+            <dt>Local time</dt>
+            <dd data-testid="profile-local-time">
+              <LocalTime utcOffset={visit.utcOffset} />
+            </dd>
+          </>
+        )}
         <dt>Device</dt>
         <dd data-testid="profile-device">{deviceLabel(visitor.device)}</dd>
         <dt>First touch</dt>
@@ -73,4 +88,9 @@ export function VisitorProfile({ visitor }: { visitor: RosterEntry }) {
       <VisitorOfflineMessages visitorId={visitor.id} />
     </section>
   );
+}
+
+/** The time of day on the visitor's device, kept current by the console's one clock. */
+function LocalTime({ utcOffset }: { utcOffset: number }) {
+  return <>{localTime(useStore($now), utcOffset)}</>;
 }

@@ -35,6 +35,7 @@ function entry(
       engagedMs: 30_000,
       engagedAt: 100_000,
       engaged,
+      utcOffset: null,
     },
   };
 }

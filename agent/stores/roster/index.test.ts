@@ -39,6 +39,7 @@ function visitor(
       engagedMs: 0,
       engagedAt: lastActivityAt,
       engaged: true,
+      utcOffset: null,
     },
     visits: 1,
     device: { browser: "Chrome", os: "Linux", type: "desktop" },

@@ -23,6 +23,7 @@ function entry(id: string, pageviews: number): RosterEntry {
       engagedMs: 0,
       engagedAt: 0,
       engaged: false,
+      utcOffset: null,
     },
     visits: 1,
     device: { browser: "", os: "", type: "" },

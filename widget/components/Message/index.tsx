@@ -12,7 +12,8 @@ type MessageProps = {
   /** The author's name and avatar head a run of messages by the same author. */
   showAuthor: boolean;
   t: Strings;
-  time: Intl.DateTimeFormat;
+  /** The time of day a message was sent, as the visitor's locale writes it. */
+  time: (at: number) => string;
 };
 
 /** Where a visitor's message stands: sending, delivered, read, or refused. */
@@ -58,7 +59,7 @@ export function Message({ line, agentReadSeq, showAuthor, t, time }: MessageProp
         )}
       </div>
       <span class="meta">
-        <time dateTime={new Date(line.at).toISOString()}>{time.format(line.at)}</time>
+        <time dateTime={new Date(line.at).toISOString()}>{time(line.at)}</time>
         {state && (
           <span class={`receipt ${state}`} data-testid="receipt" data-receipt={state}>
             <span aria-hidden="true">{MARKS[state]}</span>

@@ -36,10 +36,15 @@ export function MessageList() {
   const agentReadSeq = useStore($agentReadSeq);
   const settings = useStore($settings);
   const locale = useStore($locale);
-  const time = useMemo(
-    () => new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" }),
-    [locale],
-  );
+  // Made at the first message, not with the window: a page's first Intl.DateTimeFormat loads
+  // the time-zone data, some 30 ms of the host page's main thread in Chromium.
+  const time = useMemo(() => {
+    let format: Intl.DateTimeFormat | undefined;
+    return (at: number) =>
+      (format ??= new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" })).format(
+        at,
+      );
+  }, [locale]);
   const list = useRef<HTMLElement>(null);
   useAutoScroll(list, lines);
   return (
