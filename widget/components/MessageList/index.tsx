@@ -40,10 +40,10 @@ export function MessageList() {
   // the time-zone data, some 30 ms of the host page's main thread in Chromium.
   const time = useMemo(() => {
     let format: Intl.DateTimeFormat | undefined;
-    return (at: number) =>
-      (format ??= new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" })).format(
-        at,
-      );
+    return (at: number) => {
+      format ??= new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" });
+      return format.format(at);
+    };
   }, [locale]);
   const list = useRef<HTMLElement>(null);
   useAutoScroll(list, lines);
