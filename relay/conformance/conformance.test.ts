@@ -237,7 +237,7 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect(Buffer.from(await served.arrayBuffer())).toEqual(PNG_PIXEL);
   });
 
-  it("deletes a visitor with a long trail and the file they sent, on an admin's request", async () => {
+  it("deletes a visitor with a long trail, the file they sent and the one they did not, on an admin's request", async () => {
     const admin = await login(host);
     const agent = track(await connectAgent(host, admin.token));
     await agent.next("roster");
@@ -262,6 +262,7 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     const file = (await (await uploadAs(host, visitor)).json()) as ChatFile;
     tab.send({ type: "track", events: [chatEvents.message("", { fileId: file.id })] });
     await tab.next("ack");
+    const unsent = (await (await uploadAs(host, visitor)).json()) as ChatFile;
 
     const forgotten = await api(host, "POST", "/api/visitors/forget", {
       token: admin.token,
@@ -270,6 +271,7 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect(forgotten.status).toBe(204);
     expect((await tab.closed).code).toBe(1000);
     expect((await fetch(file.url)).status).toBe(404);
+    expect((await fetch(unsent.url)).status).toBe(404);
     agent.send({ type: "trail:get", visitorId: visitor.id });
     expect(await agent.next("error")).toMatchObject({ code: "not_found" });
   });

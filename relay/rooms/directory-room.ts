@@ -10,7 +10,8 @@
  * `POST /api/offline-messages/status`, `POST /api/visitors/forget`, `POST|OPTIONS /api/uploads`, `GET /api/uploads/<id>`,
  * `POST /api/pointer`, `POST /api/pointer/verify`, `POST|DELETE /api/sites` (with a site token).
  * Internal routes: `POST /bootstrap` {@link BootstrapBody} (hosts only); `POST /site-origins`
- * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for).
+ * {siteId, allowedOrigins} (site rooms: the origins upload preflights are answered for);
+ * `POST /uploads/forget` {siteId, visitorId?} (site rooms: a visitor's uploads, or the site's).
  */
 import * as v from "valibot";
 import {
@@ -70,6 +71,22 @@ export type { BootstrapBody };
 
 const emailKey = (email: string) => `agent:${email}`;
 const originsKey = (siteId: string) => `origins:${siteId}`;
+/**
+ * Every upload, by site and uploader (a visitor's id, or AGENTS for the site's agents), so that
+ * a file goes with its visitor or its site even if no message ever carried it.
+ */
+const uploadKey = (siteId: string, uploader: string, fileId = "") =>
+  `upload:${siteId}:${uploader}${uploader ? ":" : ""}${fileId}`;
+/** The uploader of agents' files: shorter than any visitor id, so never one. */
+const AGENTS = "agent";
+/** Uploads deleted per storage call. */
+const UPLOADS_PAGE = 200;
+
+/** What `POST /uploads/forget` takes: the site, and the visitor whose uploads go (else all). */
+const UploadsForgetBodySchema = v.object({
+  siteId: SiteIdSchema,
+  visitorId: v.optional(IdSchema),
+});
 
 const SiteOriginsBodySchema = v.object({
   siteId: SiteIdSchema,
@@ -143,6 +160,7 @@ export class DirectoryRoom implements PartyServer {
     },
     "/bootstrap": { POST: (directory, request) => directory.bootstrap(request) },
     "/site-origins": { POST: (directory, request) => directory.siteOrigins(request) },
+    "/uploads/forget": { POST: (directory, request) => directory.forgetUploads(request) },
   };
   private readonly name: string;
   /** Every site's allowed origins, lowercase, by site id. */
@@ -447,7 +465,7 @@ export class DirectoryRoom implements PartyServer {
   private async upload(request: Request): Promise<Response> {
     const caller = await this.uploader(request);
     if (!caller.ok) return caller.response;
-    const { siteId, headers } = caller;
+    const { siteId, uploadedBy, headers } = caller;
     if (Number(request.headers.get("content-length") ?? 0) > UPLOAD_BYTES) {
       return uploadTooLarge(headers);
     }
@@ -462,20 +480,44 @@ export class DirectoryRoom implements PartyServer {
       for (const [name, value] of Object.entries(headers)) stored.response.headers.set(name, value);
       return stored.response;
     }
+    await this.room.storage.put(uploadKey(siteId, uploadedBy, stored.file.id), Date.now());
     return json(stored.file, 201, headers);
   }
 
-  /** The uploader's site, and the CORS headers its answers carry; or the refusal. */
+  /**
+   * `POST /uploads/forget` {siteId, visitorId?}: deletes the files the visitor uploaded, sent in
+   * a message or not; without a visitor, every file the site's index still lists.
+   */
+  private async forgetUploads(request: Request): Promise<Response> {
+    const body = await readJsonBody(request, UploadsForgetBodySchema);
+    if (!body.ok) return body.response;
+    const prefix = uploadKey(body.value.siteId, body.value.visitorId ?? "");
+    for (;;) {
+      const page = await this.room.storage.list({ prefix, limit: UPLOADS_PAGE });
+      if (page.size === 0) break;
+      const keys = [...page.keys()];
+      await Promise.all(
+        keys.map((key) => this.room.blobs.delete(key.slice(key.lastIndexOf(":") + 1))),
+      );
+      await this.room.storage.deleteMany(keys);
+    }
+    return new Response(null, { status: 204 });
+  }
+
+  /**
+   * The uploader's site and who they are (the visitor, or AGENTS), and the CORS headers its
+   * answers carry; or the refusal.
+   */
   private async uploader(
     request: Request,
   ): Promise<
-    | { ok: true; siteId: string; headers: Record<string, string> }
+    | { ok: true; siteId: string; uploadedBy: string; headers: Record<string, string> }
     | { ok: false; response: Response }
   > {
     if (bearerToken(request)) {
       const auth = await this.authenticateSession(request);
       if (!auth.ok) return auth;
-      return { ok: true, siteId: auth.claims.siteId, headers: {} };
+      return { ok: true, siteId: auth.claims.siteId, uploadedBy: AGENTS, headers: {} };
     }
     const visitorId = request.headers.get("x-parley-visitor");
     const secret = request.headers.get("x-parley-secret");
@@ -504,7 +546,7 @@ export class DirectoryRoom implements PartyServer {
     if (!authorized.ok) {
       return refuse(401, "bad_secret", "Unknown visitor, or another secret", headers);
     }
-    return { ok: true, siteId, headers };
+    return { ok: true, siteId, uploadedBy: visitorId, headers };
   }
 
   /**

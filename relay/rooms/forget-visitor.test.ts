@@ -52,6 +52,8 @@ describe("POST /api/visitors/forget", () => {
     const tab = await connectVisitor(relay, visitor);
     await tab.next("welcome");
     const file = await uploadPicture(visitor);
+    // A file the visitor picked and never sent goes too.
+    const unsent = await uploadPicture(visitor);
     const visit = events.visit("visit-forget-1");
     tab.send({
       type: "track",
@@ -91,6 +93,7 @@ describe("POST /api/visitors/forget", () => {
     )) as OfflineMessagesFrame;
     expect(inbox.messages.map((m) => m.visitorId)).not.toContain(visitor.id);
     expect((await fetch(file.url)).status).toBe(404);
+    expect((await fetch(unsent.url)).status).toBe(404);
     agent.send({ type: "trail:get", visitorId: visitor.id });
     expect(await agent.next("error")).toMatchObject({ code: "not_found" });
     await agent.close();

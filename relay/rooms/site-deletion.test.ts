@@ -17,6 +17,7 @@ import {
   login,
   newId,
   newVisitor,
+  PNG_PIXEL,
   startTestRelay,
   storedKeys,
   type TestRelay,
@@ -64,6 +65,14 @@ describe("DELETE /api/site", () => {
     await Promise.all(tabs.map((tab) => tab.next("welcome")));
     const [talker] = visitors as [ReturnType<typeof newVisitor>];
     const file = (await (await uploadAs(relay, talker)).json()) as ChatFile;
+    // Files picked and never sent, by a visitor and by an agent, go with the site too.
+    const unsent = (await (await uploadAs(relay, talker)).json()) as ChatFile;
+    const agentUpload = await fetch(`${relay.url}/api/uploads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin.token}`, "x-file-name": "price-list.png" },
+      body: PNG_PIXEL,
+    });
+    const agentFile = (await agentUpload.json()) as ChatFile;
     await Promise.all(
       tabs.map((tab, index) => {
         const visit = events.visit(newId("visit"));
@@ -78,7 +87,8 @@ describe("DELETE /api/site", () => {
     const [open, ...left] = tabs as [(typeof tabs)[number], ...typeof tabs];
     await Promise.all(left.map((tab) => tab.close()));
     expect(storedKeys(relay.dbPath, "visitor/%").length).toBeGreaterThan(visitors.length * 3);
-    expect((await fetch(file.url)).status).toBe(200);
+    for (const stored of [file, unsent, agentFile])
+      expect((await fetch(stored.url)).status).toBe(200);
 
     expect(await deleteSite({ confirm: DEMO.siteId })).toEqual({
       status: 202,
@@ -122,7 +132,11 @@ describe("DELETE /api/site", () => {
       },
     );
     expect(storedKeys(relay.dbPath, "visitor/%")).toEqual([]);
-    expect((await fetch(file.url)).status).toBe(404);
+    for (const stored of [file, unsent, agentFile])
+      expect((await fetch(stored.url)).status).toBe(404);
+    expect(
+      storedKeys(relay.dbPath, "directory/global").filter((key) => key.includes(" upload:")),
+    ).toEqual([]);
 
     // The id is not given to a new site; the admin's email is free for one.
     const secret = storedRelaySecret(relay.dbPath) as string;
@@ -157,6 +171,7 @@ describe("a site's deletion, step by step", () => {
       await storage.putMany({ site: { id: "shop" }, "agent:a1": { id: "a1" }, canned: [] });
       const failing = new Set(["visitor-1002"]);
       const forgotten: string[] = [];
+      let filesForgotten = 0;
       const deletionOn = () =>
         createSiteDeletion({
           storage,
@@ -165,6 +180,9 @@ describe("a site's deletion, step by step", () => {
             if (failing.has(id)) throw new Error("the visitor's room is locked");
             forgotten.push(id);
             await storage.delete(`visitor:${id}`);
+          },
+          async forgetFiles() {
+            filesForgotten += 1;
           },
         });
       const deletion = deletionOn();
@@ -191,7 +209,9 @@ describe("a site's deletion, step by step", () => {
       expect(await restarted.step()).toBe(true);
       expect(forgotten).toEqual(ids);
       expect((await storage.list()).size).toBeGreaterThan(1);
+      expect(filesForgotten).toBe(0);
       expect(await restarted.step()).toBe(false);
+      expect(filesForgotten).toBe(1);
       expect([...(await storage.list())]).toEqual([
         ["deleted", { at: 5_000, by: "a1", finished: true }],
       ]);

@@ -3,9 +3,10 @@
  * its agents' accounts go in one write with the mark kept here, so that from then on no agent
  * signs in and no visitor connects. Then the room's alarm deletes the visitors' data,
  * DELETION_BATCH visitors a run (each as `POST /api/visitors/forget` does: trail, chat and its
- * files, offline messages; their open tabs close), and once none is left, everything else the
- * room stored. The mark stays for good: the id is never given to a new site, which would
- * otherwise meet what is left of the old one while the deletion runs, or its visitors' browsers.
+ * files, offline messages; their open tabs close), and once none is left, the agents' uploads
+ * and everything else the room stored. The mark stays for good: the id is never given to a new
+ * site, which would otherwise meet what is left of the old one while the deletion runs, or its
+ * visitors' browsers.
  */
 import type { RoomStorage } from "../party.ts";
 
@@ -25,6 +26,8 @@ export type SiteDeletionHost = {
   visitorPrefix: string;
   /** Deletes everything stored of the visitor, and their key under `visitorPrefix`. */
   forget(visitorId: string): Promise<void>;
+  /** Deletes the files left of the site once its visitors are gone: its agents' uploads. */
+  forgetFiles(): Promise<void>;
 };
 
 export type SiteDeletion = ReturnType<typeof createSiteDeletion>;
@@ -36,7 +39,12 @@ export type SiteDeletion = ReturnType<typeof createSiteDeletion>;
  * await deletion.begin({ at: Date.now(), by: agentId, alsoDelete: ["site"] });
  * while (await deletion.step()) {} // the site room runs one step per alarm
  */
-export function createSiteDeletion({ storage, visitorPrefix, forget }: SiteDeletionHost) {
+export function createSiteDeletion({
+  storage,
+  visitorPrefix,
+  forget,
+  forgetFiles,
+}: SiteDeletionHost) {
   let mark: DeletionMark | null = null;
 
   return {
@@ -61,8 +69,8 @@ export function createSiteDeletion({ storage, visitorPrefix, forget }: SiteDelet
     },
 
     /**
-     * Deletes the next DELETION_BATCH visitors' data; once none is left, every other key but
-     * the mark. Answers whether anything is left for another step. A visitor whose deletion
+     * Deletes the next DELETION_BATCH visitors' data; once none is left, the site's remaining
+     * files and every other key but the mark. Answers whether anything is left for another step. A visitor whose deletion
      * fails stops the step with its error, and is the first of the next.
      */
     async step(): Promise<boolean> {
@@ -72,6 +80,7 @@ export function createSiteDeletion({ storage, visitorPrefix, forget }: SiteDelet
         for (const key of visitors.keys()) await forget(key.slice(visitorPrefix.length));
         return true;
       }
+      await forgetFiles();
       for (;;) {
         const page = await storage.list({ limit: WIPE_PAGE });
         const keys = [...page.keys()].filter((key) => key !== MARK_KEY);

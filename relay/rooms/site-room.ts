@@ -239,6 +239,7 @@ export class SiteRoom implements PartyServer {
       storage: room.storage,
       visitorPrefix: keys.visitor(""),
       forget: (visitorId) => this.forget(visitorId),
+      forgetFiles: () => this.forgetUploads(),
     });
     this.inbox = createOfflineInbox({
       storage: room.storage,
@@ -782,6 +783,20 @@ export class SiteRoom implements PartyServer {
       this.room.storage.delete(keys.visitor(visitorId)),
     ]);
     await Promise.all(files.map((file) => this.room.blobs.delete(file)));
+    await this.forgetUploads(visitorId);
+  }
+
+  /**
+   * Deletes the files the visitor uploaded, sent or not (the directory indexes every upload),
+   * or, without a visitor, every file of the site the index still lists.
+   */
+  private async forgetUploads(visitorId?: string): Promise<void> {
+    const response = await this.room.fetchRoom(
+      "directory",
+      "global",
+      internalRequest("POST", "/uploads/forget", { siteId: this.room.id, visitorId }),
+    );
+    if (!response.ok) throw new Error(`uploads could not be deleted: ${response.status}`);
   }
 
   /** Whether the site has seen the visitor: on the roster, or numbered on a first connect. */
