@@ -33,6 +33,19 @@ describe("log", () => {
     expect(JSON.parse(lines[0] ?? "").error).toMatchObject({ name: "Error", message: "disk full" });
   });
 
+  it("writes what the hosts do beneath the rooms only at debug", () => {
+    configureLog({ level: "info", write: (line) => lines.push(line) });
+    log.debug("room started with sockets open", { room: "site/demo", sockets: 2 });
+    expect(lines).toEqual([]);
+    configureLog({ level: "debug" });
+    log.debug("room started with sockets open", { room: "site/demo", sockets: 2 });
+    log.refused("site/demo", "unauthorized", "no token");
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([
+      { level: "debug", message: "room started with sockets open", room: "site/demo", sockets: 2 },
+      { level: "info", message: "refused" },
+    ]);
+  });
+
   it("does not report work dropped because the host stopped", () => {
     configureLog({ level: "error", write: (line) => lines.push(line) });
     log.error("chat update failed", { chat: "visitor-1", error: new StorageClosedError() });

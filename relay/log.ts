@@ -2,15 +2,17 @@
  * The relay's structured log: one JSON line per event, so a refused input can be found with
  * `grep` and counted with `jq`. Rooms log every input they refuse, and nothing else per frame.
  *
- * `PARLEY_LOG` picks what is written: `info` (everything, the default), `error` (failures only;
- * the default under vitest, so tests stay quiet) or `silent`. Hosts may override it, or send
+ * `PARLEY_LOG` picks what is written: `info` (failures, refused input and what an operator may
+ * want to see; the default), `debug` (that and what the hosts do under the rooms, such as a
+ * Durable Object waking from hibernation), `error` (failures only; the default under vitest, so
+ * tests stay quiet) or `silent`. Hosts may override it, or send
  * the lines elsewhere, with {@link configureLog}. Reads `process` only if it exists: rooms also
  * run in Workers.
  */
 
 import { StorageClosedError } from "./party.ts";
 
-export type LogLevel = "silent" | "error" | "info";
+export type LogLevel = "silent" | "error" | "info" | "debug";
 
 type LogConfig = { level?: LogLevel; write?: (line: string) => void };
 
@@ -29,11 +31,16 @@ function currentLevel(): LogLevel {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
   const level = env?.PARLEY_LOG;
-  if (level === "silent" || level === "error" || level === "info") return level;
+  if (isLogLevel(level)) return level;
   return env?.VITEST ? "error" : "info";
 }
 
-const rank: Record<LogLevel, number> = { silent: 0, error: 1, info: 2 };
+const rank: Record<LogLevel, number> = { silent: 0, error: 1, info: 2, debug: 3 };
+
+/** Whether `value` names a level, as `PARLEY_LOG` may. */
+export function isLogLevel(value: unknown): value is LogLevel {
+  return typeof value === "string" && Object.hasOwn(rank, value);
+}
 
 function write(level: Exclude<LogLevel, "silent">, message: string, fields: object): void {
   if (rank[currentLevel()] < rank[level]) return;
@@ -63,6 +70,13 @@ export const log = {
    */
   info(message: string, fields: Record<string, unknown> = {}): void {
     write("info", message, fields);
+  },
+  /**
+   * What a host does beneath the rooms, for an operator tracing it; written only at `debug`.
+   * @example log.debug("room started with sockets open", { room: "site/demo", sockets: 2 })
+   */
+  debug(message: string, fields: Record<string, unknown> = {}): void {
+    write("debug", message, fields);
   },
   /**
    * A failure of the relay itself, not of a client. Work a room still had under way when the

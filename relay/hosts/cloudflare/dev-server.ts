@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import type { LogLevel } from "../../log.ts";
 import { assembleAssets, projectRoot } from "./assets.ts";
 
 const READY_WITHIN_MS = 60_000;
@@ -19,6 +20,8 @@ export type WranglerDevOptions = {
   secret: string;
   /** Make sure the demo site and admin exist (`PARLEY_DEMO=on`). */
   demo: boolean;
+  /** What the rooms log (`PARLEY_LOG`); `info` when left out. */
+  log?: LogLevel;
   /** Pass wrangler's output on to this process's (a failure to start shows it either way). */
   echo?: boolean;
 };
@@ -26,6 +29,8 @@ export type WranglerDevOptions = {
 export type WranglerDev = {
   /** Base URL, e.g. http://127.0.0.1:8788 */
   url: string;
+  /** The latest 20,000 characters wrangler and the Worker wrote (the rooms' log among them). */
+  output(): string;
   /** Stops wrangler and the workerd it started. */
   stop(): Promise<void>;
 };
@@ -49,6 +54,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
       ...["--ip", "127.0.0.1", "--port", String(port), "--persist-to", options.persistTo],
       ...["--var", `PARLEY_SECRET:${options.secret}`],
       ...["--var", `PARLEY_DEMO:${options.demo ? "on" : "off"}`],
+      ...(options.log ? ["--var", `PARLEY_LOG:${options.log}`] : []),
       "--show-interactive-dev-session=false",
     ],
     {
@@ -67,7 +73,11 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   };
   child.stdout?.on("data", (chunk: Buffer) => take(chunk, process.stdout));
   child.stderr?.on("data", (chunk: Buffer) => take(chunk, process.stderr));
-  const dev: WranglerDev = { url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
+  const dev: WranglerDev = {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: () => stop(child),
+  };
   const deadline = Date.now() + READY_WITHIN_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev ended:\n${output}`);

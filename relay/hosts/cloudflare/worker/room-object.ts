@@ -11,7 +11,7 @@ import {
   type WSMessage,
 } from "partyserver";
 import type { Geo } from "../../../../protocol/index.ts";
-import { log } from "../../../log.ts";
+import { configureLog, isLogLevel, log } from "../../../log.ts";
 import {
   BINARY_FRAME_REFUSED,
   type BlobStore,
@@ -39,6 +39,8 @@ export type CloudflareEnv = {
   PARLEY_SECRET?: string;
   /** `on`: the demo site and admin are made sure to exist, as `npm start` does. */
   PARLEY_DEMO?: string;
+  /** What the rooms log (relay/log.ts): `silent`, `error`, `info` (the default) or `debug`. */
+  PARLEY_LOG?: string;
 };
 
 declare global {
@@ -63,9 +65,21 @@ export function roomObject(party: PartyName) {
     static override options = { hibernate: true };
     #room: Promise<PartyServer> | undefined;
 
-    /** The room, made and started on first use; one that failed to start is made again next time. */
+    constructor(ctx: DurableObjectState, env: CloudflareEnv) {
+      super(ctx, env);
+      if (isLogLevel(env.PARLEY_LOG)) configureLog({ level: env.PARLEY_LOG });
+    }
+
+    /**
+     * The room, made and started on first use; one that failed to start is made again next time.
+     * Sockets already open then mean the object woke from hibernation.
+     */
     #started(): Promise<PartyServer> {
       if (!this.#room) {
+        const sockets = this.ctx.getWebSockets().length;
+        if (sockets > 0) {
+          log.debug("room started with sockets open", { room: `${party}/${this.name}`, sockets });
+        }
         const room = new parties[party](new DurableRoomContext(this, party));
         this.#room = Promise.resolve(room.onStart?.()).then(() => room);
         this.#room.catch((error) => {
