@@ -3,11 +3,10 @@
  * `grep` and counted with `jq`. Rooms log every input they refuse, and nothing else per frame.
  *
  * `PARLEY_LOG` picks what is written: `info` (failures, refused input and what an operator may
- * want to see; the default), `debug` (that and what the hosts do under the rooms, such as a
+ * want to see; the default), `debug` (that and what the hosts do beneath the rooms, such as a
  * Durable Object waking from hibernation), `error` (failures only; the default under vitest, so
- * tests stay quiet) or `silent`. Hosts may override it, or send
- * the lines elsewhere, with {@link configureLog}. Reads `process` only if it exists: rooms also
- * run in Workers.
+ * tests stay quiet) or `silent`. Hosts may override it, or send the lines elsewhere, with
+ * {@link configureLog}. Reads `process` only if it exists: rooms also run in Workers.
  */
 
 import { StorageClosedError } from "./party.ts";
