@@ -75,6 +75,8 @@ it("carries a visitor's trail, the live list and a chat on after the rooms hiber
   await nextRosterEntry(agent, visitor.id, (entry) => entry.page?.title === "Home");
   expect(wakes()).toEqual([]);
 
+  // Nothing more before the idle: a second roster change within 30 s would hold the site room in
+  // memory until its coalesced roster save (ROSTER_SAVE_MS) has run.
   await idle();
   // The visitor's next page view wakes its room, which tells the site room: both start again.
   const cart = events.pageview(visitId, { url: "https://shop.example/cart", title: "Cart" });
