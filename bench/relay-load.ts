@@ -34,6 +34,9 @@ const TARGETS: Record<TargetKind, { label: string; args: string[] }> = {
   },
 };
 
+/** The targets a step can run against. */
+export const TARGET_KINDS = Object.keys(TARGETS) as TargetKind[];
+
 export const VISITOR_STEPS = [1000, 2500, 5000, 7500, 10000];
 /**
  * Run only by a target that carried every step before (p99 under 50 ms, nothing lost), so that
@@ -218,6 +221,11 @@ function cpuFigure(step: StepResult): string {
 
 function generatorFigures(step: StepResult): string {
   return `${Math.round(step.generatorCpuPerEventUs)} µs; lag ${ms(step.scheduleLagMs)}; full GCs ${step.generatorFullCollections}`;
+}
+
+/** A step's figures on one line, as the table words them: what `npm run bench:step` prints. */
+export function stepLine(step: StepResult): string {
+  return `${stepFigures(step)}; ${deliveryFigures(step)}; relay ${cpuFigure(step)}/event; generator ${generatorFigures(step)}`;
 }
 
 /** Clearly past what the target can carry: its larger steps are not run. */

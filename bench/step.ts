@@ -5,23 +5,17 @@
  * TARGET is parley, socketio or ws-forwarder. Run `npm run build` first (the script does).
  */
 import type { TargetKind } from "./load-generator.ts";
-import { runStep } from "./relay-load.ts";
+import { runStep, stepLine, TARGET_KINDS } from "./relay-load.ts";
 
-const TARGETS: TargetKind[] = ["parley", "socketio", "ws-forwarder"];
 const [target, visitorsArg, runsArg = "1"] = process.argv.slice(2);
 const visitors = Number(visitorsArg);
 const runs = Number(runsArg);
-if (!TARGETS.includes(target as TargetKind) || !Number.isInteger(visitors) || visitors < 1) {
-  console.error(`usage: npm run bench:step -- ${TARGETS.join("|")} VISITORS [RUNS]`);
+if (!TARGET_KINDS.includes(target as TargetKind) || !Number.isInteger(visitors) || visitors < 1) {
+  console.error(`usage: npm run bench:step -- ${TARGET_KINDS.join("|")} VISITORS [RUNS]`);
   process.exit(2);
 }
 process.env.PARLEY_LOG = "silent";
 for (let run = 1; run <= runs; run++) {
   const step = await runStep(target as TargetKind, visitors);
-  const { p50, p99, max } = step.latency;
-  console.log(
-    `${target} ${visitors} #${run}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; ` +
-      `lost ${step.lost}, duplicated ${step.duplicated}; relay ${step.cpuPerEventUs.toFixed(0)} µs/event, ` +
-      `generator ${step.generatorCpuPerEventUs.toFixed(0)} µs/event, lag ${step.scheduleLagMs.toFixed(1)} ms`,
-  );
+  console.log(`${target} ${visitors} #${run}: ${stepLine(step)}`);
 }

@@ -6,16 +6,11 @@
  * the static files with their headers.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ChatFile,
-  type ChatMessage,
-  type RosterEntry,
-  type Trail,
-  UPLOAD_BYTES,
-} from "../../protocol/index.ts";
+import { type ChatFile, type RosterEntry, type Trail, UPLOAD_BYTES } from "../../protocol/index.ts";
 import { signSiteToken } from "../auth/index.ts";
 import { BINARY_FRAME_REFUSED } from "../party.ts";
 import {
+  agentReply,
   api,
   chatEvents,
   connectAgent,
@@ -27,7 +22,6 @@ import {
   newVisitor,
   nextChat,
   nextRosterEntry,
-  nextWhere,
   openSocket,
   PNG_PIXEL,
   type TestSocket,
@@ -221,15 +215,10 @@ describe.each(Object.entries(hosts))("the %s host", (_name, startHost) => {
     expect(chat.lastMessage).toMatchObject({ text: "Is this in stock?", author: "visitor" });
 
     agent.send({ type: "chat:accept", chatId: visitor.id });
-    const replyId = newId("reply");
-    agent.send({ type: "chat:send", chatId: visitor.id, id: replyId, text: "Yes, two left." });
-    await nextWhere(agent, "ack", (frame) => (frame.ids as string[]).includes(replyId));
-    const reply = await nextWhere(
-      tab,
-      "chat:message",
-      (frame) => (frame.message as ChatMessage).id === replyId,
-    );
-    expect(reply.message).toMatchObject({ author: { kind: "agent" }, text: "Yes, two left." });
+    expect(await agentReply(agent, tab, visitor.id, "Yes, two left.")).toMatchObject({
+      author: { kind: "agent" },
+      text: "Yes, two left.",
+    });
 
     const served = await fetch(file.url);
     expect(served.status).toBe(200);

@@ -11,9 +11,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { ChatMessage, Trail } from "../../protocol/index.ts";
+import type { Trail } from "../../protocol/index.ts";
 import { startWranglerDev, type WranglerDev } from "../hosts/cloudflare/dev-server.ts";
 import {
+  agentReply,
   chatEvents,
   connectAgent,
   connectVisitor,
@@ -24,7 +25,6 @@ import {
   newVisitor,
   nextChat,
   nextRosterEntry,
-  nextWhere,
   type TestSocket,
 } from "../rooms/testing.ts";
 
@@ -95,7 +95,10 @@ it("carries a visitor's trail, the live list and a chat on after the rooms hiber
   tab.send({ type: "track", events: [chatEvents.message("Do you ship to Lisbon?")] });
   await tab.next("ack");
   await nextChat(agent, visitor.id, (chat) => chat.status === "requested");
-  await reply(agent, tab, visitor.id, "We do.");
+  expect(await agentReply(agent, tab, visitor.id, "We do.")).toMatchObject({
+    author: { kind: "agent" },
+    text: "We do.",
+  });
 
   // The visitor's room hibernates again with the chat under way, and carries it on.
   await idle();
@@ -103,17 +106,11 @@ it("carries a visitor's trail, the live list and a chat on after the rooms hiber
   await tab.next("ack");
   const chat = await nextChat(agent, visitor.id, (c) => c.lastMessage?.text === "By Friday?");
   expect(chat).toMatchObject({ status: "active", assigneeId: admin.agent.id });
-  await reply(agent, tab, visitor.id, "Yes, by Thursday.");
+  expect(await agentReply(agent, tab, visitor.id, "Yes, by Thursday.")).toMatchObject({
+    author: { kind: "agent" },
+    text: "Yes, by Thursday.",
+  });
   await expect
     .poll(() => wakes().filter((room) => room === `visitor/${visitor.id}`))
     .toHaveLength(2);
 }, 90_000);
-
-/** The agent replies in the chat; the visitor's tab gets the reply. */
-async function reply(agent: TestSocket, tab: TestSocket, chatId: string, text: string) {
-  const id = newId("reply");
-  agent.send({ type: "chat:send", chatId, id, text });
-  await nextWhere(agent, "ack", (frame) => (frame.ids as string[]).includes(id));
-  const reply = await nextWhere(tab, "chat:message", (f) => (f.message as ChatMessage).id === id);
-  expect(reply.message).toMatchObject({ author: { kind: "agent" }, text });
-}

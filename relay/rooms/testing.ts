@@ -9,6 +9,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 import WebSocket from "ws";
 import type {
+  ChatMessage,
   ChatMessageEvent,
   ChatSummary,
   CustomDataEvent,
@@ -255,6 +256,24 @@ export async function nextChat(
     timeoutMs,
   );
   return found as ChatSummary;
+}
+
+/**
+ * An agent writes in a visitor's chat: resolves with the message the visitor's tab gets, once
+ * the relay has acknowledged it to the agent.
+ * @example expect(await agentReply(agent, tab, visitor.id, "Yes")).toMatchObject({ text: "Yes" });
+ */
+export async function agentReply(
+  agent: TestSocket,
+  tab: TestSocket,
+  chatId: string,
+  text: string,
+): Promise<ChatMessage> {
+  const id = newId("reply");
+  agent.send({ type: "chat:send", chatId, id, text });
+  await nextWhere(agent, "ack", (frame) => (frame.ids as string[]).includes(id));
+  const got = await nextWhere(tab, "chat:message", (f) => (f.message as ChatMessage).id === id);
+  return got.message as ChatMessage;
 }
 
 /** Signs in over HTTP; throws unless it succeeds. */
